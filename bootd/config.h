@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * config: the settings table, libconfig parsing into an immutable
+ * struct bootd_config, validation, and printing (example config, --print).
+ * Pure apart from reading the config file and password_file; never logs.
+ */
+#ifndef BOOTD_CONFIG_H
+#define BOOTD_CONFIG_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#define CONFIG_ERRLEN		512
+#define CONFIG_MAX_DNS		8
+#define CONFIG_MAX_LIST		64	/* string list entries, subnets */
+#define CONFIG_DEFAULT_PATH	"/etc/bootd/bootd.conf"
+
+/* Lists of strings: items[] are owned by the config. */
+struct config_strlist {
+	char	**items;
+	int	  n;
+};
+
+struct config_subnet {
+	char		*network;	/* as written, "10.0.0.0/24" */
+	uint32_t	 net;		/* host byte order */
+	int		 prefix;
+	char		*router;	/* "" when none */
+	uint32_t	 router_ip;	/* 0 when none */
+	struct config_strlist dns;
+	uint32_t	 dns_ip[CONFIG_MAX_DNS];
+	char		*domain;
+	int		 lease_time;	/* seconds */
+};
+
+struct config_cidr {
+	uint32_t	 net;
+	int		 prefix;
+};
+
+/*
+ * Every string is non-NULL ("" when unset). Immutable after config_load();
+ * a reload builds a new one and swaps it in.
+ */
+struct bootd_config {
+	char	*path;			/* file it was read from */
+	struct {
+		char	*host;
+		int	 port;
+		char	*socket;
+		char	*user;
+		char	*password;	/* from password_file when that is set */
+		char	*password_file;
+		char	*name;
+		double	 poll_interval;	/* seconds */
+		double	 retry_max;	/* cap of reconnect backoff, seconds */
+		int	 connect_timeout; /* seconds */
+	} database;
+	struct {
+		char	*tftp_root;
+		char	*templates;
+		char	*cache;
+	} paths;
+	struct {
+		int	 enabled;
+		char	*listen;
+		int	 port;
+	} tftp;
+	struct {
+		int	 enabled;
+		char	*listen;
+		int	 port;
+		char	*public_url;	/* "" = http://<listen>:<port> */
+		struct config_strlist admin_networks;
+		struct config_cidr admin_nets[CONFIG_MAX_LIST];
+	} http;
+	struct {
+		int	 enabled;
+		char	*listen;
+		int	 port;
+		struct config_strlist interfaces;
+		char	*next_server;
+		struct {
+			char	*bios;
+			char	*efi64;
+			char	*arm64;
+			char	*ipxe;
+		} bootfile;
+		struct config_subnet *subnets;
+		int	 nsubnets;
+	} dhcp;
+	struct {
+		int	 level;		/* enum log_level */
+		int	 syslog;
+	} log;
+};
+
+/*
+ * Reads and validates the libconfig file at path. Returns a new config
+ * (release with config_free()) or NULL with err filled as
+ * "FILE:LINE: text" (or "FILE: text" when no line applies): missing file,
+ * syntax error, unknown key, wrong type, value out of range, bad address,
+ * unreadable password_file.
+ */
+struct bootd_config *config_load(const char *path, char *err, size_t errlen);
+
+/* Same as config_load() on text in memory; name is used in messages. */
+struct bootd_config *config_load_string(const char *text, const char *name,
+	    char *err, size_t errlen);
+
+/* All defaults. Never NULL except on ENOMEM. */
+struct bootd_config *config_default(void);
+
+/* Accepts NULL. */
+void	config_free(struct bootd_config *cfg);
+
+/*
+ * Prints cfg in libconfig syntax, every setting with its value (the password
+ * as "********" when set). With docs != 0, each setting is preceded by its doc
+ * line and default: this is how bootd.conf.example is made.
+ */
+void	config_print(const struct bootd_config *cfg, FILE *fp, int docs);
+
+/* The configured subnet holding ip (host order), or NULL. Borrowed. */
+const struct config_subnet *config_subnet_for(const struct bootd_config *cfg,
+	    uint32_t ip);
+
+/* Non-zero when ip (host order) lies in one of http.admin_networks. */
+int	config_is_admin(const struct bootd_config *cfg, uint32_t ip);
+
+#endif

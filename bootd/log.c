@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * log: level-filtered logging to stderr or syslog, and escaping of peer data.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+
+#include "bootd/log.h"
+
+int		 log_cur_level = LOG_LVL_INFO;
+static int	 log_to_syslog;
+
+static const char *const log_names[LOG_LVL_MAX] = {
+	[LOG_LVL_ERROR] = "error",
+	[LOG_LVL_WARN] = "warn",
+	[LOG_LVL_INFO] = "info",
+	[LOG_LVL_DEBUG] = "debug",
+};
+
+static const int log_prio[LOG_LVL_MAX] = {
+	[LOG_LVL_ERROR] = LOG_ERR,
+	[LOG_LVL_WARN] = LOG_WARNING,
+	[LOG_LVL_INFO] = LOG_INFO,
+	[LOG_LVL_DEBUG] = LOG_DEBUG,
+};
+
+void
+log_init(int level, int use_syslog, const char *ident)
+{
+	log_cur_level = level;
+	log_to_syslog = use_syslog;
+	if (use_syslog)
+		openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+}
+
+void
+log_set_level(int level)
+{
+	log_cur_level = level;
+}
+
+int
+log_level_parse(const char *name)
+{
+	int i;
+
+	for (i = 0; i < LOG_LVL_MAX; i++)
+		if (strcmp(name, log_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+const char *
+log_level_name(int level)
+{
+	if (level < 0 || level >= LOG_LVL_MAX)
+		return "?";
+	return log_names[level];
+}
+
+static void
+log_vemit(int level, int with_errno, const char *fmt, va_list ap)
+{
+	char		 msg[1024], ts[32];
+	int		 saved = errno;
+	struct timespec	 now;
+	struct tm	 tm;
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (with_errno) {
+		size_t n = strlen(msg);
+		snprintf(msg + n, sizeof(msg) - n, ": %s", strerror(saved));
+	}
+	if (log_to_syslog) {
+		syslog(log_prio[level], "%s", msg);
+	} else {
+		clock_gettime(CLOCK_REALTIME, &now);
+		localtime_r(&now.tv_sec, &tm);
+		strftime(ts, sizeof(ts), "%H:%M:%S", &tm);
+		fprintf(stderr, "%s.%03ld %s %s\n", ts, now.tv_nsec / 1000000,
+		    log_names[level], msg);
+	}
+	errno = saved;
+}
+
+void
+log_emit(int level, int with_errno, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vemit(level, with_errno, fmt, ap);
+	va_end(ap);
+}
+
+void
+fatal(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vemit(LOG_LVL_ERROR, 1, fmt, ap);
+	va_end(ap);
+	exit(1);
+}
+
+void
+fatalx(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vemit(LOG_LVL_ERROR, 0, fmt, ap);
+	va_end(ap);
+	exit(1);
+}
+
+char *
+log_sanitise(char *dst, size_t dstlen, const char *src, size_t srclen)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t	 i, o = 0;
+	unsigned char c;
+
+	for (i = 0; i < srclen; i++) {
+		c = (unsigned char)src[i];
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+			if (o + 1 >= dstlen)
+				goto trunc;
+			dst[o++] = (char)c;
+		} else {
+			if (o + 4 >= dstlen)
+				goto trunc;
+			dst[o++] = '\\';
+			dst[o++] = 'x';
+			dst[o++] = hex[c >> 4];
+			dst[o++] = hex[c & 15];
+		}
+	}
+	dst[o] = '\0';
+	return dst;
+trunc:
+	if (dstlen >= 4) {
+		o = o > dstlen - 4 ? dstlen - 4 : o;
+		memcpy(dst + o, "...", 3);
+		o += 3;
+	} else
+		o = 0;
+	dst[o] = '\0';
+	return dst;
+}
