@@ -64,11 +64,13 @@ struct bootd_config {
 	struct {
 		int	 enabled;
 		char	*listen;
+		uint32_t listen_ip;	/* host order; 0 = any */
 		int	 port;
 	} tftp;
 	struct {
 		int	 enabled;
 		char	*listen;
+		uint32_t listen_ip;	/* host order; 0 = any */
 		int	 port;
 		char	*public_url;	/* "" = http://<listen>:<port> */
 		struct config_strlist admin_networks;
@@ -77,9 +79,11 @@ struct bootd_config {
 	struct {
 		int	 enabled;
 		char	*listen;
+		uint32_t listen_ip;	/* host order; 0 = any */
 		int	 port;
 		struct config_strlist interfaces;
-		char	*next_server;
+		char	*next_server;	/* "" when none */
+		uint32_t next_server_ip; /* host order; 0 when none */
 		struct {
 			char	*bios;
 			char	*efi64;
@@ -116,7 +120,8 @@ void	config_free(struct bootd_config *cfg);
 
 /*
  * Prints cfg in libconfig syntax, every setting with its value (the password
- * as "********" when set). With docs != 0, each setting is preceded by its doc
+ * as "********" when set, and as "" when it came from password_file, so the
+ * output reads back). With docs != 0, each setting is preceded by its doc
  * line and default: this is how bootd.conf.example is made.
  */
 void	config_print(const struct bootd_config *cfg, FILE *fp, int docs);

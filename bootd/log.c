@@ -63,6 +63,9 @@ log_level_name(int level)
 	return log_names[level];
 }
 
+static void log_vemit(int, int, const char *, va_list)
+    __attribute__((format(printf, 3, 0)));
+
 static void
 log_vemit(int level, int with_errno, const char *fmt, va_list ap)
 {

@@ -1,1 +1,220 @@
-/* placeholder: being written this session */
+/* SPDX-License-Identifier: ISC */
+/*
+ * server: event_base setup, start/stop order of the modules, signals (HUP
+ * reloads the config and re-reads the inventory, TERM/INT stop), and the
+ * hand-over of new snapshots from the DB thread.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <event2/thread.h>
+
+#include "bootd/bootd.h"
+#include "bootd/http.h"
+#include "bootd/log.h"
+#include "db/inv_cache.h"
+
+const char *const bootd_source_names[BOOTD_SRC_MAX] = {
+	[BOOTD_SRC_NONE] = "none",
+	[BOOTD_SRC_CACHE] = "cache",
+	[BOOTD_SRC_DB] = "db",
+};
+
+/* Makes snap (a reference the caller hands over) the one served. */
+static void
+bootd_swap_snapshot(struct bootd *bd, struct inv_snapshot *snap,
+    enum bootd_source src)
+{
+	size_t i;
+
+	for (i = 0; i < snap->nrejects; i++)
+		log_warnx("db: rejected %s", snap->rejects[i]);
+	inv_unref(bd->snap);
+	bd->snap = snap;
+	bd->source = src;
+	bd->st.snapshots++;
+}
+
+/* Main thread: the DB thread has a snapshot or a status change for us. */
+static void
+bootd_db_notify(void *arg)
+{
+	struct bootd		*bd = arg;
+	struct inv_snapshot	*snap;
+
+	if ((snap = db_thread_take(bd->db, &bd->dbst)) != NULL)
+		bootd_swap_snapshot(bd, snap, BOOTD_SRC_DB);
+}
+
+/* Serve the last good inventory while the DB has not answered yet. */
+static void
+bootd_load_cache(struct bootd *bd)
+{
+	struct inv_rows		*rows;
+	struct inv_snapshot	*snap;
+	char			 err[512];
+
+	if (bd->cfg->paths.cache[0] == '\0')
+		return;
+	if ((rows = inv_cache_read(bd->cfg->paths.cache, err,
+	    sizeof(err))) == NULL) {
+		if (access(bd->cfg->paths.cache, F_OK) == -1 && errno == ENOENT)
+			log_info("db: no cache file %s yet", bd->cfg->paths.cache);
+		else
+			log_warnx("db: cache not used: %s", err);
+		return;
+	}
+	snap = inv_build(rows);
+	inv_rows_free(rows);
+	if (snap == NULL) {
+		log_warnx("db: cache not used: out of memory");
+		return;
+	}
+	log_info("db: serving cached generation %" PRIu64 " (%zu hosts) "
+	    "until the database answers", snap->generation, snap->nhosts);
+	bootd_swap_snapshot(bd, snap, BOOTD_SRC_CACHE);
+}
+
+static int
+listeners_differ(const struct bootd_config *a, const struct bootd_config *b)
+{
+	return a->http.enabled != b->http.enabled ||
+	    strcmp(a->http.listen, b->http.listen) != 0 ||
+	    a->http.port != b->http.port ||
+	    a->tftp.enabled != b->tftp.enabled ||
+	    strcmp(a->tftp.listen, b->tftp.listen) != 0 ||
+	    a->tftp.port != b->tftp.port ||
+	    a->dhcp.enabled != b->dhcp.enabled ||
+	    strcmp(a->dhcp.listen, b->dhcp.listen) != 0 ||
+	    a->dhcp.port != b->dhcp.port ||
+	    a->log.syslog != b->log.syslog;
+}
+
+/* SIGHUP: a new config is parsed and validated before it replaces the old. */
+static void
+bootd_reload(struct bootd *bd)
+{
+	struct bootd_config	*ncfg;
+	char			 err[CONFIG_ERRLEN];
+
+	if ((ncfg = config_load(bd->config_path, err, sizeof(err))) == NULL) {
+		bd->st.config_errors++;
+		log_warnx("config: %s; keeping the running config", err);
+		return;
+	}
+	if (db_thread_set_config(bd->db, ncfg) == -1) {
+		bd->st.config_errors++;
+		log_warnx("config: out of memory; keeping the running config");
+		config_free(ncfg);
+		return;
+	}
+	if (listeners_differ(bd->cfg, ncfg))
+		log_warnx("config: listener or syslog changes take effect "
+		    "at the next restart");
+	log_set_level(ncfg->log.level);
+	config_free(bd->cfg);
+	bd->cfg = ncfg;
+	bd->st.config_reloads++;
+	db_thread_kick(bd->db);
+	log_info("config: reloaded %s", bd->config_path);
+}
+
+static void
+bootd_signal(evutil_socket_t sig, short what, void *arg)
+{
+	struct bootd *bd = arg;
+
+	switch (sig) {
+	case SIGHUP:
+		bootd_reload(bd);
+		break;
+	case SIGTERM:
+	case SIGINT:
+		log_info("bootd: signal %d, stopping", (int)sig);
+		event_base_loopexit(bd->base, NULL);
+		break;
+	}
+}
+
+static void
+bootd_free(struct bootd *bd)
+{
+	db_thread_free(bd->db);
+	http_stop(bd->http);
+	if (bd->ev_hup != NULL)
+		event_free(bd->ev_hup);
+	if (bd->ev_term != NULL)
+		event_free(bd->ev_term);
+	if (bd->ev_int != NULL)
+		event_free(bd->ev_int);
+	inv_unref(bd->snap);
+	config_free(bd->cfg);
+	if (bd->base != NULL)
+		event_base_free(bd->base);
+	free(bd->config_path);
+}
+
+int
+bootd_serve(const char *config_path)
+{
+	struct bootd	 bd;
+	char		 err[CONFIG_ERRLEN];
+	int		 rc = 1;
+
+	memset(&bd, 0, sizeof(bd));
+	bd.started = time(NULL);
+	if ((bd.config_path = strdup(config_path)) == NULL)
+		fatal("strdup");
+	if ((bd.cfg = config_load(config_path, err, sizeof(err))) == NULL) {
+		log_emit(LOG_LVL_ERROR, 0, "config: %s", err);
+		goto done;
+	}
+	log_init(bd.cfg->log.level, bd.cfg->log.syslog, "bootd");
+	signal(SIGPIPE, SIG_IGN);
+	if (evthread_use_pthreads() == -1 ||
+	    (bd.base = event_base_new()) == NULL) {
+		log_emit(LOG_LVL_ERROR, 0, "bootd: cannot set up libevent");
+		goto done;
+	}
+	bd.ev_hup = evsignal_new(bd.base, SIGHUP, bootd_signal, &bd);
+	bd.ev_term = evsignal_new(bd.base, SIGTERM, bootd_signal, &bd);
+	bd.ev_int = evsignal_new(bd.base, SIGINT, bootd_signal, &bd);
+	if (bd.ev_hup == NULL || bd.ev_term == NULL || bd.ev_int == NULL ||
+	    evsignal_add(bd.ev_hup, NULL) == -1 ||
+	    evsignal_add(bd.ev_term, NULL) == -1 ||
+	    evsignal_add(bd.ev_int, NULL) == -1) {
+		log_emit(LOG_LVL_ERROR, 0, "bootd: cannot set up signals");
+		goto done;
+	}
+
+	bootd_load_cache(&bd);
+
+	if (bd.cfg->http.enabled &&
+	    (bd.http = http_start(&bd, err, sizeof(err))) == NULL) {
+		log_emit(LOG_LVL_ERROR, 0, "http: %s", err);
+		goto done;
+	}
+	/* Always read the DB once at start, even when the cache is current. */
+	if ((bd.db = db_thread_new(bd.base, bd.cfg, 0, bootd_db_notify,
+	    &bd)) == NULL || db_thread_start(bd.db) == -1) {
+		log_emit(LOG_LVL_ERROR, 1, "db: cannot start the DB thread");
+		goto done;
+	}
+	log_info("bootd %s: serving (http %s:%d%s)", BOOTD_VERSION,
+	    bd.cfg->http.listen, bd.cfg->http.port,
+	    bd.cfg->http.enabled ? "" : " disabled");
+	if (event_base_dispatch(bd.base) == -1)
+		log_emit(LOG_LVL_ERROR, 0, "bootd: event loop failed");
+	else
+		rc = 0;
+	log_info("bootd: stopped");
+done:
+	bootd_free(&bd);
+	return rc;
+}

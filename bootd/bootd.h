@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * bootd: the one root object. Everything mutable at run time hangs off
+ * struct bootd and reaches code through callback arguments.
+ */
+#ifndef BOOTD_BOOTD_H
+#define BOOTD_BOOTD_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include <event2/event.h>
+
+#include "bootd/config.h"
+#include "db/db_thread.h"
+#include "db/inventory.h"
+
+struct http_srv;
+
+enum bootd_source {
+	BOOTD_SRC_NONE,		/* nothing to serve yet */
+	BOOTD_SRC_CACHE,	/* the cache file, DB not read yet */
+	BOOTD_SRC_DB,
+	BOOTD_SRC_MAX
+};
+
+extern const char *const bootd_source_names[BOOTD_SRC_MAX];
+
+struct bootd_stats {
+	uint64_t	snapshots;	/* snapshots swapped in */
+	uint64_t	config_reloads;
+	uint64_t	config_errors;	/* reloads refused */
+};
+
+struct bootd {
+	struct event_base	*base;
+	char			*config_path;
+	struct bootd_config	*cfg;		/* current; swapped on HUP */
+	struct inv_snapshot	*snap;		/* current; may be NULL */
+	enum bootd_source	 source;
+	struct db_thread	*db;
+	struct db_status	 dbst;		/* last status from the DB thread */
+	struct event		*ev_hup, *ev_term, *ev_int;
+	struct http_srv		*http;
+	struct bootd_stats	 st;
+	time_t			 started;
+};
+
+/*
+ * Runs the daemon in the foreground until SIGTERM/SIGINT. Returns the
+ * process exit status (0 after a clean stop, 1 when it could not start).
+ */
+int	bootd_serve(const char *config_path);
+
+/* Command-line subcommands (cli.c). Each returns the exit status. */
+int	cli_check(const char *config_path, int print);
+int	cli_hosts(const char *config_path);
+int	cli_migrate(const char *config_path);
+
+#endif

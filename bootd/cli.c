@@ -1,0 +1,309 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * cli: the one-shot subcommands (check, hosts, db migrate). They may block:
+ * none of this runs inside the daemon's event loop.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bootd/bootd.h"
+#include "bootd/log.h"
+#include "db/db_conn.h"
+#include "db/db_load.h"
+#include "db/inv_cache.h"
+#include "db/inv_report.h"
+#include "db/migrate.h"
+#include "kickstart/ks_vars.h"
+#include "kickstart/tmpl.h"
+
+#define CHECK_HOST_ERRORS_MAX	5	/* per template, then a count */
+
+static struct bootd_config *
+cli_config(const char *path)
+{
+	struct bootd_config	*cfg;
+	char			 err[CONFIG_ERRLEN];
+
+	if ((cfg = config_load(path, err, sizeof(err))) == NULL)
+		fprintf(stderr, "bootd: %s\n", err);
+	return cfg;
+}
+
+static MYSQL *
+cli_connect(const struct bootd_config *cfg)
+{
+	struct db_params	 p;
+	MYSQL			*my;
+	char			 err[DB_ERRLEN];
+
+	if (db_params_from_config(&p, cfg) == -1) {
+		fprintf(stderr, "bootd: out of memory\n");
+		return NULL;
+	}
+	if ((my = db_connect(&p, err, sizeof(err))) == NULL)
+		fprintf(stderr, "bootd: database: %s\n", err);
+	db_params_clear(&p);
+	return my;
+}
+
+int
+cli_migrate(const char *config_path)
+{
+	struct bootd_config	*cfg;
+	MYSQL			*my = NULL;
+	char			 err[DB_ERRLEN];
+	int			 from, to, rc = 1;
+
+	if ((cfg = cli_config(config_path)) == NULL ||
+	    (my = cli_connect(cfg)) == NULL)
+		goto done;
+	if (migrate_run(my, &from, &to, err, sizeof(err)) == -1) {
+		fprintf(stderr, "bootd: db migrate: %s\n", err);
+		goto done;
+	}
+	if (from == to)
+		printf("schema is current (version %d)\n", to);
+	else
+		printf("schema migrated from version %d to %d\n", from, to);
+	rc = 0;
+done:
+	if (my != NULL)
+		mysql_close(my);
+	config_free(cfg);
+	return rc;
+}
+
+/* Loads and validates the inventory from the DB. NULL after a message. */
+static struct inv_snapshot *
+cli_snapshot(const struct bootd_config *cfg, int *problems)
+{
+	struct inv_snapshot	*snap = NULL;
+	struct inv_rows		*rows = NULL;
+	MYSQL			*my;
+	char			 err[DB_ERRLEN];
+
+	if ((my = cli_connect(cfg)) == NULL)
+		return NULL;
+	if (migrate_check(my, err, sizeof(err)) == -1) {
+		fprintf(stderr, "bootd: database: %s\n", err);
+		goto done;
+	}
+	if ((rows = db_load_rows(my, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "bootd: database: %s\n", err);
+		goto done;
+	}
+	if ((snap = inv_build(rows)) == NULL)
+		fprintf(stderr, "bootd: out of memory\n");
+done:
+	inv_rows_free(rows);
+	mysql_close(my);
+	if (snap == NULL)
+		(*problems)++;
+	return snap;
+}
+
+/*
+ * Reads and compiles a template file under paths.templates. Names must stay
+ * inside that folder. Returns the template or NULL after printing why.
+ */
+static struct tmpl *
+cli_template(const struct bootd_config *cfg, const char *name,
+    const char *profile)
+{
+	struct tmpl		*t = NULL;
+	struct tmpl_error	 terr;
+	struct stat		 st;
+	char			 path[4096], *buf = NULL;
+	ssize_t			 n;
+	int			 fd = -1;
+
+	if (name[0] == '/' || strstr(name, "..") != NULL) {
+		printf("profile \"%s\": kickstart \"%s\": must be a name "
+		    "inside paths.templates\n", profile, name);
+		return NULL;
+	}
+	snprintf(path, sizeof(path), "%s/%s", cfg->paths.templates, name);
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW)) == -1 ||
+	    fstat(fd, &st) == -1) {
+		printf("profile \"%s\": %s: %s\n", profile, path,
+		    strerror(errno));
+		goto done;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size > TMPL_SRC_MAX) {
+		printf("profile \"%s\": %s: not a regular file of at most %d "
+		    "bytes\n", profile, path, TMPL_SRC_MAX);
+		goto done;
+	}
+	if ((buf = malloc((size_t)st.st_size + 1)) == NULL ||
+	    (n = read(fd, buf, (size_t)st.st_size)) != st.st_size) {
+		printf("profile \"%s\": %s: read failed\n", profile, path);
+		goto done;
+	}
+	if ((t = tmpl_compile(buf, (size_t)n, path, &terr)) == NULL)
+		printf("%s:%d: %s (kickstart of profile \"%s\")\n", path,
+		    terr.line, terr.msg, profile);
+done:
+	free(buf);
+	if (fd != -1)
+		close(fd);
+	return t;
+}
+
+/*
+ * Renders, for every enabled host, its profile's append line and kickstart
+ * template: unknown variables show up here, not at boot time.
+ */
+static int
+cli_check_templates(const struct bootd_config *cfg,
+    const struct inv_snapshot *snap)
+{
+	const struct inv_profile	*p;
+	const struct inv_host		*h;
+	struct tmpl			*t;
+	struct tmpl_error		 terr;
+	struct ks_vars			 kv;
+	char				*out;
+	size_t				 i, j, len, bad;
+	int				 problems = 0;
+
+	for (i = 0; i < snap->nprofiles; i++) {
+		p = &snap->profiles[i];
+		t = NULL;
+		if (p->kickstart[0] != '\0' &&
+		    (t = cli_template(cfg, p->kickstart, p->name)) == NULL) {
+			problems++;
+			continue;
+		}
+		bad = 0;
+		for (j = 0; j < snap->nhosts; j++) {
+			h = &snap->hosts[j];
+			if (h->profile != p)
+				continue;
+			if (ks_vars_build(&kv, cfg, h, &terr) == -1) {
+				if (bad++ < CHECK_HOST_ERRORS_MAX)
+					printf("profile \"%s\" append:%d: %s "
+					    "(host \"%s\")\n", p->name,
+					    terr.line, terr.msg, h->hostname);
+				continue;
+			}
+			if (t != NULL && tmpl_render(t, &kv.scope,
+			    TMPL_SRC_MAX * 4, &out, &len, &terr) == -1) {
+				if (bad++ < CHECK_HOST_ERRORS_MAX)
+					printf("%s/%s:%d: %s (host \"%s\")\n",
+					    cfg->paths.templates, p->kickstart,
+					    terr.line, terr.msg, h->hostname);
+			} else if (t != NULL)
+				free(out);
+			ks_vars_clear(&kv);
+		}
+		if (bad > CHECK_HOST_ERRORS_MAX)
+			printf("profile \"%s\": %zu more hosts with template "
+			    "errors\n", p->name, bad - CHECK_HOST_ERRORS_MAX);
+		problems += bad > 0;
+		tmpl_free(t);
+	}
+	return problems;
+}
+
+static int
+cli_check_paths(const struct bootd_config *cfg)
+{
+	struct stat	st;
+	int		problems = 0;
+
+	if (cfg->tftp.enabled && (stat(cfg->paths.tftp_root, &st) == -1 ||
+	    !S_ISDIR(st.st_mode))) {
+		printf("paths.tftp_root %s: not a directory\n",
+		    cfg->paths.tftp_root);
+		problems++;
+	}
+	if (stat(cfg->paths.templates, &st) == -1 || !S_ISDIR(st.st_mode)) {
+		printf("paths.templates %s: not a directory\n",
+		    cfg->paths.templates);
+		problems++;
+	}
+	if (cfg->http.enabled && cfg->http.public_url[0] == '\0' &&
+	    strcmp(cfg->http.listen, "0.0.0.0") == 0)
+		printf("warning: http.public_url is empty and http.listen is "
+		    "0.0.0.0: templates will name http://0.0.0.0:%d\n",
+		    cfg->http.port);
+	return problems;
+}
+
+int
+cli_check(const char *config_path, int print)
+{
+	struct bootd_config	*cfg;
+	struct inv_snapshot	*snap = NULL;
+	size_t			 i;
+	int			 problems = 0, tproblems = 0;
+
+	if ((cfg = cli_config(config_path)) == NULL)
+		return 1;
+	if (print) {
+		config_print(cfg, stdout, 0);
+		config_free(cfg);
+		return 0;
+	}
+	printf("config %s: ok\n", config_path);
+	problems += cli_check_paths(cfg);
+	if ((snap = cli_snapshot(cfg, &problems)) != NULL) {
+		printf("schema version %d: ok\n", migrate_binary_version());
+		for (i = 0; i < snap->nrejects; i++)
+			printf("rejected %s\n", snap->rejects[i]);
+		problems += (int)snap->nrejects;
+		tproblems = cli_check_templates(cfg, snap);
+		problems += tproblems;
+		printf("generation %llu: %zu hosts, %zu profiles, %zu rejected "
+		    "rows, %d template problems\n",
+		    (unsigned long long)snap->generation, snap->nhosts,
+		    snap->nprofiles, snap->nrejects, tproblems);
+	}
+	printf("%s\n", problems ? "check FAILED" : "check ok");
+	inv_unref(snap);
+	config_free(cfg);
+	return problems ? 1 : 0;
+}
+
+int
+cli_hosts(const char *config_path)
+{
+	struct bootd_config	*cfg;
+	struct inv_snapshot	*snap;
+	struct inv_rows		*rows;
+	char			 err[512];
+	int			 problems = 0;
+
+	if ((cfg = cli_config(config_path)) == NULL)
+		return 1;
+	if ((snap = cli_snapshot(cfg, &problems)) == NULL) {
+		/* The daemon would serve the cache now; show what it holds. */
+		if ((rows = inv_cache_read(cfg->paths.cache, err,
+		    sizeof(err))) == NULL) {
+			fprintf(stderr, "bootd: no cache either: %s\n", err);
+			config_free(cfg);
+			return 1;
+		}
+		snap = inv_build(rows);
+		inv_rows_free(rows);
+		if (snap == NULL) {
+			config_free(cfg);
+			return 1;
+		}
+		fprintf(stderr, "bootd: showing the cache file %s "
+		    "(generation %llu)\n", cfg->paths.cache,
+		    (unsigned long long)snap->generation);
+	}
+	inv_report_hosts(stdout, snap);
+	if (snap->nrejects > 0)
+		fprintf(stderr, "bootd: %zu rejected rows: run bootd check\n",
+		    snap->nrejects);
+	inv_unref(snap);
+	config_free(cfg);
+	return 0;
+}

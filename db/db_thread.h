@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * db_thread: the one thread that talks to MySQL while bootd serves. It polls
+ * the generation counter, loads and validates rows into a new snapshot,
+ * writes the cache file, and hands the snapshot to the main thread through a
+ * mutex-guarded mailbox plus event_active(). The event loop never calls
+ * mysql_*().
+ */
+#ifndef BOOTD_DB_THREAD_H
+#define BOOTD_DB_THREAD_H
+
+#include <stdint.h>
+
+#include <event2/event.h>
+
+#include "bootd/config.h"
+#include "db/db_conn.h"
+#include "db/inventory.h"
+
+enum db_state {
+	DB_STATE_CONNECTING,	/* not tried yet */
+	DB_STATE_UP,
+	DB_STATE_DOWN,		/* unreachable or failing; retrying */
+	DB_STATE_MAX
+};
+
+extern const char *const db_state_names[DB_STATE_MAX];
+
+struct db_status {
+	enum db_state	 state;
+	uint64_t	 loaded_gen;	/* generation of the last good load */
+	uint64_t	 loads;		/* successful loads */
+	uint64_t	 failures;	/* failed connects, queries, loads */
+	double		 last_load_ms;	/* DB read + validate + index */
+	char		 last_error[DB_ERRLEN];
+};
+
+struct db_thread;
+
+/*
+ * Prepares the thread (not started). notify runs on base's loop whenever a
+ * snapshot or status change is waiting; it should call db_thread_take().
+ * base must have been made after evthread_use_pthreads(). have_gen is the
+ * generation already served (from the cache), so an unchanged DB is not
+ * reloaded for nothing; 0 for none. Returns NULL on ENOMEM or bad config.
+ */
+struct db_thread *db_thread_new(struct event_base *base,
+	    const struct bootd_config *cfg, uint64_t have_gen,
+	    void (*notify)(void *), void *arg);
+
+/* Starts the thread. Returns 0 or -1 (errno set). */
+int	db_thread_start(struct db_thread *dt);
+
+/* Asks the thread to stop and joins it. Safe when not started. */
+void	db_thread_stop(struct db_thread *dt);
+
+/* Stops and frees. Accepts NULL. */
+void	db_thread_free(struct db_thread *dt);
+
+/*
+ * Main thread: returns the newest pending snapshot (the caller takes over its
+ * reference) or NULL, and copies the current status into *st.
+ */
+struct inv_snapshot *db_thread_take(struct db_thread *dt, struct db_status *st);
+
+/*
+ * Main thread, after a config reload: new connection settings, poll
+ * interval and cache path. Reconnects when the server or credentials change.
+ * Returns 0 or -1 on ENOMEM (old settings kept).
+ */
+int	db_thread_set_config(struct db_thread *dt,
+	    const struct bootd_config *cfg);
+
+/* Asks for a full reload at the next chance (SIGHUP). */
+void	db_thread_kick(struct db_thread *dt);
+
+#endif

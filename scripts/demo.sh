@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# The built-in demo: installs dependencies, builds, starts a private MariaDB
+# under demo/run/ (its own datadir and socket, no TCP), migrates, loads the
+# demo inventory (first run only) and runs `bootd serve` in the foreground on
+# loopback with unprivileged ports. Ctrl-C stops bootd and the database.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+top=$(pwd)
+run=$top/demo/run
+HTTP_PORT=${HTTP_PORT:-8080}
+
+scripts/deps.sh
+cmake -S "$top" -B "$top/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$top/build" -j"$(nproc)" --target bootd >/dev/null
+BOOTD=$top/build/bootd/bootd
+
+. "$top/tests/lib/mariadb.sh"
+mkdir -p "$run/tftp/pxelinux.cfg"
+trap 'mariadb_stop' EXIT
+trap 'exit 130' INT TERM
+mariadb_start "$run"
+
+cat > "$run/bootd.conf" <<CFG
+# Demo config written by scripts/demo.sh; see bootd.conf.example for all.
+database = { socket = "$MDB_SOCK"; user = "bootd"; password = "bootd";
+             name = "bootd"; };
+paths = { tftp_root = "$run/tftp"; templates = "$top/templates";
+          cache = "$run/inventory.cache"; };
+tftp = { enabled = false; };
+http = { listen = "127.0.0.1"; port = $HTTP_PORT;
+         admin_networks = [ "127.0.0.0/8" ]; };
+dhcp = { enabled = false;
+         subnets = ( { network = "10.213.0.0/24"; router = "10.213.0.1";
+                       dns = [ "10.213.0.1" ]; domain = "demo.test"; } ); };
+log = { level = "info"; };
+CFG
+
+"$BOOTD" --config "$run/bootd.conf" db migrate
+if [ "$(mariadb_sql 'SELECT COUNT(*) FROM hosts')" = 0 ]; then
+	mariadb_sql "$(cat "$top/demo/inventory.sql")"
+	echo "demo inventory loaded"
+fi
+"$BOOTD" --config "$run/bootd.conf" check || true
+
+cat <<TXT
+
+bootd demo: serving on 127.0.0.1:$HTTP_PORT. In another shell, try:
+  curl http://127.0.0.1:$HTTP_PORT/healthz
+  curl http://127.0.0.1:$HTTP_PORT/inventory
+  curl http://127.0.0.1:$HTTP_PORT/inventory/node01
+  mariadb --socket=$MDB_SOCK -uroot bootd \\
+      -e "UPDATE hosts SET profile='diskless-6.6' WHERE hostname='node01'"
+  curl http://127.0.0.1:$HTTP_PORT/inventory/node01   # new profile within 1 s
+  $BOOTD --config $run/bootd.conf hosts
+Ctrl-C stops bootd and the demo database.
+
+TXT
+"$BOOTD" --config "$run/bootd.conf" serve
