@@ -13,7 +13,17 @@
 #define TMPL_SRC_MAX	(1024 * 1024)	/* largest template source */
 #define TMPL_DEPTH_MAX	16		/* section nesting */
 #define TMPL_NAME_MAX	64		/* variable / section name */
+/*
+ * Instructions one render may execute: bounds the work of sections nested
+ * over big lists, which need not produce output (16 nested sections over
+ * a list of 3 items make 3^16 passes).
+ */
+#define TMPL_STEPS_MAX	(16 * 1024 * 1024)
 
+/*
+ * msg is the text alone, without template name or line: callers print
+ * "path:line: msg" themselves.
+ */
 struct tmpl_error {
 	int	line;		/* 1-based; 0 when no line applies */
 	char	msg[192];
@@ -21,7 +31,12 @@ struct tmpl_error {
 
 struct tmpl_list;
 
-/* One variable: a string (str != NULL) or a list (list != NULL). */
+/*
+ * One variable: a string (str != NULL) or a list (list != NULL; list wins
+ * if both are set). With neither, the variable exists but has no value: it
+ * is false for sections, and {{name}} on it is an error. A name is matched
+ * whole, "a.b" being one name, not a path.
+ */
 struct tmpl_var {
 	const char		*name;
 	const char		*str;
@@ -59,6 +74,9 @@ void	tmpl_free(struct tmpl *t);
  * with err filled and *out NULL: a {{var}} with no such variable, a {{var}}
  * naming a list, output over maxlen, ENOMEM. Sections and inverted sections
  * over absent names are not errors: they test presence.
+ * A string is false when it is "", "0", or "false" or "no" in any case; a
+ * list when it is empty. Borrows t and root for the call only; t may be
+ * rendered by many threads at once.
  */
 int	tmpl_render(const struct tmpl *t, const struct tmpl_scope *root,
 	    size_t maxlen, char **out, size_t *outlen, struct tmpl_error *err);
