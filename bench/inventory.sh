@@ -41,6 +41,7 @@ for n in "${SIZES[@]}"; do
 	wait_until 60 sh -c "curl -fsS http://127.0.0.1:$HTTP_PORT/healthz | grep -q 'source=db'" ||
 		fail "no load for $n hosts"
 	load=$(grep -o 'rejected rows in [0-9.]* ms' "$T/bootd.log" | head -1 | grep -o '[0-9.]* ms' | cut -d' ' -f1)
+	grep -m1 -o 'in [0-9.]* ms (read.*' "$T/bootd.log" >&2
 	hosts=$(http_get /healthz | grep -o 'hosts=[0-9]*' | cut -d= -f2)
 	[ "$hosts" = "$n" ] || fail "$n hosts generated, $hosts served"
 	# Update-to-served latency: UPDATE, then poll the served host until it

@@ -53,8 +53,11 @@ load_table(MYSQL *my, struct inv_rows *rows, enum inv_table_id t, char *err,
 	for (c = 0; c < n; c++)
 		off += (size_t)snprintf(sql + off, sizeof(sql) - off, "%s`%s`",
 		    c ? ", " : "", inv_col_names[t][c]);
-	snprintf(sql + off, sizeof(sql) - off, " FROM `%s` ORDER BY `%s`",
-	    inv_table_names[t], inv_col_names[t][0]);
+	/*
+	 * No ORDER BY: the server returns rows in primary-key order without a
+	 * sort, and inv_build() sorts and indexes them itself.
+	 */
+	snprintf(sql + off, sizeof(sql) - off, " FROM `%s`", inv_table_names[t]);
 	if (mysql_query(my, sql) != 0 ||
 	    (res = mysql_use_result(my)) == NULL) {
 		snprintf(err, errlen, "loading %s: %s", inv_table_names[t],

@@ -168,7 +168,7 @@ poll_once(struct db_thread *dt, int force, char *err, size_t errlen)
 	struct inv_snapshot	*snap;
 	struct inv_rows		*rows;
 	uint64_t		 gen;
-	double			 t0, ms;
+	double			 t0, t1, ms;
 	char			 cerr[DB_ERRLEN];
 
 	if (ensure_connected(dt, err, errlen) == -1)
@@ -180,6 +180,7 @@ poll_once(struct db_thread *dt, int force, char *err, size_t errlen)
 	t0 = now_mono();
 	if ((rows = db_load_rows(dt->my, err, errlen)) == NULL)
 		goto fail;
+	t1 = now_mono();
 	snap = inv_build(rows);
 	ms = (now_mono() - t0) * 1000.0;
 	if (snap == NULL) {
@@ -187,21 +188,22 @@ poll_once(struct db_thread *dt, int force, char *err, size_t errlen)
 		snprintf(err, errlen, "building snapshot: out of memory");
 		return -1;
 	}
-	/* The cache is written after the build so its timing is not counted. */
-	if (dt->cache_path[0] != '\0' &&
-	    inv_cache_write(dt->cache_path, rows, cerr, sizeof(cerr)) == -1)
-		log_warnx("db: cache not written: %s", cerr);
-	inv_rows_free(rows);
 	dt->have_gen = snap->generation;
 	log_info("db: loaded generation %" PRIu64 ": %zu hosts, %zu profiles, "
-	    "%zu rejected rows in %.1f ms", snap->generation, snap->nhosts,
-	    snap->nprofiles, snap->nrejects, ms);
+	    "%zu rejected rows in %.1f ms (read %.1f, validate+index %.1f)",
+	    snap->generation, snap->nhosts, snap->nprofiles, snap->nrejects, ms,
+	    (t1 - t0) * 1000.0, ms - (t1 - t0) * 1000.0);
 	pthread_mutex_lock(&dt->mu);
 	dt->status.loaded_gen = snap->generation;
 	dt->status.loads++;
 	dt->status.last_load_ms = ms;
 	pthread_mutex_unlock(&dt->mu);
 	post(dt, snap);
+	/* Serve first, then write the cache: an fsync must not delay a change. */
+	if (dt->cache_path[0] != '\0' &&
+	    inv_cache_write(dt->cache_path, rows, cerr, sizeof(cerr)) == -1)
+		log_warnx("db: cache not written: %s", cerr);
+	inv_rows_free(rows);
 	return 0;
 fail:
 	disconnect(dt);
@@ -218,6 +220,11 @@ db_thread_main(void *arg)
 	int			 force = 0, stop;
 
 	for (;;) {
+		/*
+		 * Polls run at a fixed rate from the start of each poll, so a
+		 * change waits at most poll_interval plus one load.
+		 */
+		deadline = now_mono();
 		pthread_mutex_lock(&dt->mu);
 		if (dt->params_changed) {
 			if (db_params_differ(&dt->params, &dt->next_params)) {
@@ -253,7 +260,9 @@ db_thread_main(void *arg)
 			wait = dt->backoff;
 		}
 
-		deadline = now_mono() + wait;
+		deadline += wait;
+		if (deadline < now_mono())
+			deadline = now_mono();
 		until.tv_sec = (time_t)deadline;
 		until.tv_nsec = (long)((deadline - (double)until.tv_sec) * 1e9);
 		pthread_mutex_lock(&dt->mu);

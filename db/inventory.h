@@ -47,6 +47,10 @@ extern const char *const inv_table_names[INV_T_MAX];
 /* Limits on what a row may hold; longer values reject the row. */
 #define INV_NAME_MAX		253	/* hostnames (RFC 1123), profile names */
 #define INV_VALUE_MAX		65536	/* any other cell */
+#define INV_VAR_NAME_MAX	64	/* host_vars.name */
+#define INV_MEMORY_MB_MAX	16777216
+#define INV_VCPUS_MAX		4096
+#define INV_ROWS_MAX		(UINT32_MAX - 2)	/* rows per table */
 
 /* Raw rows: opaque; cells are byte strings, NULL for SQL NULL. */
 struct inv_rows;
@@ -62,10 +66,16 @@ size_t	 inv_rows_count(const struct inv_rows *rows, enum inv_table_id t);
 /*
  * Appends one row to table t: inv_ncols[t] cells, cells[i] NULL for SQL
  * NULL, else lens[i] bytes (may hold NULs, which reject the row later).
- * Copies everything. Returns 0, or -1 on ENOMEM.
+ * lens == NULL means strlen() of each cell. Copies everything (the copy is
+ * NUL-terminated). Returns 0, or -1 on ENOMEM (EOVERFLOW past
+ * INV_ROWS_MAX rows or for a cell of 4 GiB or more).
  */
 int	 inv_rows_add(struct inv_rows *rows, enum inv_table_id t,
 	    const char *const *cells, const size_t *lens);
+
+/* Makes room for n more rows in table t. Returns 0, or -1 as above. */
+int	 inv_rows_reserve(struct inv_rows *rows, enum inv_table_id t,
+	    size_t n);
 
 /* Cell r, c of table t: NULL for SQL NULL; *len set when len != NULL. */
 const char *inv_rows_cell(const struct inv_rows *rows, enum inv_table_id t,
@@ -130,10 +140,23 @@ struct inv_snapshot {
 };
 
 /*
+ * Non-zero when name is one of the variables every host gets from ks_vars
+ * (hostname, mac, ip, ...); a host_var of that name is rejected.
+ */
+int	 inv_var_name_reserved(const char *name);
+
+/*
  * Validates rows into a new snapshot with refcount 1 (release with
  * inv_unref()). Never fails on bad data: each bad row becomes a reject line
  * such as `hosts "web7": malformed MAC "zz:00:..."`. Returns NULL only on
  * ENOMEM. rows stays owned by the caller and may be freed afterwards.
+ *
+ * A reject names its row by key (`profiles "x"`, `hosts "x"`,
+ * `host_vars "host"."name"`, values escaped and cut at 64 bytes), or as
+ * `hosts row 3` (1-based) when the key is NULL or empty. Rejects come in
+ * table order (profiles, hosts, host_vars), then row order. A MAC, IP or
+ * hostname (case-insensitive) claimed by several rows rejects every one of
+ * them, even when another claimant is bad for some other reason.
  */
 struct inv_snapshot *inv_build(const struct inv_rows *rows);
 
@@ -141,7 +164,11 @@ struct inv_snapshot *inv_build(const struct inv_rows *rows);
 struct inv_snapshot *inv_ref(struct inv_snapshot *snap);
 void	inv_unref(struct inv_snapshot *snap);
 
-/* Lookups: NULL when absent. Results borrowed while the snapshot is held. */
+/*
+ * Lookups: NULL when absent. Results borrowed while the snapshot is held.
+ * Hostnames match ASCII case-insensitively (RFC 4343), as hosts and guests
+ * are sorted; profile and variable names match exactly.
+ */
 const struct inv_host *inv_by_mac(const struct inv_snapshot *snap,
 	    const uint8_t mac[ADDR_MAC_LEN]);
 const struct inv_host *inv_by_ip(const struct inv_snapshot *snap, uint32_t ip);
