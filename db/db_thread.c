@@ -39,6 +39,8 @@ struct db_thread {
 	char			*next_cache;
 	struct inv_snapshot	*mailbox;
 	struct db_status	 status;
+	struct db_event		*evq;		/* ring of DB_EVENTQ_MAX */
+	size_t			 evhead, evcount;
 	/* DB thread only */
 	struct db_params	 params;
 	char			*cache_path;
@@ -88,7 +90,8 @@ db_thread_new(struct event_base *base, const struct bootd_config *cfg,
 	dt->notify_arg = arg;
 	dt->status.state = DB_STATE_CONNECTING;
 	dt->status.loaded_gen = have_gen;
-	if (db_params_from_config(&dt->params, cfg) == -1 ||
+	if ((dt->evq = calloc(DB_EVENTQ_MAX, sizeof(*dt->evq))) == NULL ||
+	    db_params_from_config(&dt->params, cfg) == -1 ||
 	    (dt->cache_path = strdup(cfg->paths.cache)) == NULL ||
 	    (dt->ev = event_new(base, -1, 0, db_thread_notify_cb, dt)) == NULL)
 		goto fail;
@@ -210,6 +213,164 @@ fail:
 	return -1;
 }
 
+/* A bounded SQL statement under construction; overflow sticks. */
+struct sqlbuf {
+	MYSQL	*my;
+	char	 s[2048];
+	size_t	 len;
+	int	 overflow;
+};
+
+static void
+sb_put(struct sqlbuf *b, const char *str)
+{
+	size_t n = strlen(str);
+
+	if (b->overflow || sizeof(b->s) - b->len <= n) {
+		b->overflow = 1;
+		return;
+	}
+	memcpy(b->s + b->len, str, n + 1);
+	b->len += n;
+}
+
+/* Appends str escaped and quoted, or NULL when it is empty. */
+static void
+sb_str(struct sqlbuf *b, const char *str)
+{
+	size_t n = strlen(str);
+
+	if (n == 0) {
+		sb_put(b, "NULL");
+		return;
+	}
+	if (b->overflow || sizeof(b->s) - b->len < 2 * n + 3) {
+		b->overflow = 1;
+		return;
+	}
+	b->s[b->len++] = '\'';
+	b->len += mysql_real_escape_string(b->my, b->s + b->len, str,
+	    (unsigned long)n);
+	b->s[b->len++] = '\'';
+	b->s[b->len] = '\0';
+}
+
+/*
+ * Writes one event. The caller wraps a batch in one transaction, so one
+ * simple statement per event is fast enough at a site's event rates (the
+ * main thread rate-limits discoveries).
+ */
+static int
+write_event(MYSQL *my, const struct db_event *e, char *err, size_t errlen)
+{
+	struct sqlbuf	b;
+	char		arch[16];
+
+	memset(&b, 0, sizeof(b));
+	b.my = my;
+	switch (e->kind) {
+	case DB_EV_BOOT:
+		sb_put(&b, "INSERT INTO boot_events (mac, hostname, stage, "
+		    "detail) VALUES (");
+		sb_str(&b, e->mac);
+		sb_put(&b, ", ");
+		sb_str(&b, e->hostname);
+		sb_put(&b, ", ");
+		sb_str(&b, e->stage);
+		sb_put(&b, ", ");
+		sb_str(&b, e->detail);
+		sb_put(&b, ")");
+		break;
+	case DB_EV_DISCOVERED:
+		snprintf(arch, sizeof(arch), "%d", e->arch);
+		sb_put(&b, "INSERT INTO discovered (mac, arch, vendor_class, "
+		    "relay) VALUES (");
+		sb_str(&b, e->mac);
+		sb_put(&b, ", ");
+		sb_put(&b, e->arch >= 0 ? arch : "NULL");
+		sb_put(&b, ", ");
+		sb_str(&b, e->vendor_class);
+		sb_put(&b, ", ");
+		sb_str(&b, e->relay);
+		sb_put(&b, ") ON DUPLICATE KEY UPDATE last_seen = "
+		    "CURRENT_TIMESTAMP, arch = VALUES(arch), vendor_class = "
+		    "VALUES(vendor_class), relay = VALUES(relay)");
+		break;
+	case DB_EV_BUILD_DONE:
+		sb_put(&b, "UPDATE hosts SET build = 0 WHERE hostname = ");
+		sb_str(&b, e->hostname);
+		break;
+	default:
+		return 0;
+	}
+	/* Fields are bounded, so overflow cannot happen: drop, don't stall. */
+	if (b.overflow)
+		return 0;
+	return db_exec(my, b.s, err, errlen);
+}
+
+/* Writes queued events in batches. Returns 0, or -1 with err (DB trouble). */
+static int
+drain_events(struct db_thread *dt, char *err, size_t errlen)
+{
+	size_t	i, n, head;
+
+	for (;;) {
+		pthread_mutex_lock(&dt->mu);
+		head = dt->evhead;
+		n = dt->evcount < DB_EVENT_BATCH ? dt->evcount : DB_EVENT_BATCH;
+		pthread_mutex_unlock(&dt->mu);
+		if (n == 0)
+			return 0;
+		if (ensure_connected(dt, err, errlen) == -1)
+			return -1;
+		/* Slots head..head+n stay ours: the main thread only appends. */
+		if (db_exec(dt->my, "START TRANSACTION", err, errlen) == -1)
+			goto fail;
+		for (i = 0; i < n; i++)
+			if (write_event(dt->my, &dt->evq[(head + i) %
+			    DB_EVENTQ_MAX], err, errlen) == -1) {
+				char why[DB_ERRLEN];
+
+				db_exec(dt->my, "ROLLBACK", why, sizeof(why));
+				goto fail;
+			}
+		if (db_exec(dt->my, "COMMIT", err, errlen) == -1)
+			goto fail;
+		pthread_mutex_lock(&dt->mu);
+		dt->evhead = (dt->evhead + n) % DB_EVENTQ_MAX;
+		dt->evcount -= n;
+		dt->status.events_written += n;
+		dt->status.events_queued = dt->evcount;
+		pthread_mutex_unlock(&dt->mu);
+	}
+fail:
+	disconnect(dt);
+	return -1;
+}
+
+int
+db_thread_event(struct db_thread *dt, const struct db_event *ev)
+{
+	int	rc = 0, wake;
+
+	pthread_mutex_lock(&dt->mu);
+	if (dt->evcount == DB_EVENTQ_MAX) {
+		dt->status.events_dropped++;
+		rc = -1;
+	} else {
+		dt->evq[(dt->evhead + dt->evcount) % DB_EVENTQ_MAX] = *ev;
+		dt->evcount++;
+		dt->status.events_queued = dt->evcount;
+	}
+	/* Wake the thread on the first event only: a flood costs one wake. */
+	wake = rc == 0 && dt->evcount == 1;
+	if (wake)
+		pthread_cond_signal(&dt->cv);
+	pthread_mutex_unlock(&dt->mu);
+	return rc;
+}
+
 static void *
 db_thread_main(void *arg)
 {
@@ -246,7 +407,8 @@ db_thread_main(void *arg)
 		if (stop)
 			break;
 
-		if (poll_once(dt, force, err, sizeof(err)) == 0) {
+		if (poll_once(dt, force, err, sizeof(err)) == 0 &&
+		    drain_events(dt, err, sizeof(err)) == 0) {
 			force = 0;
 			dt->backoff = 0;
 			set_state(dt, DB_STATE_UP, NULL);
@@ -267,6 +429,7 @@ db_thread_main(void *arg)
 		until.tv_nsec = (long)((deadline - (double)until.tv_sec) * 1e9);
 		pthread_mutex_lock(&dt->mu);
 		while (!dt->stop && !dt->kick && !dt->params_changed &&
+		    !(dt->evcount > 0 && dt->my != NULL) &&
 		    pthread_cond_timedwait(&dt->cv, &dt->mu, &until) != ETIMEDOUT)
 			;
 		pthread_mutex_unlock(&dt->mu);
@@ -313,6 +476,7 @@ db_thread_free(struct db_thread *dt)
 	db_params_clear(&dt->next_params);
 	free(dt->cache_path);
 	free(dt->next_cache);
+	free(dt->evq);
 	if (dt->ev != NULL)
 		event_free(dt->ev);
 	pthread_cond_destroy(&dt->cv);

@@ -32,7 +32,32 @@ struct db_status {
 	uint64_t	 loads;		/* successful loads */
 	uint64_t	 failures;	/* failed connects, queries, loads */
 	double		 last_load_ms;	/* DB read + validate + index */
+	uint64_t	 events_written;
+	uint64_t	 events_dropped;	/* queue full */
+	size_t		 events_queued;
 	char		 last_error[DB_ERRLEN];
+};
+
+#define DB_EVENTQ_MAX	8192	/* events waiting for the DB, at most */
+#define DB_EVENT_BATCH	256	/* rows per INSERT */
+
+enum db_event_kind {
+	DB_EV_BOOT,		/* a row in boot_events */
+	DB_EV_DISCOVERED,	/* upsert into discovered */
+	DB_EV_BUILD_DONE,	/* hosts.build = 0 for hostname */
+	DB_EV_MAX
+};
+
+/* One event from the main thread; copied into the queue. */
+struct db_event {
+	enum db_event_kind	 kind;
+	char			 mac[18];	/* canonical, or "" */
+	char			 hostname[254];	/* or "" */
+	char			 stage[32];	/* boot_events.stage */
+	char			 detail[256];	/* boot_events.detail */
+	int			 arch;		/* discovered.arch, -1 unknown */
+	char			 vendor_class[128];
+	char			 relay[16];	/* dotted quad or "" */
 };
 
 struct db_thread;
@@ -70,6 +95,13 @@ struct inv_snapshot *db_thread_take(struct db_thread *dt, struct db_status *st);
  */
 int	db_thread_set_config(struct db_thread *dt,
 	    const struct bootd_config *cfg);
+
+/*
+ * Main thread: queues ev (copied) for the DB. Never blocks on the DB: when
+ * DB_EVENTQ_MAX events wait already, the event is dropped, counted, and -1
+ * returned. Strings are truncated to their fields.
+ */
+int	db_thread_event(struct db_thread *dt, const struct db_event *ev);
 
 /* Asks for a full reload at the next chance (SIGHUP). */
 void	db_thread_kick(struct db_thread *dt);
