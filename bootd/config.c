@@ -66,6 +66,7 @@ struct cfg_row {
 	size_t		 bin, bin2;	/* parsed forms, see enum cfg_type */
 	int		 flags;
 	const char	*example;	/* docs: sample, in libconfig syntax */
+	const char	*choices;	/* CFG_STR: "a|b|c", the only values */
 };
 
 #define OFF(f)	offsetof(struct bootd_config, f)
@@ -128,6 +129,35 @@ static const struct cfg_row cfg_rows[] = {
 	    .bin = OFF(tftp.listen_ip) },
 	{ "tftp.port", CFG_INT, 69, NULL, 1, 65535, OFF(tftp.port),
 	    "UDP port" },
+	{ "tftp.max_transfers", CFG_INT, 1024, NULL, 1, 65535,
+	    OFF(tftp.max_transfers),
+	    "Concurrent transfers at most; more get a TFTP error and retry" },
+	{ "tftp.max_per_client", CFG_INT, 64, NULL, 1, 65535,
+	    OFF(tftp.max_per_client),
+	    "Concurrent transfers per client IP at most" },
+	{ "tftp.max_blksize", CFG_INT, 65464, NULL, 8, 65464,
+	    OFF(tftp.max_blksize),
+	    "Largest block size granted (RFC 2348); also capped by the "
+	    "interface MTU" },
+	{ "tftp.max_windowsize", CFG_INT, 64, NULL, 1, 65535,
+	    OFF(tftp.max_windowsize),
+	    "Largest window granted (RFC 7440)" },
+	{ "tftp.timeout_ms", CFG_INT, 1000, NULL, 10, 60000,
+	    OFF(tftp.timeout_ms),
+	    "First retransmission timeout unless the client negotiates one; "
+	    "doubles on each retry" },
+	{ "tftp.retries", CFG_INT, 5, NULL, 1, 50, OFF(tftp.retries),
+	    "Retransmissions of one block or window before giving up" },
+	{ "tftp.menu_timeout", CFG_INT, 50, NULL, 0, 36000,
+	    OFF(tftp.menu_timeout),
+	    "Boot menu timeout in tenths of a second (pxelinux TIMEOUT; GRUB "
+	    "gets it in seconds)" },
+	{ "tftp.default_menu", CFG_STR, 0, "local", 0, 0,
+	    OFF(tftp.default_menu),
+	    "pxelinux.cfg/default for unknown hosts: \"local\" boots the "
+	    "local disk, \"menu\" offers the selectable profiles; a real "
+	    "file of that name in tftp_root wins",
+	    .choices = "local|menu" },
 
 	{ "http", CFG_GROUP, 0, NULL, 0, 0, 0,
 	    "HTTP server: kickstarts, iPXE scripts, guest configs, boot "
@@ -460,6 +490,24 @@ cfg_join(char *dst, size_t len, const char *prefix, const char *name)
  * Fills *ip (and *prefix for networks) when r has a parsed form. Returns
  * NULL, or what is wrong with s.
  */
+/* Non-zero when s is one of the '|'-separated words in choices. */
+static int
+cfg_choice_ok(const char *choices, const char *s)
+{
+	size_t		 n = strlen(s);
+	const char	*p = choices, *bar;
+
+	for (;;) {
+		bar = strchr(p, '|');
+		if ((bar ? (size_t)(bar - p) : strlen(p)) == n &&
+		    strncmp(p, s, n) == 0)
+			return 1;
+		if (bar == NULL)
+			return 0;
+		p = bar + 1;
+	}
+}
+
 static const char *
 cfg_str_check(const struct cfg_row *r, const char *s, uint32_t *ip,
     int *prefix)
@@ -469,6 +517,11 @@ cfg_str_check(const struct cfg_row *r, const char *s, uint32_t *ip,
 	*ip = 0;
 	*prefix = 0;
 	switch (r->type) {
+	case CFG_STR:
+		if (r->choices != NULL && !cfg_choice_ok(r->choices, s))
+			return "is not one of the allowed values (see the "
+			    "example config)";
+		return NULL;
 	case CFG_URL:
 		if (s[0] == '\0')
 			return NULL;

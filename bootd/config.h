@@ -66,6 +66,14 @@ struct bootd_config {
 		char	*listen;
 		uint32_t listen_ip;	/* host order; 0 = any */
 		int	 port;
+		int	 max_transfers;
+		int	 max_per_client;
+		int	 max_blksize;
+		int	 max_windowsize;
+		int	 timeout_ms;
+		int	 retries;
+		int	 menu_timeout;	/* tenths of a second */
+		char	*default_menu;	/* "local" or "menu" */
 	} tftp;
 	struct {
 		int	 enabled;

@@ -25,7 +25,10 @@ usage(FILE *fp)
 	    "options:\n"
 	    "  -c, --config PATH  config file (default %s)\n"
 	    "  -h, --help         this text\n"
-	    "  -V, --version      print the version\n", CONFIG_DEFAULT_PATH);
+	    "  -V, --version      print the version\n"
+	    "  --example-config   print a config with every setting, its\n"
+	    "                     default and its documentation\n",
+	    CONFIG_DEFAULT_PATH);
 }
 
 int
@@ -53,6 +56,14 @@ main(int argc, char **argv)
 		} else if (strcmp(argv[i], "-V") == 0 ||
 		    strcmp(argv[i], "--version") == 0) {
 			printf("bootd %s\n", BOOTD_VERSION);
+			return 0;
+		} else if (strcmp(argv[i], "--example-config") == 0) {
+			struct bootd_config *def = config_default();
+
+			if (def == NULL)
+				return 1;
+			config_print(def, stdout, 1);
+			config_free(def);
 			return 0;
 		} else if (strcmp(argv[i], "--print") == 0)
 			print = 1;
