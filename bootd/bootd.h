@@ -16,6 +16,7 @@
 #include "db/inventory.h"
 
 struct http_srv;
+struct tftp_srv;
 
 enum bootd_source {
 	BOOTD_SRC_NONE,		/* nothing to serve yet */
@@ -42,6 +43,9 @@ struct bootd {
 	struct db_status	 dbst;		/* last status from the DB thread */
 	struct event		*ev_hup, *ev_term, *ev_int;
 	struct http_srv		*http;
+	struct tftp_srv		*tftp;
+	struct event		*ev_drain;	/* SIGTERM: wait for transfers */
+	int			 drain_ticks;
 	struct bootd_stats	 st;
 	time_t			 started;
 };

@@ -19,6 +19,7 @@
 #include "bootd/http.h"
 #include "bootd/log.h"
 #include "db/inv_cache.h"
+#include "tftp/tftp_server.h"
 
 const char *const bootd_source_names[BOOTD_SRC_MAX] = {
 	[BOOTD_SRC_NONE] = "none",
@@ -125,6 +126,31 @@ bootd_reload(struct bootd *bd)
 	log_info("config: reloaded %s", bd->config_path);
 }
 
+#define BOOTD_DRAIN_TICKS	50	/* x 100 ms: how long transfers may finish */
+
+/* Stops once running transfers are done, or after BOOTD_DRAIN_TICKS. */
+static void
+bootd_drain(evutil_socket_t fd, short what, void *arg)
+{
+	struct bootd	*bd = arg;
+	struct timeval	 tv = { 0, 100000 };
+	size_t		 n = tftp_active(bd->tftp);
+
+	if (n == 0 || bd->drain_ticks++ >= BOOTD_DRAIN_TICKS ||
+	    (bd->ev_drain == NULL && (bd->ev_drain = evtimer_new(bd->base,
+	    bootd_drain, bd)) == NULL)) {
+		if (n > 0)
+			log_warnx("bootd: %zu transfers still running; "
+			    "stopping anyway", n);
+		event_base_loopexit(bd->base, NULL);
+		return;
+	}
+	if (bd->drain_ticks == 1)
+		log_info("bootd: waiting up to %d s for %zu transfers",
+		    BOOTD_DRAIN_TICKS / 10, n);
+	evtimer_add(bd->ev_drain, &tv);
+}
+
 static void
 bootd_signal(evutil_socket_t sig, short what, void *arg)
 {
@@ -136,8 +162,13 @@ bootd_signal(evutil_socket_t sig, short what, void *arg)
 		break;
 	case SIGTERM:
 	case SIGINT:
+		if (bd->ev_drain != NULL && evtimer_pending(bd->ev_drain, NULL)) {
+			log_info("bootd: signal %d again, stopping now", (int)sig);
+			event_base_loopexit(bd->base, NULL);
+			break;
+		}
 		log_info("bootd: signal %d, stopping", (int)sig);
-		event_base_loopexit(bd->base, NULL);
+		bootd_drain(-1, 0, bd);
 		break;
 	}
 }
@@ -145,8 +176,12 @@ bootd_signal(evutil_socket_t sig, short what, void *arg)
 static void
 bootd_free(struct bootd *bd)
 {
-	db_thread_free(bd->db);
+	/* Transfers end first: their last boot events go to the DB queue. */
+	tftp_stop(bd->tftp);
 	http_stop(bd->http);
+	db_thread_free(bd->db);
+	if (bd->ev_drain != NULL)
+		event_free(bd->ev_drain);
 	if (bd->ev_hup != NULL)
 		event_free(bd->ev_hup);
 	if (bd->ev_term != NULL)
@@ -200,15 +235,21 @@ bootd_serve(const char *config_path)
 		log_emit(LOG_LVL_ERROR, 0, "http: %s", err);
 		goto done;
 	}
+	if (bd.cfg->tftp.enabled &&
+	    (bd.tftp = tftp_start(&bd, err, sizeof(err))) == NULL) {
+		log_emit(LOG_LVL_ERROR, 0, "tftp: %s", err);
+		goto done;
+	}
 	/* Always read the DB once at start, even when the cache is current. */
 	if ((bd.db = db_thread_new(bd.base, bd.cfg, 0, bootd_db_notify,
 	    &bd)) == NULL || db_thread_start(bd.db) == -1) {
 		log_emit(LOG_LVL_ERROR, 1, "db: cannot start the DB thread");
 		goto done;
 	}
-	log_info("bootd %s: serving (http %s:%d%s)", BOOTD_VERSION,
-	    bd.cfg->http.listen, bd.cfg->http.port,
-	    bd.cfg->http.enabled ? "" : " disabled");
+	log_info("bootd %s: serving (http %s:%d%s, tftp %s:%d%s)",
+	    BOOTD_VERSION, bd.cfg->http.listen, bd.cfg->http.port,
+	    bd.cfg->http.enabled ? "" : " disabled", bd.cfg->tftp.listen,
+	    bd.cfg->tftp.port, bd.cfg->tftp.enabled ? "" : " disabled");
 	if (event_base_dispatch(bd.base) == -1)
 		log_emit(LOG_LVL_ERROR, 0, "bootd: event loop failed");
 	else

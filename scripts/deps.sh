@@ -7,8 +7,9 @@ PKGS=(
 	# build
 	build-essential cmake pkg-config clang libclang-rt-14-dev
 	libevent-dev default-libmysqlclient-dev libconfig-dev libcmocka-dev
-	# tests and demo: a private MariaDB, HTTP client, process/net tools
-	mariadb-server mariadb-client curl iproute2 procps
+	# tests and demo: a private MariaDB, real clients, process/net tools
+	mariadb-server mariadb-client curl iproute2 procps python3
+	tftp-hpa atftp
 )
 
 missing=()

@@ -1,0 +1,1008 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * tftp_server: the :69 listener, request intake with caps, and the
+ * transfers: one struct tftp_xfer each, with its own socket (TID), state,
+ * timer, packet buffer and a reference to a shared open file. The wire
+ * format and every decision about options, blocks and ACKs live in the pure
+ * tftp_proto; this file only moves packets. Nothing here blocks: sockets are
+ * non-blocking, each ACK costs one pread of one block.
+ */
+#include <sys/types.h>
+#include <sys/ioctl.h>
+#include <sys/queue.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "bootd/addr.h"
+#include "bootd/bootd.h"
+#include "bootd/log.h"
+#include "tftp/tftp_path.h"
+#include "tftp/tftp_proto.h"
+#include "tftp/tftp_server.h"
+#include "tftp/tftp_virtual.h"
+
+#define TFTP_RECV_BURST		64	/* packets read per callback */
+#define TFTP_RTO_MIN_US		20000	/* adaptive retransmit floor */
+#define TFTP_SNDBUF_MAX		(4 * 1024 * 1024)
+
+/*
+ * An open file shared by every transfer of it (real files), or a rendered
+ * menu owned by one transfer (virtual files).
+ */
+struct tftp_file {
+	LIST_ENTRY(tftp_file)	 entry;
+	int			 refcnt;
+	int			 fd;		/* -1 for virtual */
+	char			*data;		/* virtual content */
+	uint64_t		 size;
+	dev_t			 dev;
+	ino_t			 ino;
+	struct timespec		 mtime;
+	int			 shared;	/* in srv->files */
+};
+
+enum tftp_state {
+	TFTP_XS_OACK,		/* OACK sent, waiting for ACK 0 */
+	TFTP_XS_DATA,		/* a window sent, waiting for its ACK */
+	TFTP_XS_MAX
+};
+
+static const char *const tftp_state_names[TFTP_XS_MAX] = {
+	[TFTP_XS_OACK] = "oack",
+	[TFTP_XS_DATA] = "data",
+};
+
+struct tftp_xfer {
+	TAILQ_ENTRY(tftp_xfer)	 entry;
+	struct tftp_srv		*srv;
+	int			 fd;
+	struct event		*rev, *wev, *timer;
+	struct sockaddr_in	 peer;
+	char			 peerstr[32];
+	char			 name[TFTP_PATH_MAX + 1];
+	struct tftp_file	*file;
+	enum tftp_mode		 mode;
+	struct tftp_opts	 opts;
+	enum tftp_state		 state;
+	uint64_t		 total;		/* blocks; UINT64_MAX unknown */
+	uint64_t		 acked;		/* highest block acknowledged */
+	uint64_t		 sent;		/* highest block sent */
+	uint64_t		 next;		/* next block to send */
+	int			 blocked;	/* waiting for EV_WRITE */
+	int			 retries;
+	int			 rexmit;	/* window was resent: no RTT */
+	int64_t			 rto_us, srtt_us, rttvar_us, rto_max_us;
+	int64_t			 t_win, t_start;
+	/* netascii: the block in buf is block na_block; source offset */
+	struct tftp_netascii	 na;
+	uint64_t		 na_block;
+	uint64_t		 na_off;
+	size_t			 na_len;	/* payload bytes of na_block */
+	uint8_t			*scratch;	/* netascii source, blksize */
+	uint8_t			*buf;		/* 4 + blksize */
+	size_t			 buflen;
+	uint64_t		 bytes;
+	uint64_t		 resent;
+	char			 host[254], mac[ADDR_MAC_STRLEN];
+};
+
+TAILQ_HEAD(tftp_xfers, tftp_xfer);
+LIST_HEAD(tftp_files, tftp_file);
+
+struct tftp_srv {
+	struct bootd		*bd;
+	int			 fd;
+	struct event		*ev;
+	int			 rootfd;
+	struct tftp_xfers	 xfers;
+	size_t			 nxfers;
+	struct tftp_files	 files;
+	struct tftp_stats	 st;
+	uint8_t			 rbuf[TFTP_PKT_MAX];
+};
+
+static void	xfer_send_window(struct tftp_xfer *, uint64_t);
+static void	xfer_end(struct tftp_xfer *, const char *, uint64_t *);
+
+static int64_t
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void
+peer_str(const struct sockaddr_in *sin, char *buf, size_t len)
+{
+	char ip[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, &sin->sin_addr, ip, sizeof(ip));
+	snprintf(buf, len, "%s:%u", ip, ntohs(sin->sin_port));
+}
+
+/* Sends an ERROR packet: the one place errors leave (RFC 1350 §5). */
+static void
+tftp_send_error(int fd, const struct sockaddr_in *to, enum tftp_err code,
+    const char *msg)
+{
+	uint8_t	pkt[4 + TFTP_ERRMSG_MAX + 1];
+	ssize_t	n;
+
+	if ((n = tftp_error_build(pkt, sizeof(pkt), code, msg)) > 0)
+		(void)sendto(fd, pkt, (size_t)n, 0, (const struct sockaddr *)to,
+		    sizeof(*to));
+}
+
+/* Files. */
+
+static void
+file_unref(struct tftp_srv *srv, struct tftp_file *f)
+{
+	if (f == NULL || --f->refcnt > 0)
+		return;
+	if (f->shared)
+		LIST_REMOVE(f, entry);
+	if (f->fd != -1)
+		close(f->fd);
+	free(f->data);
+	free(f);
+}
+
+/*
+ * Opens name under the root, sharing an already open copy of the same
+ * unchanged file. Returns a reference or NULL with *res set.
+ */
+static struct tftp_file *
+file_open_real(struct tftp_srv *srv, const char *name, int *res,
+    const char **why)
+{
+	struct tftp_file	*f;
+	struct stat		 st;
+	uint64_t		 size;
+	int			 fd;
+
+	if ((*res = tftp_path_open(srv->rootfd, name, &fd, &size, why)) !=
+	    TFTP_PATH_OK)
+		return NULL;
+	if (fstat(fd, &st) == -1) {
+		close(fd);
+		*res = TFTP_PATH_EIO;
+		*why = "fstat failed";
+		return NULL;
+	}
+	LIST_FOREACH(f, &srv->files, entry)
+		if (f->dev == st.st_dev && f->ino == st.st_ino &&
+		    f->size == size && f->mtime.tv_sec == st.st_mtim.tv_sec &&
+		    f->mtime.tv_nsec == st.st_mtim.tv_nsec) {
+			close(fd);
+			f->refcnt++;
+			return f;
+		}
+	if ((f = calloc(1, sizeof(*f))) == NULL) {
+		close(fd);
+		*res = TFTP_PATH_EIO;
+		*why = "out of memory";
+		return NULL;
+	}
+	f->refcnt = 1;
+	f->fd = fd;
+	f->size = size;
+	f->dev = st.st_dev;
+	f->ino = st.st_ino;
+	f->mtime = st.st_mtim;
+	f->shared = 1;
+	LIST_INSERT_HEAD(&srv->files, f, entry);
+	return f;
+}
+
+static struct tftp_file *
+file_virtual(char *data, size_t len)
+{
+	struct tftp_file *f;
+
+	if ((f = calloc(1, sizeof(*f))) == NULL) {
+		free(data);
+		return NULL;
+	}
+	f->refcnt = 1;
+	f->fd = -1;
+	f->data = data;
+	f->size = len;
+	return f;
+}
+
+/* Reads n bytes at off. Returns bytes read or -1. */
+static ssize_t
+file_read(const struct tftp_file *f, uint64_t off, uint8_t *dst, size_t n)
+{
+	ssize_t r;
+
+	if (f->fd == -1) {
+		if (off >= f->size)
+			return 0;
+		if (n > f->size - off)
+			n = (size_t)(f->size - off);
+		memcpy(dst, f->data + off, n);
+		return (ssize_t)n;
+	}
+	do
+		r = pread(f->fd, dst, n, (off_t)off);
+	while (r == -1 && errno == EINTR);
+	return r;
+}
+
+/* Transfers. */
+
+static void
+xfer_set_state(struct tftp_xfer *x, enum tftp_state st)
+{
+	log_debug("tftp: %s: \"%s\" %s -> %s", x->peerstr, x->name,
+	    tftp_state_names[x->state], tftp_state_names[st]);
+	x->state = st;
+}
+
+static void
+xfer_arm_timer(struct tftp_xfer *x)
+{
+	struct timeval tv;
+
+	tv.tv_sec = (time_t)(x->rto_us / 1000000);
+	tv.tv_usec = (suseconds_t)(x->rto_us % 1000000);
+	evtimer_add(x->timer, &tv);
+}
+
+static void
+xfer_free(struct tftp_xfer *x)
+{
+	if (x == NULL)
+		return;
+	if (x->rev != NULL)
+		event_free(x->rev);
+	if (x->wev != NULL)
+		event_free(x->wev);
+	if (x->timer != NULL)
+		event_free(x->timer);
+	if (x->fd != -1)
+		close(x->fd);
+	file_unref(x->srv, x->file);
+	free(x->buf);
+	free(x->scratch);
+	free(x);
+}
+
+static void
+xfer_event(struct tftp_xfer *x, const char *stage, const char *detail)
+{
+	struct bootd	*bd = x->srv->bd;
+	struct db_event	 ev;
+
+	if (x->host[0] == '\0' || bd->db == NULL)
+		return;
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = DB_EV_BOOT;
+	snprintf(ev.mac, sizeof(ev.mac), "%s", x->mac);
+	snprintf(ev.hostname, sizeof(ev.hostname), "%s", x->host);
+	snprintf(ev.stage, sizeof(ev.stage), "%s", stage);
+	snprintf(ev.detail, sizeof(ev.detail), "%s", detail);
+	db_thread_event(bd->db, &ev);
+}
+
+/*
+ * Ends a transfer: logs it once, counts it, records the boot event, frees.
+ * result is "done", "aborted" or a failure reason; counter is the stat.
+ */
+static void
+xfer_end(struct tftp_xfer *x, const char *result, uint64_t *counter)
+{
+	struct tftp_srv	*srv = x->srv;
+	char		 esc[TFTP_PATH_MAX * 4 + 8], detail[400];
+	double		 ms = (double)(now_us() - x->t_start) / 1000.0;
+	int		 ok = strcmp(result, "done") == 0;
+
+	(*counter)++;
+	log_sanitise(esc, sizeof(esc), x->name, strlen(x->name));
+	if (ok || counter == &srv->st.aborted)
+		log_info("tftp: %s: \"%s\" %s: %" PRIu64 " bytes in %.1f ms "
+		    "(blksize %u, window %u, %" PRIu64 " resent)", x->peerstr,
+		    esc, result, x->bytes, ms, x->opts.blksize,
+		    x->opts.windowsize, x->resent);
+	else
+		log_warnx("tftp: %s: \"%s\" failed after %" PRIu64 " bytes: %s",
+		    x->peerstr, esc, x->bytes, result);
+	snprintf(detail, sizeof(detail), "%s %" PRIu64 " bytes %.0f ms%s%s",
+	    x->name, x->bytes, ms, ok ? "" : ": ", ok ? "" : result);
+	if (counter != &srv->st.aborted)
+		xfer_event(x, ok ? "tftp-done" : "tftp-failed", detail);
+	TAILQ_REMOVE(&srv->xfers, x, entry);
+	srv->nxfers--;
+	xfer_free(x);
+}
+
+/* One RTT sample (Karn: only windows that were not resent). */
+static void
+xfer_rtt(struct tftp_xfer *x)
+{
+	int64_t sample, d;
+
+	if (x->rexmit)
+		return;
+	sample = now_us() - x->t_win;
+	if (x->srtt_us == 0) {
+		x->srtt_us = sample;
+		x->rttvar_us = sample / 2;
+	} else {
+		d = x->srtt_us - sample;
+		x->rttvar_us = (3 * x->rttvar_us + (d < 0 ? -d : d)) / 4;
+		x->srtt_us = (7 * x->srtt_us + sample) / 8;
+	}
+	x->rto_us = x->srtt_us + 4 * x->rttvar_us;
+	if (x->rto_us < TFTP_RTO_MIN_US)
+		x->rto_us = TFTP_RTO_MIN_US;
+	if (x->rto_us > x->rto_max_us)
+		x->rto_us = x->rto_max_us;
+}
+
+/*
+ * Builds the netascii block b (b is na_block or na_block + 1) into buf.
+ * Returns the payload length or -1 on a read error.
+ */
+static ssize_t
+xfer_netascii_block(struct tftp_xfer *x, uint64_t b)
+{
+	size_t	 out = 0, used, room = x->opts.blksize, w;
+	ssize_t	 r;
+	uint8_t	*dst = x->buf + TFTP_HDR_LEN;
+
+	if (b == x->na_block)
+		return (ssize_t)x->na_len;
+	while (out < room) {
+		/* Drain a pending half pair first, then read on. */
+		r = file_read(x->file, x->na_off, x->scratch, room - out);
+		if (r == -1)
+			return -1;
+		w = tftp_netascii_encode(&x->na, x->scratch, (size_t)r, &used,
+		    dst + out, room - out);
+		out += w;
+		x->na_off += used;
+		if (r == 0 && !tftp_netascii_pending(&x->na))
+			break;
+		if (w == 0 && used == 0)
+			break;
+	}
+	x->na_block = b;
+	x->na_len = out;
+	if (out < room)
+		x->total = b;	/* a short block ends the transfer */
+	return (ssize_t)out;
+}
+
+/* Puts block b into buf. Returns the packet length or -1. */
+static ssize_t
+xfer_fill(struct tftp_xfer *x, uint64_t b)
+{
+	uint64_t	off;
+	size_t		n;
+	ssize_t		r;
+
+	tftp_data_hdr(x->buf, tftp_block_wire(b));
+	if (x->mode == TFTP_MODE_NETASCII) {
+		if ((r = xfer_netascii_block(x, b)) == -1)
+			return -1;
+		return TFTP_HDR_LEN + r;
+	}
+	if (tftp_block_span(x->file->size, x->opts.blksize, b, &off, &n) == -1)
+		return -1;
+	if (n > 0 && file_read(x->file, off, x->buf + TFTP_HDR_LEN, n) !=
+	    (ssize_t)n)
+		return -1;
+	return (ssize_t)(TFTP_HDR_LEN + n);
+}
+
+static void
+xfer_send_oack(struct tftp_xfer *x)
+{
+	ssize_t n;
+
+	if ((n = tftp_oack_build(x->buf, x->buflen, &x->opts)) == -1) {
+		xfer_end(x, "cannot build OACK", &x->srv->st.failed);
+		return;
+	}
+	if (sendto(x->fd, x->buf, (size_t)n, 0, (struct sockaddr *)&x->peer,
+	    sizeof(x->peer)) == -1 && errno != EAGAIN && errno != EINTR &&
+	    errno != ENOBUFS) {
+		xfer_end(x, strerror(errno), &x->srv->st.failed);
+		return;
+	}
+	x->t_win = now_us();
+	xfer_arm_timer(x);
+}
+
+/*
+ * Sends blocks from..acked+window (RFC 7440). A full socket buffer parks
+ * the rest until the socket is writable. Re-arms the retransmit timer.
+ */
+static void
+xfer_send_window(struct tftp_xfer *x, uint64_t from)
+{
+	struct tftp_srv	*srv = x->srv;
+	uint64_t	 last = x->acked + x->opts.windowsize;
+	ssize_t		 n;
+
+	if (from == x->acked + 1 && from > x->sent) {
+		/* A fresh window: time it. */
+		x->t_win = now_us();
+		x->rexmit = 0;
+	}
+	x->next = from;
+	x->blocked = 0;
+	while (x->next <= last && x->next <= x->total) {
+		if ((n = xfer_fill(x, x->next)) == -1) {
+			xfer_end(x, "read error", &srv->st.failed);
+			return;
+		}
+		if (sendto(x->fd, x->buf, (size_t)n, 0,
+		    (struct sockaddr *)&x->peer, sizeof(x->peer)) == -1) {
+			if (errno == EAGAIN || errno == ENOBUFS) {
+				x->blocked = 1;
+				event_add(x->wev, NULL);
+				break;
+			}
+			if (errno == EINTR)
+				continue;
+			xfer_end(x, strerror(errno), &srv->st.failed);
+			return;
+		}
+		if (x->next > x->sent) {
+			x->sent = x->next;
+			x->bytes += (uint64_t)n - TFTP_HDR_LEN;
+			srv->st.bytes += (uint64_t)n - TFTP_HDR_LEN;
+		} else {
+			srv->st.retransmits++;
+			x->resent++;
+		}
+		x->next++;
+	}
+	xfer_arm_timer(x);
+}
+
+static void
+xfer_write_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct tftp_xfer *x = arg;
+
+	if (x->blocked)
+		xfer_send_window(x, x->next);
+}
+
+static void
+xfer_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct tftp_xfer	*x = arg;
+	struct tftp_srv		*srv = x->srv;
+
+	if (++x->retries > srv->bd->cfg->tftp.retries) {
+		/*
+		 * Only the final ACK missing: the client has every byte (a
+		 * lost last ACK is common and harmless, RFC 1350 §6).
+		 */
+		if (x->state == TFTP_XS_DATA && x->sent == x->total &&
+		    x->acked + 1 == x->total && x->opts.windowsize == 1)
+			xfer_end(x, "done", &srv->st.done);
+		else
+			xfer_end(x, "timed out", &srv->st.failed);
+		return;
+	}
+	x->rexmit = 1;
+	x->rto_us *= 2;
+	if (x->rto_us > x->rto_max_us)
+		x->rto_us = x->rto_max_us;
+	if (x->state == TFTP_XS_OACK) {
+		srv->st.retransmits++;
+		x->resent++;
+		xfer_send_oack(x);
+	} else
+		xfer_send_window(x, x->acked + 1);
+}
+
+/* Returns 1 when the transfer ended (x is freed). */
+static int
+xfer_packet(struct tftp_xfer *x, const uint8_t *p, size_t len)
+{
+	struct tftp_srv		*srv = x->srv;
+	struct tftp_pkt		 pkt;
+	const char		*why;
+	char			 msg[TFTP_ERRMSG_MAX * 4 + 64], esc[1024];
+	uint64_t		 abs;
+
+	if (tftp_pkt_parse(p, len, &pkt, &why) == -1) {
+		srv->st.bad_packets++;
+		return 0;
+	}
+	switch (pkt.op) {
+	case TFTP_OP_ERROR:
+		log_sanitise(esc, sizeof(esc), pkt.msg, strlen(pkt.msg));
+		if (x->state == TFTP_XS_OACK) {
+			/*
+			 * UEFI firmware reads tsize from the OACK and ends
+			 * there ("abort"), then asks again: normal traffic.
+			 */
+			snprintf(msg, sizeof(msg), "ended by the client after "
+			    "the OACK (error %u \"%s\")", pkt.code, esc);
+			xfer_end(x, msg, &srv->st.aborted);
+		} else {
+			snprintf(msg, sizeof(msg), "client error %u \"%s\"",
+			    pkt.code, esc);
+			xfer_end(x, msg, &srv->st.failed);
+		}
+		return 1;
+	case TFTP_OP_ACK:
+		break;
+	default:
+		srv->st.bad_packets++;
+		return 0;
+	}
+	if (x->state == TFTP_XS_OACK) {
+		if (pkt.block != 0)
+			return 0;
+		xfer_rtt(x);
+		x->retries = 0;
+		xfer_set_state(x, TFTP_XS_DATA);
+		xfer_send_window(x, 1);
+		return 0;
+	}
+	switch (tftp_ack_classify(x->acked, x->sent, pkt.block, &abs)) {
+	case TFTP_ACK_NEW:
+		if (abs == x->sent)
+			xfer_rtt(x);
+		x->acked = abs;
+		x->retries = 0;
+		if (x->acked >= x->total) {
+			xfer_end(x, "done", &srv->st.done);
+			return 1;
+		}
+		/*
+		 * A whole window acknowledged: the next one. A partial ACK
+		 * means the client saw a gap: resend from there (RFC 7440).
+		 */
+		if (x->blocked && x->next > x->acked)
+			xfer_send_window(x, x->next);	/* still pushing */
+		else
+			xfer_send_window(x, x->acked + 1);
+		return 0;
+	case TFTP_ACK_DUP:
+	case TFTP_ACK_OUTSIDE:
+		/* Never answer a duplicate: Sorcerer's Apprentice. */
+		return 0;
+	}
+	return 0;
+}
+
+static void
+xfer_read_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct tftp_xfer	*x = arg;
+	struct tftp_srv		*srv = x->srv;
+	struct sockaddr_in	 from;
+	socklen_t		 flen;
+	ssize_t			 n;
+	int			 i;
+
+	for (i = 0; i < TFTP_RECV_BURST; i++) {
+		flen = sizeof(from);
+		n = recvfrom(x->fd, srv->rbuf, sizeof(srv->rbuf), 0,
+		    (struct sockaddr *)&from, &flen);
+		if (n == -1)
+			return;	/* EAGAIN, or an ICMP error: the timer copes */
+		if (from.sin_family != AF_INET ||
+		    from.sin_addr.s_addr != x->peer.sin_addr.s_addr ||
+		    from.sin_port != x->peer.sin_port) {
+			/* RFC 1350 §4: a stranger gets error 5, we go on. */
+			srv->st.wrong_tid++;
+			tftp_send_error(x->fd, &from, TFTP_EBADID, NULL);
+			continue;
+		}
+		if (xfer_packet(x, srv->rbuf, (size_t)n))
+			return;
+	}
+}
+
+/* Requests. */
+
+/* The MTU of the interface a request came in on, or 0 when unknown. */
+static unsigned int
+iface_mtu(int fd, int ifindex)
+{
+	struct ifreq	ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	if (ifindex <= 0 || if_indextoname((unsigned int)ifindex,
+	    ifr.ifr_name) == NULL || ioctl(fd, SIOCGIFMTU, &ifr) == -1)
+		return 0;
+	return (unsigned int)ifr.ifr_mtu;
+}
+
+static size_t
+client_count(const struct tftp_srv *srv, const struct sockaddr_in *peer)
+{
+	const struct tftp_xfer	*x;
+	size_t			 n = 0;
+
+	TAILQ_FOREACH(x, &srv->xfers, entry)
+		if (x->peer.sin_addr.s_addr == peer->sin_addr.s_addr)
+			n++;
+	return n;
+}
+
+static int
+is_duplicate(const struct tftp_srv *srv, const struct sockaddr_in *peer)
+{
+	const struct tftp_xfer *x;
+
+	TAILQ_FOREACH(x, &srv->xfers, entry)
+		if (x->peer.sin_addr.s_addr == peer->sin_addr.s_addr &&
+		    x->peer.sin_port == peer->sin_port)
+			return 1;
+	return 0;
+}
+
+/* Refuses a request: error packet from the listener, a log line, a count. */
+static void
+refuse(struct tftp_srv *srv, const struct sockaddr_in *peer,
+    const char *peerstr, const char *name, enum tftp_err code,
+    const char *why, uint64_t *counter)
+{
+	char esc[TFTP_PATH_MAX * 4 + 8];
+
+	(*counter)++;
+	log_sanitise(esc, sizeof(esc), name, strlen(name));
+	log_info("tftp: %s: \"%s\" refused: %s", peerstr, esc, why);
+	tftp_send_error(srv->fd, peer, code, why);
+}
+
+/* Finds the file for a request: virtual menus first, then the root. */
+static struct tftp_file *
+request_file(struct tftp_srv *srv, const char *name, const char *peerstr,
+    enum tftp_err *code, const char **why)
+{
+	struct bootd		*bd = srv->bd;
+	struct tftp_file	*f;
+	char			*data, vwhy[256];
+	size_t			 len;
+	int			 vres, res;
+
+	vres = tftp_virtual_render(bd->cfg, bd->snap, name, &data, &len, vwhy,
+	    sizeof(vwhy));
+	switch (vres) {
+	case TFTP_V_NOTFOUND:
+		*code = TFTP_ENOTFOUND;
+		*why = "no such host";
+		return NULL;
+	case TFTP_V_ERROR:
+		log_warnx("tftp: %s: %s", peerstr, vwhy);
+		*code = TFTP_EUNDEF;
+		*why = "menu does not render; see the server log";
+		return NULL;
+	case TFTP_V_OK:
+		srv->st.virtual_files++;
+		if ((f = file_virtual(data, len)) == NULL) {
+			*code = TFTP_EUNDEF;
+			*why = "out of memory";
+		}
+		return f;
+	case TFTP_V_FALLBACK:
+		if ((f = file_open_real(srv, name, &res, why)) != NULL) {
+			free(data);
+			return f;
+		}
+		srv->st.virtual_files++;
+		if ((f = file_virtual(data, len)) == NULL) {
+			*code = TFTP_EUNDEF;
+			*why = "out of memory";
+		}
+		return f;
+	default:
+		break;
+	}
+	if ((f = file_open_real(srv, name, &res, why)) == NULL)
+		*code = tftp_path_tftp_err(res);
+	return f;
+}
+
+static void
+handle_request(struct tftp_srv *srv, const uint8_t *p, size_t len,
+    const struct sockaddr_in *peer, struct in_addr local, int ifindex)
+{
+	struct bootd_config	*cfg = srv->bd->cfg;
+	const struct inv_host	*h;
+	struct tftp_xfer	*x = NULL;
+	struct tftp_req		 req;
+	struct tftp_limits	 lim;
+	struct sockaddr_in	 sin;
+	const char		*why;
+	char			 peerstr[32], norm[TFTP_PATH_MAX + 1];
+	enum tftp_err		 code;
+	uint64_t		 tsize;
+	unsigned int		 mtu;
+	int			 sndbuf;
+
+	peer_str(peer, peerstr, sizeof(peerstr));
+	/*
+	 * DATA, ACK, ERROR or OACK at the listener belong to no transfer:
+	 * dropped and counted, never answered (an ERROR must not be).
+	 */
+	if (len >= 2 && p[0] == 0 && p[1] >= TFTP_OP_DATA &&
+	    p[1] <= TFTP_OP_OACK) {
+		srv->st.bad_packets++;
+		return;
+	}
+	if (tftp_req_parse(p, len, &req, &why) == -1) {
+		srv->st.bad_packets++;
+		refuse(srv, peer, peerstr, "", TFTP_EBADOP, why,
+		    &srv->st.refused);
+		return;
+	}
+	if (req.op == TFTP_OP_WRQ) {
+		refuse(srv, peer, peerstr, req.filename, TFTP_EACCESS,
+		    "write requests are refused", &srv->st.refused);
+		return;
+	}
+	/* A retransmitted RRQ: the transfer for it is already running. */
+	if (is_duplicate(srv, peer))
+		return;
+	if (srv->nxfers >= (size_t)cfg->tftp.max_transfers ||
+	    client_count(srv, peer) >= (size_t)cfg->tftp.max_per_client) {
+		refuse(srv, peer, peerstr, req.filename, TFTP_EUNDEF,
+		    "server busy, try again", &srv->st.busy);
+		return;
+	}
+	if (tftp_path_normalise(req.filename, norm, sizeof(norm), &why) == -1) {
+		refuse(srv, peer, peerstr, req.filename, TFTP_EACCESS, why,
+		    &srv->st.refused);
+		return;
+	}
+	if ((x = calloc(1, sizeof(*x))) == NULL) {
+		refuse(srv, peer, peerstr, norm, TFTP_EUNDEF, "out of memory",
+		    &srv->st.busy);
+		return;
+	}
+	x->fd = -1;
+	x->srv = srv;
+	x->peer = *peer;
+	snprintf(x->peerstr, sizeof(x->peerstr), "%s", peerstr);
+	snprintf(x->name, sizeof(x->name), "%s", norm);
+	x->mode = req.mode;
+	if ((x->file = request_file(srv, norm, peerstr, &code, &why)) == NULL) {
+		refuse(srv, peer, peerstr, norm, code, why, &srv->st.refused);
+		goto fail;
+	}
+
+	/* Negotiation (pure): limits from the config and the path MTU. */
+	memset(&lim, 0, sizeof(lim));
+	lim.max_blksize = (uint16_t)cfg->tftp.max_blksize;
+	lim.max_windowsize = (uint16_t)cfg->tftp.max_windowsize;
+	if ((mtu = iface_mtu(srv->fd, ifindex)) > 0)
+		lim.mtu_blksize = tftp_mtu_blksize(mtu);
+	tsize = x->file->size;
+	if (req.mode == TFTP_MODE_NETASCII)
+		tsize = x->file->fd == -1 ? tftp_netascii_size(
+		    (const uint8_t *)x->file->data, x->file->size) :
+		    TFTP_TSIZE_UNKNOWN;
+	/* curl refuses an OACK with tsize 0: an empty file acks no tsize. */
+	if (tsize == 0)
+		tsize = TFTP_TSIZE_UNKNOWN;
+	if (tftp_negotiate(&req, &lim, tsize, &x->opts) == -1) {
+		refuse(srv, peer, peerstr, norm, TFTP_EOPTNEG,
+		    "option negotiation failed", &srv->st.refused);
+		goto fail;
+	}
+	x->total = req.mode == TFTP_MODE_NETASCII ? UINT64_MAX :
+	    tftp_file_blocks(x->file->size, x->opts.blksize);
+	x->buflen = TFTP_HDR_LEN + (x->opts.blksize > 512 ? x->opts.blksize :
+	    512);
+	if ((x->buf = malloc(x->buflen)) == NULL ||
+	    (req.mode == TFTP_MODE_NETASCII &&
+	    (x->scratch = malloc(x->opts.blksize)) == NULL)) {
+		refuse(srv, peer, peerstr, norm, TFTP_EUNDEF, "out of memory",
+		    &srv->st.busy);
+		goto fail;
+	}
+	tftp_netascii_init(&x->na);
+
+	/* A new TID: our own socket on the address the request came to. */
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr = local;
+	sndbuf = (x->opts.blksize + 64) * x->opts.windowsize * 2;
+	if (sndbuf > TFTP_SNDBUF_MAX)
+		sndbuf = TFTP_SNDBUF_MAX;
+	if ((x->fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0)) == -1 || bind(x->fd, (struct sockaddr *)&sin,
+	    sizeof(sin)) == -1) {
+		log_warn("tftp: %s: transfer socket", peerstr);
+		refuse(srv, peer, peerstr, norm, TFTP_EUNDEF, "no socket",
+		    &srv->st.busy);
+		goto fail;
+	}
+	if (sndbuf > 212992)
+		(void)setsockopt(x->fd, SOL_SOCKET, SO_SNDBUF, &sndbuf,
+		    sizeof(sndbuf));
+	x->rev = event_new(srv->bd->base, x->fd, EV_READ | EV_PERSIST,
+	    xfer_read_cb, x);
+	x->wev = event_new(srv->bd->base, x->fd, EV_WRITE, xfer_write_cb, x);
+	x->timer = evtimer_new(srv->bd->base, xfer_timer_cb, x);
+	if (x->rev == NULL || x->wev == NULL || x->timer == NULL ||
+	    event_add(x->rev, NULL) == -1) {
+		refuse(srv, peer, peerstr, norm, TFTP_EUNDEF, "out of memory",
+		    &srv->st.busy);
+		goto fail;
+	}
+	x->rto_max_us = x->opts.timeout > 0 ? (int64_t)x->opts.timeout *
+	    1000000 : (int64_t)cfg->tftp.timeout_ms * 1000;
+	x->rto_us = x->rto_max_us;
+	x->t_start = now_us();
+	x->na_block = 0;
+	if (srv->bd->snap != NULL &&
+	    (h = inv_by_ip(srv->bd->snap, ntohl(peer->sin_addr.s_addr))) !=
+	    NULL) {
+		snprintf(x->host, sizeof(x->host), "%s", h->hostname);
+		snprintf(x->mac, sizeof(x->mac), "%s", h->macstr);
+	}
+	TAILQ_INSERT_TAIL(&srv->xfers, x, entry);
+	srv->nxfers++;
+	srv->st.requests++;
+	log_debug("tftp: %s: RRQ \"%s\" size %" PRIu64 " blksize %u window %u",
+	    peerstr, norm, x->file->size, x->opts.blksize, x->opts.windowsize);
+	xfer_event(x, "tftp-start", norm);
+	if (x->opts.norder > 0) {
+		x->state = TFTP_XS_OACK;
+		xfer_send_oack(x);
+	} else {
+		x->state = TFTP_XS_DATA;
+		xfer_send_window(x, 1);
+	}
+	return;
+fail:
+	xfer_free(x);
+}
+
+static void
+listener_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct tftp_srv		*srv = arg;
+	struct sockaddr_in	 peer;
+	struct msghdr		 msg;
+	struct iovec		 iov;
+	struct cmsghdr		*cm;
+	struct in_pktinfo	*pi;
+	struct in_addr		 local;
+	union {
+		struct cmsghdr	hdr;
+		char		buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+	}			 cbuf;
+	ssize_t			 n;
+	int			 i, ifindex;
+
+	for (i = 0; i < TFTP_RECV_BURST; i++) {
+		memset(&msg, 0, sizeof(msg));
+		iov.iov_base = srv->rbuf;
+		iov.iov_len = sizeof(srv->rbuf);
+		msg.msg_name = &peer;
+		msg.msg_namelen = sizeof(peer);
+		msg.msg_iov = &iov;
+		msg.msg_iovlen = 1;
+		msg.msg_control = &cbuf;
+		msg.msg_controllen = sizeof(cbuf);
+		if ((n = recvmsg(srv->fd, &msg, 0)) == -1)
+			return;
+		if (peer.sin_family != AF_INET || peer.sin_port == 0) {
+			srv->st.bad_packets++;
+			continue;
+		}
+		local.s_addr = htonl(srv->bd->cfg->tftp.listen_ip);
+		ifindex = 0;
+		for (cm = CMSG_FIRSTHDR(&msg); cm != NULL;
+		    cm = CMSG_NXTHDR(&msg, cm))
+			if (cm->cmsg_level == IPPROTO_IP &&
+			    cm->cmsg_type == IP_PKTINFO) {
+				pi = (struct in_pktinfo *)CMSG_DATA(cm);
+				local = pi->ipi_addr;
+				ifindex = pi->ipi_ifindex;
+			}
+		handle_request(srv, srv->rbuf, (size_t)n, &peer, local,
+		    ifindex);
+	}
+}
+
+struct tftp_srv *
+tftp_start(struct bootd *bd, char *err, size_t errlen)
+{
+	const struct bootd_config	*cfg = bd->cfg;
+	struct tftp_srv			*srv;
+	struct sockaddr_in		 sin;
+	int				 on = 1;
+
+	if ((srv = calloc(1, sizeof(*srv))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	srv->bd = bd;
+	srv->fd = -1;
+	TAILQ_INIT(&srv->xfers);
+	LIST_INIT(&srv->files);
+	if ((srv->rootfd = open(cfg->paths.tftp_root, O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1) {
+		snprintf(err, errlen, "paths.tftp_root %s: %s",
+		    cfg->paths.tftp_root, strerror(errno));
+		goto fail;
+	}
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((uint16_t)cfg->tftp.port);
+	sin.sin_addr.s_addr = htonl(cfg->tftp.listen_ip);
+	if ((srv->fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, 0)) == -1 ||
+	    setsockopt(srv->fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on)) == -1 ||
+	    setsockopt(srv->fd, SOL_SOCKET, SO_REUSEADDR, &on,
+	    sizeof(on)) == -1 ||
+	    bind(srv->fd, (struct sockaddr *)&sin, sizeof(sin)) == -1) {
+		snprintf(err, errlen, "cannot listen on %s:%d/udp: %s",
+		    cfg->tftp.listen, cfg->tftp.port, strerror(errno));
+		goto fail;
+	}
+	if ((srv->ev = event_new(bd->base, srv->fd, EV_READ | EV_PERSIST,
+	    listener_cb, srv)) == NULL || event_add(srv->ev, NULL) == -1) {
+		snprintf(err, errlen, "cannot add the listener event");
+		goto fail;
+	}
+	return srv;
+fail:
+	tftp_stop(srv);
+	return NULL;
+}
+
+void
+tftp_stop(struct tftp_srv *srv)
+{
+	struct tftp_xfer *x;
+
+	if (srv == NULL)
+		return;
+	while ((x = TAILQ_FIRST(&srv->xfers)) != NULL)
+		xfer_end(x, "server stopping", &srv->st.failed);
+	if (srv->ev != NULL)
+		event_free(srv->ev);
+	if (srv->fd != -1)
+		close(srv->fd);
+	if (srv->rootfd != -1)
+		close(srv->rootfd);
+	free(srv);
+}
+
+size_t
+tftp_active(const struct tftp_srv *srv)
+{
+	return srv != NULL ? srv->nxfers : 0;
+}
+
+const struct tftp_stats *
+tftp_stats(const struct tftp_srv *srv)
+{
+	return &srv->st;
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * tftp_server: the TFTP listener and its transfers on the event loop. Each
+ * transfer has its own socket (a new TID), state, timer and packet buffer;
+ * open files are shared by all transfers of them. Read-only.
+ */
+#ifndef BOOTD_TFTP_SERVER_H
+#define BOOTD_TFTP_SERVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct bootd;
+struct tftp_srv;
+
+struct tftp_stats {
+	uint64_t	requests;	/* RRQs accepted for a transfer */
+	uint64_t	done;		/* transfers completed */
+	uint64_t	failed;		/* timed out, client error, I/O error */
+	uint64_t	aborted;	/* client ended after the OACK (probe) */
+	uint64_t	refused;	/* not found, access, WRQ, bad request */
+	uint64_t	busy;		/* refused by max_transfers/per_client */
+	uint64_t	bytes;		/* file bytes sent, first copies only */
+	uint64_t	retransmits;	/* DATA/OACK packets sent again */
+	uint64_t	bad_packets;	/* malformed or unexpected, dropped */
+	uint64_t	wrong_tid;	/* packets from a stranger, answered 5 */
+	uint64_t	virtual_files;	/* menus rendered */
+};
+
+/*
+ * Binds tftp.listen:tftp.port and opens paths.tftp_root. Returns the server
+ * (tftp_stop() it) or NULL with err filled.
+ */
+struct tftp_srv *tftp_start(struct bootd *bd, char *err, size_t errlen);
+
+/* Ends every transfer, closes everything, frees. Accepts NULL. */
+void	tftp_stop(struct tftp_srv *srv);
+
+/* Transfers in flight. */
+size_t	tftp_active(const struct tftp_srv *srv);
+
+const struct tftp_stats *tftp_stats(const struct tftp_srv *srv);
+
+#endif

@@ -1,0 +1,343 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * tftp_virtual: per-host boot menus for pxelinux/syslinux.efi and GRUB,
+ * rendered from the snapshot on each request. Pure: no I/O, no logging.
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "bootd/addr.h"
+#include "kickstart/ks_vars.h"
+#include "kickstart/tmpl.h"
+#include "tftp/tftp_virtual.h"
+
+enum menu_flavour {
+	MENU_PXELINUX,
+	MENU_GRUB
+};
+
+/* One growing output buffer, capped at TFTP_VIRTUAL_MAX. */
+struct vbuf {
+	char	*s;
+	size_t	 len, cap;
+	int	 failed;
+};
+
+static void vb_printf(struct vbuf *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+vb_printf(struct vbuf *b, const char *fmt, ...)
+{
+	va_list	 ap;
+	int	 n;
+	char	*ns;
+	size_t	 ncap;
+
+	if (b->failed)
+		return;
+	for (;;) {
+		va_start(ap, fmt);
+		n = vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
+		va_end(ap);
+		if (n < 0) {
+			b->failed = 1;
+			return;
+		}
+		if ((size_t)n < b->cap - b->len) {
+			b->len += (size_t)n;
+			return;
+		}
+		ncap = b->cap ? b->cap * 2 : 2048;
+		while (ncap < b->len + (size_t)n + 1)
+			ncap *= 2;
+		if (ncap > TFTP_VIRTUAL_MAX ||
+		    (ns = realloc(b->s, ncap)) == NULL) {
+			b->failed = 1;
+			return;
+		}
+		b->s = ns;
+		b->cap = ncap;
+	}
+}
+
+/*
+ * Renders p's append line for host h as if h used profile p. Returns a new
+ * string or NULL with why filled.
+ */
+static char *
+render_append(const struct bootd_config *cfg, const struct inv_host *h,
+    const struct inv_profile *p, char *why, size_t whylen)
+{
+	struct inv_host		 as = *h;
+	struct ks_vars		 kv;
+	struct tmpl_error	 err;
+	const char		*a;
+	char			*out = NULL;
+	size_t			 i;
+
+	as.profile = p;
+	if (ks_vars_build(&kv, cfg, &as, &err) == -1) {
+		snprintf(why, whylen, "profile \"%s\" append:%d: %s (host "
+		    "\"%s\")", p->name, err.line, err.msg, h->hostname);
+		return NULL;
+	}
+	for (i = 0, a = ""; i < kv.scope.nvars; i++)
+		if (strcmp(kv.scope.vars[i].name, "append") == 0 &&
+		    kv.scope.vars[i].str != NULL)
+			a = kv.scope.vars[i].str;
+	out = strdup(a);
+	ks_vars_clear(&kv);
+	if (out == NULL)
+		snprintf(why, whylen, "out of memory");
+	return out;
+}
+
+/* A path for GRUB, which resolves names from the TFTP root with a '/'. */
+static const char *
+grub_path(const char *p, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s", p[0] == '/' ? "" : "/", p);
+	return buf;
+}
+
+static void
+entry(struct vbuf *b, enum menu_flavour fl, const struct inv_profile *p,
+    const char *append)
+{
+	char k[1100], i[1100];
+
+	if (fl == MENU_PXELINUX) {
+		vb_printf(b, "LABEL %s\n  MENU LABEL %s\n  KERNEL %s\n",
+		    p->name, p->menu_label, p->kernel);
+		if (p->initrd[0] != '\0')
+			vb_printf(b, "  INITRD %s\n", p->initrd);
+		vb_printf(b, "  APPEND %s\n", append);
+	} else {
+		vb_printf(b, "menuentry \"%s\" --id %s {\n  linux %s %s\n",
+		    p->menu_label, p->name, grub_path(p->kernel, k, sizeof(k)),
+		    append);
+		if (p->initrd[0] != '\0')
+			vb_printf(b, "  initrd %s\n",
+			    grub_path(p->initrd, i, sizeof(i)));
+		vb_printf(b, "}\n");
+	}
+}
+
+static void
+local_entry(struct vbuf *b, enum menu_flavour fl)
+{
+	if (fl == MENU_PXELINUX)
+		vb_printf(b, "LABEL local\n  MENU LABEL Boot from local disk\n"
+		    "  LOCALBOOT 0\n");
+	else
+		vb_printf(b, "menuentry \"Boot from local disk\" --id local "
+		    "{\n  exit\n}\n");
+}
+
+static void
+header(struct vbuf *b, enum menu_flavour fl, const struct bootd_config *cfg,
+    const char *who, const char *def)
+{
+	if (fl == MENU_PXELINUX)
+		vb_printf(b, "# bootd: %s\nDEFAULT %s\nPROMPT %d\nTIMEOUT %d\n",
+		    who, def, cfg->tftp.menu_timeout > 0,
+		    cfg->tftp.menu_timeout);
+	else
+		vb_printf(b, "# bootd: %s\nset default=\"%s\"\nset timeout=%d\n",
+		    who, def, (cfg->tftp.menu_timeout + 9) / 10);
+}
+
+/* The label a host boots by default. */
+static const char *
+default_label(const struct inv_host *h)
+{
+	switch (h->profile->kind) {
+	case INV_KIND_INSTALL:
+		return h->build ? h->profile->name : "local";
+	case INV_KIND_LOCAL:
+		return "local";
+	default:
+		return h->profile->name;
+	}
+}
+
+static int
+host_menu(const struct bootd_config *cfg, const struct inv_snapshot *snap,
+    const struct inv_host *h, enum menu_flavour fl, struct vbuf *b, char *why,
+    size_t whylen)
+{
+	const struct inv_profile	*p;
+	char				 who[400], *a;
+	size_t				 i;
+
+	snprintf(who, sizeof(who), "%s (%s), profile %s, generation %llu",
+	    h->hostname, h->macstr, h->profile->name,
+	    (unsigned long long)snap->generation);
+	header(b, fl, cfg, who, default_label(h));
+	/* The host's own profile first, unless it only boots locally. */
+	if (h->profile->kind != INV_KIND_LOCAL) {
+		if ((a = render_append(cfg, h, h->profile, why, whylen)) == NULL)
+			return -1;
+		entry(b, fl, h->profile, a);
+		free(a);
+	}
+	for (i = 0; i < snap->nprofiles; i++) {
+		p = &snap->profiles[i];
+		if (p == h->profile || !p->selectable ||
+		    p->kind == INV_KIND_LOCAL || p->kernel[0] == '\0')
+			continue;
+		/* A selectable profile that cannot render here is left out. */
+		if ((a = render_append(cfg, h, p, why, whylen)) == NULL)
+			continue;
+		entry(b, fl, p, a);
+		free(a);
+	}
+	local_entry(b, fl);
+	return 0;
+}
+
+/* pxelinux.cfg/default for unknown hosts. */
+static void
+default_menu(const struct bootd_config *cfg, const struct inv_snapshot *snap,
+    struct vbuf *b)
+{
+	const struct inv_profile	*p;
+	struct tmpl			*t;
+	struct tmpl_error		 err;
+	struct tmpl_var			 v[2];
+	struct tmpl_scope		 sc = { v, 2 };
+	char				 url[1024], *out;
+	size_t				 i, len;
+	int				 menu;
+
+	menu = strcmp(cfg->tftp.default_menu, "menu") == 0 && snap != NULL;
+	header(b, MENU_PXELINUX, cfg, "unknown host", "local");
+	if (menu) {
+		ks_server_url(cfg, url, sizeof(url));
+		v[0].name = "server_url";
+		v[0].str = url;
+		v[0].list = NULL;
+		v[1].name = "tftp_server";
+		v[1].str = cfg->dhcp.next_server[0] ? cfg->dhcp.next_server :
+		    cfg->tftp.listen;
+		v[1].list = NULL;
+		/* Only lines that need nothing host-specific can be offered. */
+		for (i = 0; i < snap->nprofiles; i++) {
+			p = &snap->profiles[i];
+			if (!p->selectable || p->kind == INV_KIND_LOCAL ||
+			    p->kernel[0] == '\0')
+				continue;
+			if ((t = tmpl_compile(p->append, strlen(p->append),
+			    p->name, &err)) == NULL)
+				continue;
+			if (tmpl_render(t, &sc, 4096, &out, &len, &err) == 0) {
+				entry(b, MENU_PXELINUX, p, out);
+				free(out);
+			}
+			tmpl_free(t);
+		}
+	}
+	local_entry(b, MENU_PXELINUX);
+}
+
+/* "01-aa-bb-cc-dd-ee-ff" (any case) -> mac. Returns 0 or -1. */
+static int
+parse_01mac(const char *s, uint8_t mac[ADDR_MAC_LEN])
+{
+	if (strncmp(s, "01-", 3) != 0 || strchr(s + 3, ':') != NULL)
+		return -1;
+	return addr_mac_parse(s + 3, mac);
+}
+
+/* Eight hex digits -> IPv4 (host order). Returns 0 or -1. */
+static int
+parse_hexip(const char *s, uint32_t *ip)
+{
+	uint32_t	v = 0;
+	int		i;
+
+	if (strlen(s) != 8)
+		return -1;
+	for (i = 0; i < 8; i++) {
+		if (!isxdigit((unsigned char)s[i]))
+			return -1;
+		v = v << 4 | (uint32_t)(isdigit((unsigned char)s[i]) ?
+		    s[i] - '0' : (tolower((unsigned char)s[i]) - 'a' + 10));
+	}
+	*ip = v;
+	return 0;
+}
+
+static const struct inv_host *
+usable(const struct inv_host *h)
+{
+	return h != NULL && h->enabled ? h : NULL;
+}
+
+int
+tftp_virtual_render(const struct bootd_config *cfg,
+    const struct inv_snapshot *snap, const char *name, char **out,
+    size_t *outlen, char *why, size_t whylen)
+{
+	const struct inv_host	*h = NULL;
+	const char		*base, *tail;
+	struct vbuf		 b = { NULL, 0, 0, 0 };
+	enum menu_flavour	 fl;
+	uint8_t			 mac[ADDR_MAC_LEN];
+	uint32_t		 ip;
+	int			 rc;
+
+	*out = NULL;
+	*outlen = 0;
+	base = strrchr(name, '/');
+	base = base ? base + 1 : name;
+	/* pxelinux.cfg/<x>, also below an EFI loader's directory. */
+	if ((tail = strstr(name, "pxelinux.cfg/")) != NULL &&
+	    (tail == name || tail[-1] == '/') &&
+	    strchr(tail + 13, '/') == NULL) {
+		fl = MENU_PXELINUX;
+		tail += 13;
+		if (strcmp(tail, "default") == 0) {
+			default_menu(cfg, snap, &b);
+			rc = TFTP_V_FALLBACK;
+			goto done;
+		}
+		if (parse_01mac(tail, mac) == 0)
+			h = snap ? usable(inv_by_mac(snap, mac)) : NULL;
+		else if (parse_hexip(tail, &ip) == 0)
+			h = snap ? usable(inv_by_ip(snap, ip)) : NULL;
+		else
+			return TFTP_V_REAL;
+	} else if (strncmp(base, "grub.cfg-", 9) == 0) {
+		fl = MENU_GRUB;
+		if (parse_01mac(base + 9, mac) == 0)
+			h = snap ? usable(inv_by_mac(snap, mac)) : NULL;
+		else if (parse_hexip(base + 9, &ip) == 0)
+			h = snap ? usable(inv_by_ip(snap, ip)) : NULL;
+		else
+			return TFTP_V_REAL;
+	} else
+		return TFTP_V_REAL;
+	if (h == NULL)
+		return TFTP_V_NOTFOUND;
+	if (host_menu(cfg, snap, h, fl, &b, why, whylen) == -1) {
+		free(b.s);
+		return TFTP_V_ERROR;
+	}
+	rc = TFTP_V_OK;
+done:
+	if (b.failed) {
+		free(b.s);
+		snprintf(why, whylen, "menu larger than %d bytes or out of "
+		    "memory", TFTP_VIRTUAL_MAX);
+		return TFTP_V_ERROR;
+	}
+	*out = b.s;
+	*outlen = b.len;
+	return rc;
+}
