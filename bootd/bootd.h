@@ -17,6 +17,7 @@
 
 struct http_srv;
 struct tftp_srv;
+struct dhcp_srv;
 
 enum bootd_source {
 	BOOTD_SRC_NONE,		/* nothing to serve yet */
@@ -44,6 +45,7 @@ struct bootd {
 	struct event		*ev_hup, *ev_term, *ev_int;
 	struct http_srv		*http;
 	struct tftp_srv		*tftp;
+	struct dhcp_srv		*dhcp;
 	struct event		*ev_drain;	/* SIGTERM: wait for transfers */
 	int			 drain_ticks;
 	struct bootd_stats	 st;

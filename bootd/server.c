@@ -19,6 +19,7 @@
 #include "bootd/http.h"
 #include "bootd/log.h"
 #include "db/inv_cache.h"
+#include "dhcp/dhcp_server.h"
 #include "tftp/tftp_server.h"
 
 const char *const bootd_source_names[BOOTD_SRC_MAX] = {
@@ -178,6 +179,7 @@ bootd_free(struct bootd *bd)
 {
 	/* Transfers end first: their last boot events go to the DB queue. */
 	tftp_stop(bd->tftp);
+	dhcp_stop(bd->dhcp);
 	http_stop(bd->http);
 	db_thread_free(bd->db);
 	if (bd->ev_drain != NULL)
@@ -238,6 +240,11 @@ bootd_serve(const char *config_path)
 	if (bd.cfg->tftp.enabled &&
 	    (bd.tftp = tftp_start(&bd, err, sizeof(err))) == NULL) {
 		log_emit(LOG_LVL_ERROR, 0, "tftp: %s", err);
+		goto done;
+	}
+	if (bd.cfg->dhcp.enabled &&
+	    (bd.dhcp = dhcp_start(&bd, err, sizeof(err))) == NULL) {
+		log_emit(LOG_LVL_ERROR, 0, "dhcp: %s", err);
 		goto done;
 	}
 	/* Always read the DB once at start, even when the cache is current. */
