@@ -62,5 +62,12 @@ int	bootd_serve(const char *config_path);
 int	cli_check(const char *config_path, int print);
 int	cli_hosts(const char *config_path);
 int	cli_migrate(const char *config_path);
+/* dhcp/dhcp_cli.c: the discovered table. */
+int	cli_discovered(const char *config_path);
+/* kickstart/ks_cli.c: what a host would get. */
+int	cli_render(const char *config_path, const char *kind,
+	    const char *host);
+/* dhcpgen/dhcpgen_cli.c: argv[0] is "dhcpgen". */
+int	cli_dhcpgen(const char *config_path, int argc, char **argv);
 
 #endif

@@ -231,6 +231,21 @@ static const struct cfg_row cfg_rows[] = {
 	{ "dhcp.subnets.lease_time", CFG_INT, 86400, NULL, 60, 31536000,
 	    SOFF(lease_time), "Lease time in seconds (option 51)" },
 
+	{ "dhcpgen", CFG_GROUP, 0, NULL, 0, 0, 0,
+	    "DHCP maps for an existing DHCP server, rewritten on every "
+	    "inventory change while bootd serves" },
+	{ "dhcpgen.format", CFG_STR, 0, "", 0, 0, OFF(dhcpgen.format),
+	    "\"isc\" (dhcpd host blocks), \"kea\" (Kea reservations), "
+	    "\"dnsmasq\" (dhcp-host lines); \"\" = off",
+	    .choices = "|isc|kea|dnsmasq" },
+	{ "dhcpgen.output", CFG_STR, 0, "", 0, 0, OFF(dhcpgen.output),
+	    "File written (temp file + rename, only when the content "
+	    "changes)" },
+	{ "dhcpgen.reload_command", CFG_STR, 0, "", 0, 0,
+	    OFF(dhcpgen.reload_command),
+	    "Run by /bin/sh after each rewrite, e.g. \"systemctl reload "
+	    "isc-dhcp-server\"; \"\" = none" },
+
 	{ "log", CFG_GROUP, 0, NULL, 0, 0, 0, "Logging" },
 	{ "log.level", CFG_LOGLEVEL, 0, "info", 0, 0, OFF(log.level),
 	    "Most verbose level logged" },

@@ -102,6 +102,11 @@ struct bootd_config {
 		int	 nsubnets;
 	} dhcp;
 	struct {
+		char	*format;	/* "", "isc", "kea", "dnsmasq" */
+		char	*output;
+		char	*reload_command;
+	} dhcpgen;
+	struct {
 		int	 level;		/* enum log_level */
 		int	 syslog;
 	} log;

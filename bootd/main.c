@@ -13,14 +13,20 @@ static void
 usage(FILE *fp)
 {
 	fprintf(fp,
-	    "usage: bootd [--config PATH] COMMAND\n"
+	    "usage: bootd [--config PATH] COMMAND [ARGS]\n"
 	    "\n"
 	    "commands:\n"
-	    "  serve            run the boot server in the foreground\n"
-	    "  check [--print]  check config, schema, every row and template;\n"
-	    "                   --print shows the effective config\n"
-	    "  hosts            list the inventory\n"
-	    "  db migrate       create or upgrade the database schema\n"
+	    "  serve              run the boot server in the foreground\n"
+	    "  check [--print]    check config, schema, every row and template;\n"
+	    "                     --print shows the effective config\n"
+	    "  hosts              list the inventory\n"
+	    "  discovered         list MACs that asked for DHCP but are unknown\n"
+	    "  render KIND HOST   print what HOST would get; KIND is one of\n"
+	    "                     ks xen xen-install libvirt firstboot pxelinux\n"
+	    "                     grub ipxe\n"
+	    "  dhcpgen --format isc|kea|dnsmasq [-o FILE]\n"
+	    "                     write DHCP maps for an existing DHCP server\n"
+	    "  db migrate         create or upgrade the database schema\n"
 	    "\n"
 	    "options:\n"
 	    "  -c, --config PATH  config file (default %s)\n"
@@ -31,14 +37,38 @@ usage(FILE *fp)
 	    CONFIG_DEFAULT_PATH);
 }
 
+static int
+example_config(void)
+{
+	struct bootd_config *def;
+
+	if ((def = config_default()) == NULL)
+		return 1;
+	config_print(def, stdout, 1);
+	config_free(def);
+	return 0;
+}
+
+/* A command that takes no arguments beyond its name(s). */
+static int
+no_more(int argc, char **argv, int used)
+{
+	if (argc > used) {
+		fprintf(stderr, "bootd: %s: unexpected argument \"%s\"\n",
+		    argv[0], argv[used]);
+		return 0;
+	}
+	return 1;
+}
+
 int
 main(int argc, char **argv)
 {
 	const char	*config = CONFIG_DEFAULT_PATH;
-	const char	*words[4];
-	int		 i, nwords = 0, print = 0;
+	int		 i;
 
-	for (i = 1; i < argc; i++) {
+	/* Global options come before the command. */
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "-c") == 0 ||
 		    strcmp(argv[i], "--config") == 0) {
 			if (++i == argc) {
@@ -57,45 +87,44 @@ main(int argc, char **argv)
 		    strcmp(argv[i], "--version") == 0) {
 			printf("bootd %s\n", BOOTD_VERSION);
 			return 0;
-		} else if (strcmp(argv[i], "--example-config") == 0) {
-			struct bootd_config *def = config_default();
-
-			if (def == NULL)
-				return 1;
-			config_print(def, stdout, 1);
-			config_free(def);
-			return 0;
-		} else if (strcmp(argv[i], "--print") == 0)
-			print = 1;
-		else if (argv[i][0] == '-') {
+		} else if (strcmp(argv[i], "--example-config") == 0)
+			return example_config();
+		else {
 			fprintf(stderr, "bootd: unknown option %s (try "
 			    "--help)\n", argv[i]);
 			return 2;
-		} else if (nwords < 4)
-			words[nwords++] = argv[i];
-		else {
-			fprintf(stderr, "bootd: too many arguments\n");
-			return 2;
 		}
 	}
-	if (nwords == 0) {
+	if (i == argc) {
 		usage(stderr);
 		return 2;
 	}
-	if (print && strcmp(words[0], "check") != 0) {
-		fprintf(stderr, "bootd: --print goes with check\n");
-		return 2;
+	argc -= i;
+	argv += i;
+	if (strcmp(argv[0], "serve") == 0)
+		return no_more(argc, argv, 1) ? bootd_serve(config) : 2;
+	if (strcmp(argv[0], "check") == 0) {
+		if (argc == 2 && strcmp(argv[1], "--print") == 0)
+			return cli_check(config, 1);
+		return no_more(argc, argv, 1) ? cli_check(config, 0) : 2;
 	}
-	if (strcmp(words[0], "serve") == 0 && nwords == 1)
-		return bootd_serve(config);
-	if (strcmp(words[0], "check") == 0 && nwords == 1)
-		return cli_check(config, print);
-	if (strcmp(words[0], "hosts") == 0 && nwords == 1)
-		return cli_hosts(config);
-	if (strcmp(words[0], "db") == 0 && nwords == 2 &&
-	    strcmp(words[1], "migrate") == 0)
+	if (strcmp(argv[0], "hosts") == 0)
+		return no_more(argc, argv, 1) ? cli_hosts(config) : 2;
+	if (strcmp(argv[0], "discovered") == 0)
+		return no_more(argc, argv, 1) ? cli_discovered(config) : 2;
+	if (strcmp(argv[0], "render") == 0) {
+		if (argc != 3) {
+			fprintf(stderr, "bootd: render needs KIND and HOST\n");
+			return 2;
+		}
+		return cli_render(config, argv[1], argv[2]);
+	}
+	if (strcmp(argv[0], "dhcpgen") == 0)
+		return cli_dhcpgen(config, argc, argv);
+	if (strcmp(argv[0], "db") == 0 && argc == 2 &&
+	    strcmp(argv[1], "migrate") == 0)
 		return cli_migrate(config);
 	fprintf(stderr, "bootd: unknown command \"%s\" (try --help)\n",
-	    words[0]);
+	    argv[0]);
 	return 2;
 }
