@@ -147,7 +147,8 @@ static const struct cfg_row cfg_rows[] = {
 	    "First retransmission timeout unless the client negotiates one; "
 	    "doubles on each retry" },
 	{ "tftp.retries", CFG_INT, 5, NULL, 1, 50, OFF(tftp.retries),
-	    "Retransmissions of one block or window before giving up" },
+	    "Retransmissions at the full timeout before giving up (faster "
+	    "adaptive resends come first)" },
 	{ "tftp.menu_timeout", CFG_INT, 50, NULL, 0, 36000,
 	    OFF(tftp.menu_timeout),
 	    "Boot menu timeout in tenths of a second (pxelinux TIMEOUT; GRUB "

@@ -38,6 +38,13 @@
 
 #define TFTP_RECV_BURST		64	/* packets read per callback */
 #define TFTP_RTO_MIN_US		20000	/* adaptive retransmit floor */
+/*
+ * Consecutive timeouts back off up to 8x the timeout. A client whose own
+ * timer restarts on every duplicate DATA (atftp ignores duplicates without
+ * re-ACKing) only re-ACKs once our resends are further apart than its
+ * timeout, so the backoff must grow past it.
+ */
+#define TFTP_BACKOFF_FACTOR	8
 #define TFTP_SNDBUF_MAX		(4 * 1024 * 1024)
 
 /*
@@ -314,7 +321,7 @@ xfer_end(struct tftp_xfer *x, const char *result, uint64_t *counter)
 	struct tftp_srv	*srv = x->srv;
 	char		 esc[TFTP_PATH_MAX * 4 + 8], detail[400];
 	double		 ms = (double)(now_us() - x->t_start) / 1000.0;
-	int		 ok = strcmp(result, "done") == 0;
+	int		 ok = strncmp(result, "done", 4) == 0;
 
 	(*counter)++;
 	log_sanitise(esc, sizeof(esc), x->name, strlen(x->name));
@@ -497,22 +504,27 @@ xfer_timer_cb(evutil_socket_t fd, short what, void *arg)
 	struct tftp_xfer	*x = arg;
 	struct tftp_srv		*srv = x->srv;
 
-	if (++x->retries > srv->bd->cfg->tftp.retries) {
+	/*
+	 * The adaptive timer starts small; only timeouts at the full
+	 * timeout count as retries, so a client that re-ACKs slowly (atftp
+	 * waits 5 s) is not given up on after a few fast resends.
+	 */
+	if (x->rto_us >= x->rto_max_us &&
+	    ++x->retries > srv->bd->cfg->tftp.retries) {
 		/*
 		 * Only the final ACK missing: the client has every byte (a
 		 * lost last ACK is common and harmless, RFC 1350 §6).
 		 */
-		if (x->state == TFTP_XS_DATA && x->sent == x->total &&
-		    x->acked + 1 == x->total && x->opts.windowsize == 1)
-			xfer_end(x, "done", &srv->st.done);
+		if (x->state == TFTP_XS_DATA && x->sent == x->total)
+			xfer_end(x, "done (no final ACK)", &srv->st.done);
 		else
 			xfer_end(x, "timed out", &srv->st.failed);
 		return;
 	}
 	x->rexmit = 1;
 	x->rto_us *= 2;
-	if (x->rto_us > x->rto_max_us)
-		x->rto_us = x->rto_max_us;
+	if (x->rto_us > x->rto_max_us * TFTP_BACKOFF_FACTOR)
+		x->rto_us = x->rto_max_us * TFTP_BACKOFF_FACTOR;
 	if (x->state == TFTP_XS_OACK) {
 		srv->st.retransmits++;
 		x->resent++;

@@ -15,8 +15,13 @@ T=""
 BOOTD_PID=""
 NPASS=0
 
+T_CLEANUP_HOOKS=()	# functions run at exit, e.g. ns_cleanup
+
 t_cleanup() {
-	local rc=$?
+	local rc=$? h
+	for h in "${T_CLEANUP_HOOKS[@]}"; do
+		"$h" || true
+	done
 	if [ -n "$BOOTD_PID" ]; then
 		kill "$BOOTD_PID" 2>/dev/null || true
 		wait "$BOOTD_PID" 2>/dev/null || true
