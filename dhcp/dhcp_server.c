@@ -1,18 +1,723 @@
 /* SPDX-License-Identifier: ISC */
-/* dhcp_server: placeholder until the DHCP server lands (issue 4). */
-#include <stdio.h>
+/*
+ * dhcp_server: the :67 listener. Reads a bounded burst of requests per
+ * callback, learns the receiving interface and address from IP_PKTINFO,
+ * parses (dhcp_msg), decides (dhcp_policy), builds and sends the reply, and
+ * queues discovered MACs and boot events to the DB thread through rate
+ * limiters. Every protocol decision lives in the pure core; this file only
+ * moves packets, counts and logs. Nothing here blocks.
+ */
+#include <sys/types.h>
+#include <sys/ioctl.h>
+#include <sys/random.h>
+#include <sys/socket.h>
 
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "bootd/addr.h"
+#include "bootd/bootd.h"
+#include "bootd/log.h"
+#include "dhcp/dhcp_msg.h"
+#include "dhcp/dhcp_policy.h"
 #include "dhcp/dhcp_server.h"
+
+_Static_assert(DHCP_DISC_SLOTS % DHCP_DISC_WAYS == 0,
+    "DHCP_DISC_SLOTS must be a multiple of DHCP_DISC_WAYS");
+
+_Static_assert(DHCP_PKT_MAX == 4096, "update the \"datagram longer\" reason");
+
+#define DISC_SETS	(DHCP_DISC_SLOTS / DHCP_DISC_WAYS)
+
+/* A token bucket in thousandths of a token, so refills need no floats. */
+struct tbucket {
+	int64_t		 milli;		/* tokens x 1000 */
+	int64_t		 last_ms;
+	int64_t		 rate;		/* tokens per second */
+	int64_t		 burst;		/* tokens */
+};
+
+/* A MAC whose discovery was written at seen_ms (0: empty slot). */
+struct disc_slot {
+	uint8_t		 mac[ADDR_MAC_LEN];
+	int64_t		 seen_ms;
+};
+
+/* Rate-limited warnings: one line per key per interval. */
+struct lograte {
+	const char	*key;		/* a static reason string; NULL: free */
+	int64_t		 last_ms;
+	uint64_t	 held;		/* lines not written since last_ms */
+};
+
+/* Where a request came from and how it arrived. */
+struct dhcp_rx {
+	struct sockaddr_in peer;
+	int		 ifindex;
+	char		 ifname[IF_NAMESIZE];
+	uint32_t	 dst;		/* header destination, host order */
+	uint32_t	 spec_dst;	/* kernel's local address for it */
+	int64_t		 now_ms;
+};
+
+struct dhcp_srv {
+	struct bootd		*bd;
+	int			 fd;
+	struct event		*ev;
+	struct dhcp_stats	 st;
+	struct tbucket		 disc_rate;
+	struct tbucket		 event_rate;
+	uint32_t		 seed;		/* disc table hash */
+	struct disc_slot	 disc[DHCP_DISC_SLOTS];
+	struct lograte		 lr[DHCP_LOG_KEYS];
+	uint8_t			 rbuf[DHCP_PKT_MAX];
+	uint8_t			 wbuf[DHCP_REPLY_MAX];
+};
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	/* +1 s so that 0 never names a real time (empty disc slots). */
+	return ((int64_t)ts.tv_sec + 1) * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Rate limiters: pure functions of their state and the time given. */
+
+static void
+tbucket_init(struct tbucket *b, int64_t rate, int64_t burst, int64_t now)
+{
+	b->rate = rate;
+	b->burst = burst;
+	b->milli = burst * 1000;
+	b->last_ms = now;
+}
+
+/* Takes one token if there is one. Returns 1 when taken. */
+static int
+tbucket_take(struct tbucket *b, int64_t now)
+{
+	if (now > b->last_ms) {
+		b->milli += (now - b->last_ms) * b->rate;
+		if (b->milli > b->burst * 1000)
+			b->milli = b->burst * 1000;
+		b->last_ms = now;
+	}
+	if (b->milli < 1000)
+		return 0;
+	b->milli -= 1000;
+	return 1;
+}
+
+/*
+ * FNV-1a over the MAC, salted per run: a MAC list that crowds one set here
+ * spreads out at the next start. Not a keyed hash; the global bucket bounds
+ * the writes whatever the sets do.
+ */
+static size_t
+disc_set(uint32_t seed, const uint8_t *mac)
+{
+	uint32_t	 h = 2166136261u ^ seed;
+	int		 i;
+
+	for (i = 0; i < ADDR_MAC_LEN; i++) {
+		h ^= mac[i];
+		h *= 16777619u;
+	}
+	return (size_t)(h % DISC_SETS);
+}
+
+enum disc_verdict {
+	DISC_WRITE,		/* queue the row */
+	DISC_HELD_MAC,		/* written less than the interval ago */
+	DISC_HELD_RATE		/* over the global rate; retried next time */
+};
+
+/*
+ * Decides whether the discovery of mac at now goes to the DB: once per MAC
+ * per DHCP_DISC_INTERVAL, and only while the global bucket has tokens. A
+ * MAC held back by the global rate is not remembered, so its next
+ * DISCOVER (clients retry every few seconds) gets another chance.
+ */
+static enum disc_verdict
+disc_check(struct disc_slot *table, uint32_t seed, struct tbucket *rate,
+    const uint8_t *mac, int64_t now)
+{
+	struct disc_slot	*set, *victim;
+	size_t			 i;
+
+	set = &table[disc_set(seed, mac) * DHCP_DISC_WAYS];
+	victim = &set[0];
+	for (i = 0; i < DHCP_DISC_WAYS; i++) {
+		if (set[i].seen_ms != 0 &&
+		    memcmp(set[i].mac, mac, ADDR_MAC_LEN) == 0) {
+			if (now - set[i].seen_ms <
+			    (int64_t)DHCP_DISC_INTERVAL * 1000)
+				return DISC_HELD_MAC;
+			victim = &set[i];
+			break;
+		}
+		if (set[i].seen_ms < victim->seen_ms)
+			victim = &set[i];
+	}
+	if (!tbucket_take(rate, now))
+		return DISC_HELD_RATE;
+	memcpy(victim->mac, mac, ADDR_MAC_LEN);
+	victim->seen_ms = now;
+	return DISC_WRITE;
+}
+
+/*
+ * Returns 1 when a warning keyed by key (a static string) may be written at
+ * now, with *held set to the lines suppressed since the last one; 0 when it
+ * is to be suppressed (and counted). A full table recycles its oldest key.
+ */
+static int
+lograte_ok(struct lograte *lr, const char *key, int64_t now, uint64_t *held)
+{
+	struct lograte	*e = NULL, *oldest = &lr[0];
+	int		 i;
+
+	for (i = 0; i < DHCP_LOG_KEYS; i++) {
+		if (lr[i].key == key) {
+			e = &lr[i];
+			break;
+		}
+		if (lr[i].key == NULL || (oldest->key != NULL &&
+		    lr[i].last_ms < oldest->last_ms))
+			oldest = &lr[i];
+	}
+	if (e == NULL) {
+		e = oldest;
+		e->key = key;
+		e->last_ms = now - DHCP_LOG_INTERVAL_MS;
+		e->held = 0;
+	}
+	if (now - e->last_ms < DHCP_LOG_INTERVAL_MS) {
+		e->held++;
+		return 0;
+	}
+	*held = e->held;
+	e->held = 0;
+	e->last_ms = now;
+	return 1;
+}
+
+/* I/O helpers. */
+
+static void
+peer_str(const struct sockaddr_in *sin, char *buf, size_t len)
+{
+	char ip[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, &sin->sin_addr, ip, sizeof(ip));
+	snprintf(buf, len, "%s:%u", ip, ntohs(sin->sin_port));
+}
+
+/* The interface's name ("if7" when it is gone). */
+static void
+iface_name(int fd, int ifindex, char *name)
+{
+	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_ifindex = ifindex;
+	if (ifindex > 0 && ioctl(fd, SIOCGIFNAME, &ifr) == 0) {
+		memcpy(name, ifr.ifr_name, IF_NAMESIZE);
+		name[IF_NAMESIZE - 1] = '\0';
+	} else
+		snprintf(name, IF_NAMESIZE, "if%d", ifindex);
+}
+
+/* The primary IPv4 address of the interface (host order), or 0. */
+static uint32_t
+iface_addr(int fd, const char *name)
+{
+	struct ifreq		 ifr;
+	struct sockaddr_in	 sin;
+
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	ifr.ifr_addr.sa_family = AF_INET;
+	if (ioctl(fd, SIOCGIFADDR, &ifr) == -1)
+		return 0;
+	memcpy(&sin, &ifr.ifr_addr, sizeof(sin));
+	return ntohl(sin.sin_addr.s_addr);
+}
+
+static int
+iface_allowed(const struct bootd_config *cfg, const char *name)
+{
+	int i;
+
+	if (cfg->dhcp.interfaces.n == 0)
+		return 1;
+	for (i = 0; i < cfg->dhcp.interfaces.n; i++)
+		if (strcmp(cfg->dhcp.interfaces.items[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * The address a request reached us at (RFC 2131 §4.1: the server
+ * identifier must be one the client or relay can reach): the header
+ * destination when it is a local unicast address (the kernel's spec_dst
+ * equals it then), else the receiving interface's primary address.
+ */
+static uint32_t
+server_ip_for(struct dhcp_srv *srv, const struct dhcp_rx *rx)
+{
+	if (rx->dst != 0 && rx->dst == rx->spec_dst)
+		return rx->dst;
+	return iface_addr(srv->fd, rx->ifname);
+}
+
+/*
+ * Writes "what: why[: detail]" at most once per interval per why (a static
+ * string, the key), with the count of lines held back since the last one.
+ */
+static void
+warn_limited(struct dhcp_srv *srv, const struct dhcp_rx *rx, const char *what,
+    const char *why, const char *detail)
+{
+	char		 peer[32], more[64] = "";
+	uint64_t	 held = 0;
+
+	if (!lograte_ok(srv->lr, why, rx->now_ms, &held))
+		return;
+	peer_str(&rx->peer, peer, sizeof(peer));
+	if (held > 0)
+		snprintf(more, sizeof(more), " (%" PRIu64 " more like it "
+		    "suppressed)", held);
+	log_warnx("dhcp: %s %s: %s: %s%s%s%s", rx->ifname, peer, what, why,
+	    detail != NULL ? ": " : "", detail != NULL ? detail : "", more);
+}
+
+/*
+ * Sends a built reply where the policy planned it: the one place replies
+ * leave. Broadcasts go out of the receiving interface; every reply has
+ * the server address as its source. Returns 0 or -1 (errno set).
+ */
+static int
+reply_send(struct dhcp_srv *srv, const uint8_t *p, size_t len,
+    const struct dhcp_reply *r, const struct dhcp_rx *rx)
+{
+	struct sockaddr_in	 to;
+	struct msghdr		 msg;
+	struct iovec		 iov;
+	struct cmsghdr		*cm;
+	struct in_pktinfo	 pi;
+	union {
+		struct cmsghdr	hdr;
+		char		buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+	}			 cbuf;
+	ssize_t			 n;
+
+	memset(&to, 0, sizeof(to));
+	to.sin_family = AF_INET;
+	to.sin_addr.s_addr = htonl(r->dest_ip);
+	to.sin_port = htons(r->dest_port);
+	memset(&pi, 0, sizeof(pi));
+	pi.ipi_spec_dst.s_addr = htonl(r->server_id);
+	if (r->dest == DHCP_DEST_BROADCAST)
+		pi.ipi_ifindex = rx->ifindex;
+
+	memset(&msg, 0, sizeof(msg));
+	memset(&cbuf, 0, sizeof(cbuf));
+	iov.iov_base = (void *)(uintptr_t)p;
+	iov.iov_len = len;
+	msg.msg_name = &to;
+	msg.msg_namelen = sizeof(to);
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = &cbuf;
+	msg.msg_controllen = sizeof(cbuf);
+	cm = CMSG_FIRSTHDR(&msg);
+	cm->cmsg_level = IPPROTO_IP;
+	cm->cmsg_type = IP_PKTINFO;
+	cm->cmsg_len = CMSG_LEN(sizeof(pi));
+	memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
+	do
+		n = sendmsg(srv->fd, &msg, 0);
+	while (n == -1 && errno == EINTR);
+	return n == -1 ? -1 : 0;
+}
+
+/* Queues ev to the DB thread when there is one; counts a full queue. */
+static int
+db_queue(struct dhcp_srv *srv, const struct db_event *ev)
+{
+	if (srv->bd->db == NULL)
+		return -1;
+	if (db_thread_event(srv->bd->db, ev) == -1) {
+		srv->st.db_queue_full++;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A boot event of a known host, within DHCP_EVENT_RATE. Returns 0 when it
+ * was over the rate (and counted), else 1.
+ */
+static int
+boot_event(struct dhcp_srv *srv, const struct dhcp_rx *rx,
+    const struct inv_host *h, const char *stage, const char *detail)
+{
+	struct db_event ev;
+
+	if (!tbucket_take(&srv->event_rate, rx->now_ms)) {
+		srv->st.events_suppressed++;
+		return 0;
+	}
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = DB_EV_BOOT;
+	ev.arch = -1;
+	snprintf(ev.mac, sizeof(ev.mac), "%s", h->macstr);
+	snprintf(ev.hostname, sizeof(ev.hostname), "%s", h->hostname);
+	snprintf(ev.stage, sizeof(ev.stage), "%s", stage);
+	snprintf(ev.detail, sizeof(ev.detail), "%s", detail);
+	if (db_queue(srv, &ev) == 0)
+		srv->st.events_queued++;
+	return 1;
+}
+
+/* An unknown MAC's DISCOVER: a row in discovered, rate-limited. */
+static void
+discovered(struct dhcp_srv *srv, const struct dhcp_rx *rx,
+    const struct dhcp_msg *m, const char *macstr)
+{
+	struct db_event	 ev;
+	char		 relay[ADDR_IP4_STRLEN] = "";
+
+	switch (disc_check(srv->disc, srv->seed, &srv->disc_rate, m->chaddr,
+	    rx->now_ms)) {
+	case DISC_HELD_MAC:
+		srv->st.disc_suppressed_mac++;
+		return;
+	case DISC_HELD_RATE:
+		srv->st.disc_suppressed_rate++;
+		warn_limited(srv, rx, "discovered MACs",
+		    "over the rate limit; not all are recorded", NULL);
+		return;
+	case DISC_WRITE:
+		break;
+	}
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = DB_EV_DISCOVERED;
+	snprintf(ev.mac, sizeof(ev.mac), "%s", macstr);
+	ev.arch = m->has_arch ? m->arch : -1;
+	log_sanitise(ev.vendor_class, sizeof(ev.vendor_class), m->vendor_class,
+	    m->vendor_class_len);
+	if (m->giaddr != 0)
+		addr_ip4_str(m->giaddr, relay);
+	snprintf(ev.relay, sizeof(ev.relay), "%s", relay);
+	log_info("dhcp: %s: DISCOVER from unknown MAC %s%s%s (arch %s, "
+	    "vendor class \"%s\"): recorded, not answered", rx->ifname, macstr,
+	    relay[0] != '\0' ? " via " : "", relay,
+	    m->has_arch ? dhcp_arch_name(m->arch) : "none", ev.vendor_class);
+	if (db_queue(srv, &ev) == 0)
+		srv->st.disc_queued++;
+}
+
+/* Reasons that point at the config or the inventory, not at the client. */
+static int
+reason_is_setup(enum dhcp_reason r)
+{
+	return r == DHCP_R_NO_SERVER_IP || r == DHCP_R_NO_SUBNET ||
+	    r == DHCP_R_OUTSIDE_SUBNET || r == DHCP_R_BOOTFILE_LONG;
+}
+
+static void
+handle_ignored(struct dhcp_srv *srv, const struct dhcp_rx *rx,
+    const struct dhcp_msg *m, const struct dhcp_decision *d,
+    const char *macstr, const char *why)
+{
+	srv->st.ignored++;
+	if (d->reason < DHCP_R_MAX)
+		srv->st.ignored_by[d->reason]++;
+	if (d->discovered) {
+		discovered(srv, rx, m, macstr);
+		return;
+	}
+	/*
+	 * Nothing is sent for these, so nothing else bounds them: the log
+	 * line shares the boot events' rate.
+	 */
+	if (d->host != NULL && (d->reason == DHCP_R_RELEASE ||
+	    d->reason == DHCP_R_DECLINE)) {
+		if (boot_event(srv, rx, d->host, d->reason == DHCP_R_RELEASE ?
+		    "dhcp-release" : "dhcp-decline", why))
+			log_info("dhcp: %s: %s from %s (%s)", rx->ifname,
+			    dhcp_msg_type_name(m->type), macstr,
+			    d->host->hostname);
+		return;
+	}
+	if (reason_is_setup(d->reason))
+		warn_limited(srv, rx, macstr, why, NULL);
+	else
+		log_debug("dhcp: %s: %s from %s ignored: %s", rx->ifname,
+		    dhcp_msg_type_name(m->type), macstr, why);
+}
+
+/* OFFER, ACK or NAK: build, send, count, log, record. */
+static void
+handle_answer(struct dhcp_srv *srv, const struct dhcp_rx *rx,
+    const struct dhcp_msg *m, const struct dhcp_decision *d,
+    const char *macstr, const char *why)
+{
+	const struct dhcp_reply	*r = &d->reply;
+	const char		*stage, *name;
+	char			 yi[ADDR_IP4_STRLEN], to[ADDR_IP4_STRLEN];
+	char			 via[ADDR_IP4_STRLEN + 8] = "", arch[48];
+	char			 file[DHCP_BOOTFILE_MAX * 4 + 8];
+	char			 detail[sizeof(file) + 160];
+	ssize_t			 n;
+
+	if ((n = dhcp_reply_build(r, m, srv->wbuf, sizeof(srv->wbuf))) < 0) {
+		srv->st.build_errors++;
+		warn_limited(srv, rx, macstr, "reply does not fit the "
+		    "client's maximum message size", NULL);
+		return;
+	}
+	if (reply_send(srv, srv->wbuf, (size_t)n, r, rx) == -1) {
+		srv->st.send_errors++;
+		warn_limited(srv, rx, macstr, "reply not sent",
+		    strerror(errno));
+		return;
+	}
+	switch (d->action) {
+	case DHCP_ACT_OFFER:
+		srv->st.offers++;
+		stage = "dhcp-offer";
+		break;
+	case DHCP_ACT_ACK:
+		srv->st.acks++;
+		stage = "dhcp-ack";
+		break;
+	default:
+		srv->st.naks++;
+		stage = "dhcp-nak";
+		break;
+	}
+	name = dhcp_msg_type_name(r->type);
+	addr_ip4_str(r->yiaddr, yi);
+	addr_ip4_str(r->dest_ip, to);
+	if (m->giaddr != 0) {
+		memcpy(via, " via ", 6);
+		addr_ip4_str(m->giaddr, via + 5);
+	}
+	if (m->has_arch)
+		snprintf(arch, sizeof(arch), "%u (%s)", (unsigned int)m->arch,
+		    dhcp_arch_name(m->arch));
+	else
+		snprintf(arch, sizeof(arch), "none");
+	log_sanitise(file, sizeof(file), r->bootfile, strlen(r->bootfile));
+	if (d->action == DHCP_ACT_NAK) {
+		log_info("dhcp: %s: NAK to %s (%s) for %s%s: %s", rx->ifname,
+		    macstr, d->host->hostname, dhcp_msg_type_name(m->type), via,
+		    why);
+		snprintf(detail, sizeof(detail), "%s%s", why, via);
+	} else {
+		log_info("dhcp: %s: %s %s to %s (%s)%s arch %s%s file \"%s\" "
+		    "-> %s:%u%s%s", rx->ifname, name, yi, macstr,
+		    d->host->hostname, via, arch, m->is_ipxe ? " iPXE" : "",
+		    file, to, r->dest_port, why != NULL ? ": " : "",
+		    why != NULL ? why : "");
+		snprintf(detail, sizeof(detail), "ip=%s arch=%s%s file=%s%s",
+		    m->type == DHCP_INFORM ? "-" : yi, arch,
+		    m->is_ipxe ? " ipxe" : "", file, via);
+	}
+	boot_event(srv, rx, d->host, stage, detail);
+}
+
+static void
+handle_packet(struct dhcp_srv *srv, size_t len, const struct dhcp_rx *rx)
+{
+	const struct bootd_config *cfg = srv->bd->cfg;
+	struct dhcp_msg		 m;
+	struct dhcp_decision	 d;
+	const char		*why;
+	char			 macstr[ADDR_MAC_STRLEN];
+	uint32_t		 server_ip;
+
+	if (!iface_allowed(cfg, rx->ifname)) {
+		srv->st.other_iface++;
+		return;
+	}
+	if (dhcp_msg_parse(srv->rbuf, len, &m, &why) == -1) {
+		srv->st.malformed++;
+		warn_limited(srv, rx, "malformed packet dropped", why, NULL);
+		return;
+	}
+	addr_mac_str(m.chaddr, macstr);
+	server_ip = server_ip_for(srv, rx);
+	dhcp_policy_decide(&m, srv->bd->snap, cfg, server_ip, &d, &why);
+	log_debug("dhcp: %s: %s xid %08" PRIx32 " from %s: %s", rx->ifname,
+	    dhcp_msg_type_name(m.type), m.xid, macstr,
+	    dhcp_action_name(d.action));
+	if (d.action == DHCP_ACT_IGNORE)
+		handle_ignored(srv, rx, &m, &d, macstr, why);
+	else
+		handle_answer(srv, rx, &m, &d, macstr, why);
+}
+
+static void
+listener_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct dhcp_srv		*srv = arg;
+	struct dhcp_rx		 rx;
+	struct msghdr		 msg;
+	struct iovec		 iov;
+	struct cmsghdr		*cm;
+	struct in_pktinfo	 pi;
+	union {
+		struct cmsghdr	hdr;
+		char		buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+	}			 cbuf;
+	ssize_t			 n;
+	int			 i;
+
+	for (i = 0; i < DHCP_RECV_BURST; i++) {
+		memset(&rx, 0, sizeof(rx));
+		memset(&msg, 0, sizeof(msg));
+		iov.iov_base = srv->rbuf;
+		iov.iov_len = sizeof(srv->rbuf);
+		msg.msg_name = &rx.peer;
+		msg.msg_namelen = sizeof(rx.peer);
+		msg.msg_iov = &iov;
+		msg.msg_iovlen = 1;
+		msg.msg_control = &cbuf;
+		msg.msg_controllen = sizeof(cbuf);
+		if ((n = recvmsg(srv->fd, &msg, 0)) == -1)
+			return;	/* EAGAIN: the burst is over */
+		srv->st.received++;
+		rx.now_ms = now_ms();
+		for (cm = CMSG_FIRSTHDR(&msg); cm != NULL;
+		    cm = CMSG_NXTHDR(&msg, cm))
+			if (cm->cmsg_level == IPPROTO_IP &&
+			    cm->cmsg_type == IP_PKTINFO) {
+				memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
+				rx.ifindex = pi.ipi_ifindex;
+				rx.dst = ntohl(pi.ipi_addr.s_addr);
+				rx.spec_dst = ntohl(pi.ipi_spec_dst.s_addr);
+			}
+		iface_name(srv->fd, rx.ifindex, rx.ifname);
+		if (rx.peer.sin_family != AF_INET || rx.peer.sin_port == 0 ||
+		    rx.ifindex == 0) {
+			srv->st.malformed++;
+			warn_limited(srv, &rx, "packet dropped",
+			    "no source port or receiving interface", NULL);
+			continue;
+		}
+		if (msg.msg_flags & MSG_TRUNC) {
+			srv->st.malformed++;
+			warn_limited(srv, &rx, "malformed packet dropped",
+			    "datagram longer than 4096 bytes", NULL);
+			continue;
+		}
+		handle_packet(srv, (size_t)n, &rx);
+	}
+}
 
 struct dhcp_srv *
 dhcp_start(struct bootd *bd, char *err, size_t errlen)
 {
-	snprintf(err, errlen, "the built-in DHCP server is not built yet; "
-	    "set dhcp.enabled = false");
+	const struct bootd_config	*cfg = bd->cfg;
+	struct dhcp_srv			*srv;
+	struct sockaddr_in		 sin;
+	int64_t				 now = now_ms();
+	int				 on = 1;
+
+	if ((srv = calloc(1, sizeof(*srv))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	srv->bd = bd;
+	srv->fd = -1;
+	tbucket_init(&srv->disc_rate, DHCP_DISC_RATE, DHCP_DISC_BURST, now);
+	tbucket_init(&srv->event_rate, DHCP_EVENT_RATE, DHCP_EVENT_BURST, now);
+	/* Without entropy the table still works; it is only less salted. */
+	if (getrandom(&srv->seed, sizeof(srv->seed), GRND_NONBLOCK) !=
+	    (ssize_t)sizeof(srv->seed))
+		srv->seed = (uint32_t)now ^ (uint32_t)getpid();
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((uint16_t)cfg->dhcp.port);
+	sin.sin_addr.s_addr = htonl(cfg->dhcp.listen_ip);
+	if ((srv->fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, 0)) == -1 ||
+	    setsockopt(srv->fd, IPPROTO_IP, IP_PKTINFO, &on,
+	    sizeof(on)) == -1 ||
+	    setsockopt(srv->fd, SOL_SOCKET, SO_BROADCAST, &on,
+	    sizeof(on)) == -1 ||
+	    setsockopt(srv->fd, SOL_SOCKET, SO_REUSEADDR, &on,
+	    sizeof(on)) == -1 ||
+	    bind(srv->fd, (struct sockaddr *)&sin, sizeof(sin)) == -1) {
+		snprintf(err, errlen, "cannot listen on %s:%d/udp: %s",
+		    cfg->dhcp.listen, cfg->dhcp.port, strerror(errno));
+		goto fail;
+	}
+	if ((srv->ev = event_new(bd->base, srv->fd, EV_READ | EV_PERSIST,
+	    listener_cb, srv)) == NULL || event_add(srv->ev, NULL) == -1) {
+		snprintf(err, errlen, "cannot add the listener event");
+		goto fail;
+	}
+	log_info("dhcp: listening on %s:%d%s", cfg->dhcp.listen,
+	    cfg->dhcp.port, cfg->dhcp.interfaces.n > 0 ?
+	    " (configured interfaces only)" : "");
+	return srv;
+fail:
+	dhcp_stop(srv);
 	return NULL;
 }
 
 void
 dhcp_stop(struct dhcp_srv *srv)
 {
+	const struct dhcp_stats *st;
+
+	if (srv == NULL)
+		return;
+	st = &srv->st;
+	if (srv->ev != NULL)
+		log_info("dhcp: stopping: received %" PRIu64 ", offers %" PRIu64
+		    ", acks %" PRIu64 ", naks %" PRIu64 ", ignored %" PRIu64
+		    " (unknown MAC %" PRIu64 "), malformed %" PRIu64
+		    ", other interfaces %" PRIu64 ", send errors %" PRIu64
+		    ", discovered queued %" PRIu64 " suppressed %" PRIu64
+		    " (per MAC %" PRIu64 ", rate %" PRIu64 "), events queued %"
+		    PRIu64 " suppressed %" PRIu64 ", DB queue full %" PRIu64,
+		    st->received, st->offers, st->acks, st->naks, st->ignored,
+		    st->ignored_by[DHCP_R_UNKNOWN_MAC], st->malformed,
+		    st->other_iface, st->send_errors, st->disc_queued,
+		    st->disc_suppressed_mac + st->disc_suppressed_rate,
+		    st->disc_suppressed_mac, st->disc_suppressed_rate,
+		    st->events_queued, st->events_suppressed,
+		    st->db_queue_full);
+	if (srv->ev != NULL)
+		event_free(srv->ev);
+	if (srv->fd != -1)
+		close(srv->fd);
+	free(srv);
+}
+
+const struct dhcp_stats *
+dhcp_stats(const struct dhcp_srv *srv)
+{
+	return &srv->st;
 }

@@ -4,6 +4,25 @@
  * (IP_PKTINFO tells the interface), asks the pure dhcp_policy what to do,
  * sends the reply where the policy says, and queues discovered MACs and
  * dhcp-offer/dhcp-ack boot events to the DB thread (rate-limited).
+ *
+ * Sockets and interfaces: one UDP socket on dhcp.listen:dhcp.port with
+ * SO_BROADCAST and IP_PKTINFO. Broadcasts reach it only when dhcp.listen is
+ * 0.0.0.0; a unicast address there serves relayed and unicast requests
+ * only. When dhcp.interfaces is set, a request is answered only when the
+ * interface it came in on has one of those names (looked up per packet by
+ * index, so an interface that appears later, or a HUP that changes the
+ * list, applies at once); nothing is bound per interface. A bridge's
+ * ports are not interfaces here: list the bridge.
+ *
+ * The server address (option 54, siaddr fallback, reply source) is the
+ * address the request was sent to when that is one of ours (relayed or
+ * unicast), else the primary IPv4 address of the receiving interface.
+ *
+ * Destinations (RFC 2131 §4.1, planned by dhcp_policy): relayed → giaddr at
+ * dhcp.port; ciaddr set → unicast to ciaddr at dhcp.port + 1; otherwise
+ * 255.255.255.255 at dhcp.port + 1 out of the receiving interface (its
+ * index in IP_PKTINFO on sendmsg). A reply that meets a full socket buffer
+ * is dropped and counted: the client retransmits, the loop never waits.
  */
 #ifndef BOOTD_DHCP_SERVER_H
 #define BOOTD_DHCP_SERVER_H
@@ -11,16 +30,71 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dhcp/dhcp_policy.h"
+
+/* Datagrams read per callback before the loop gets a turn. */
+#define DHCP_RECV_BURST		64
+/* Longest datagram read; a longer one is dropped as malformed. */
+#define DHCP_PKT_MAX		4096
+/* Longest reply: an Ethernet MTU less the IPv4 and UDP headers. */
+#define DHCP_REPLY_MAX		(1500 - DHCP_IPUDP_LEN)
+
+/*
+ * Discovered MACs (unknown clients' DISCOVERs) reach the DB at most once per
+ * MAC per DHCP_DISC_INTERVAL seconds, remembered in a table of
+ * DHCP_DISC_SLOTS entries (DHCP_DISC_WAYS-way sets, the oldest entry of a
+ * full set evicted), and at most DHCP_DISC_RATE per second over all MACs
+ * (token bucket, bursts of DHCP_DISC_BURST). So a flood of N fresh MACs
+ * over T seconds writes at most DHCP_DISC_BURST + DHCP_DISC_RATE * T rows.
+ */
+#define DHCP_DISC_INTERVAL	60
+#define DHCP_DISC_SLOTS		4096
+#define DHCP_DISC_WAYS		4
+#define DHCP_DISC_RATE		50
+#define DHCP_DISC_BURST		50
+
+/* Boot events of known hosts (dhcp-offer, dhcp-ack, ...): a token bucket. */
+#define DHCP_EVENT_RATE		100
+#define DHCP_EVENT_BURST	200
+
+/* Per-packet warnings: one line per reason per this many ms, then a count. */
+#define DHCP_LOG_INTERVAL_MS	1000
+#define DHCP_LOG_KEYS		16	/* reasons tracked at once */
+
 struct bootd;
 struct dhcp_srv;
 
+struct dhcp_stats {
+	uint64_t	received;	/* datagrams read */
+	uint64_t	malformed;	/* unparsable or too long: dropped */
+	uint64_t	other_iface;	/* from an interface not in the list */
+	uint64_t	offers;
+	uint64_t	acks;
+	uint64_t	naks;
+	uint64_t	ignored;	/* all reasons */
+	uint64_t	ignored_by[DHCP_R_MAX];	/* enum dhcp_reason */
+	uint64_t	build_errors;	/* dhcp_reply_build() refused */
+	uint64_t	send_errors;	/* sendmsg failed (full buffer, ...) */
+	uint64_t	disc_queued;	/* discovered rows handed to the DB */
+	uint64_t	disc_suppressed_mac;	/* seen within the interval */
+	uint64_t	disc_suppressed_rate;	/* over the global rate */
+	uint64_t	events_queued;	/* boot events handed to the DB */
+	uint64_t	events_suppressed;	/* over DHCP_EVENT_RATE */
+	uint64_t	db_queue_full;	/* db_thread_event() refused */
+};
+
 /*
- * Binds dhcp.listen:dhcp.port (on dhcp.interfaces when set). Returns the
+ * Binds dhcp.listen:dhcp.port (see above for dhcp.interfaces). bd is
+ * borrowed for the server's lifetime; its cfg, snap and db are read at each
+ * packet (db may still be NULL: no events are queued then). Returns the
  * server (dhcp_stop() it) or NULL with err filled.
  */
 struct dhcp_srv *dhcp_start(struct bootd *bd, char *err, size_t errlen);
 
-/* Closes and frees. Accepts NULL. */
+/* Logs the counters once, closes and frees. Accepts NULL. */
 void	dhcp_stop(struct dhcp_srv *srv);
+
+/* The counters; borrowed, valid until dhcp_stop(). */
+const struct dhcp_stats *dhcp_stats(const struct dhcp_srv *srv);
 
 #endif

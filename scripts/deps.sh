@@ -10,6 +10,9 @@ PKGS=(
 	# tests and demo: a private MariaDB, real clients, process/net tools
 	mariadb-server mariadb-client curl iproute2 procps python3
 	tftp-hpa atftp
+	busybox-static isc-dhcp-client isc-dhcp-relay
+	# dhcpgen: the real servers' own config checkers (services never started)
+	isc-dhcp-server kea-dhcp4-server dnsmasq-base
 )
 
 missing=()
