@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 top=$(pwd)
 run=$top/demo/run
 HTTP_PORT=${HTTP_PORT:-8080}
+TFTP_PORT=${TFTP_PORT:-6969}
 
 scripts/deps.sh
 cmake -S "$top" -B "$top/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
@@ -26,7 +27,7 @@ database = { socket = "$MDB_SOCK"; user = "bootd"; password = "bootd";
              name = "bootd"; };
 paths = { tftp_root = "$run/tftp"; templates = "$top/templates";
           cache = "$run/inventory.cache"; };
-tftp = { enabled = false; };
+tftp = { listen = "127.0.0.1"; port = $TFTP_PORT; };
 http = { listen = "127.0.0.1"; port = $HTTP_PORT;
          admin_networks = [ "127.0.0.0/8" ]; };
 dhcp = { enabled = false;
@@ -44,13 +45,16 @@ fi
 
 cat <<TXT
 
-bootd demo: serving on 127.0.0.1:$HTTP_PORT. In another shell, try:
+bootd demo: HTTP on 127.0.0.1:$HTTP_PORT, TFTP on 127.0.0.1:$TFTP_PORT.
+In another shell, try:
   curl http://127.0.0.1:$HTTP_PORT/healthz
+  curl tftp://127.0.0.1:$TFTP_PORT/pxelinux.cfg/01-52-54-00-00-01-01
   curl http://127.0.0.1:$HTTP_PORT/inventory
   curl http://127.0.0.1:$HTTP_PORT/inventory/node01
   mariadb --socket=$MDB_SOCK -uroot bootd \\
       -e "UPDATE hosts SET profile='diskless-6.6' WHERE hostname='node01'"
   curl http://127.0.0.1:$HTTP_PORT/inventory/node01   # new profile within 1 s
+  curl tftp://127.0.0.1:$TFTP_PORT/pxelinux.cfg/01-52-54-00-00-01-01
   $BOOTD --config $run/bootd.conf hosts
 Ctrl-C stops bootd and the demo database.
 
