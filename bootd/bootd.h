@@ -11,6 +11,7 @@
 
 #include <event2/event.h>
 
+#include "bootd/archmap.h"
 #include "bootd/config.h"
 #include "db/db_thread.h"
 #include "db/inventory.h"
@@ -49,6 +50,7 @@ struct bootd {
 	struct event		*ev_drain;	/* SIGTERM: wait for transfers */
 	int			 drain_ticks;
 	struct bootd_stats	 st;
+	struct archmap		 archmap;	/* DHCP option 93 by client IP */
 	time_t			 started;
 };
 

@@ -149,6 +149,20 @@ static const struct cfg_row cfg_rows[] = {
 	{ "tftp.retries", CFG_INT, 5, NULL, 1, 50, OFF(tftp.retries),
 	    "Retransmissions at the full timeout before giving up (faster "
 	    "adaptive resends come first)" },
+	{ "tftp.bios", CFG_GROUP, 0, NULL, 0, 0, 0,
+	    "Limits for BIOS PXE clients (DHCP option 93 = 0), applied when "
+	    "bootd's own DHCP server has seen the client's architecture; "
+	    "for firmware that mishandles large blocks or windows" },
+	{ "tftp.bios.max_blksize", CFG_INT, 0, NULL, 0, 65464,
+	    OFF(tftp.bios.max_blksize), "Largest block size; 0 = no limit" },
+	{ "tftp.bios.max_windowsize", CFG_INT, 0, NULL, 0, 65535,
+	    OFF(tftp.bios.max_windowsize), "Largest window; 0 = no limit" },
+	{ "tftp.efi", CFG_GROUP, 0, NULL, 0, 0, 0,
+	    "Limits for UEFI clients (option 93 = 6, 7, 9, 10, 11, 16, 19)" },
+	{ "tftp.efi.max_blksize", CFG_INT, 0, NULL, 0, 65464,
+	    OFF(tftp.efi.max_blksize), "Largest block size; 0 = no limit" },
+	{ "tftp.efi.max_windowsize", CFG_INT, 0, NULL, 0, 65535,
+	    OFF(tftp.efi.max_windowsize), "Largest window; 0 = no limit" },
 	{ "tftp.menu_timeout", CFG_INT, 50, NULL, 0, 36000,
 	    OFF(tftp.menu_timeout),
 	    "Boot menu timeout in tenths of a second (pxelinux TIMEOUT; GRUB "

@@ -73,6 +73,10 @@ struct bootd_config {
 		int	 timeout_ms;
 		int	 retries;
 		int	 menu_timeout;	/* tenths of a second */
+		struct {
+			int	 max_blksize;	/* 0 = no limit */
+			int	 max_windowsize;
+		} bios, efi;
 		char	*default_menu;	/* "local" or "menu" */
 	} tftp;
 	struct {

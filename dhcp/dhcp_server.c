@@ -507,6 +507,9 @@ handle_answer(struct dhcp_srv *srv, const struct dhcp_rx *rx,
 	case DHCP_ACT_ACK:
 		srv->st.acks++;
 		stage = "dhcp-ack";
+		/* TFTP applies per-firmware limits by this. */
+		if (m->has_arch && r->yiaddr != 0)
+			archmap_set(&srv->bd->archmap, r->yiaddr, m->arch);
 		break;
 	default:
 		srv->st.naks++;

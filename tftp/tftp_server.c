@@ -650,6 +650,33 @@ iface_mtu(int fd, int ifindex)
 	return (unsigned int)ifr.ifr_mtu;
 }
 
+/*
+ * Per-firmware limits from the config, for the architecture bootd's DHCP
+ * server last saw at this IP (RFC 4578 option 93; -1 unknown).
+ */
+static void
+arch_limits(const struct bootd_config *cfg, int arch, struct tftp_limits *lim)
+{
+	int bs, ws;
+
+	switch (arch) {
+	case 0:
+		bs = cfg->tftp.bios.max_blksize;
+		ws = cfg->tftp.bios.max_windowsize;
+		break;
+	case 6: case 7: case 9: case 10: case 11: case 16: case 19:
+		bs = cfg->tftp.efi.max_blksize;
+		ws = cfg->tftp.efi.max_windowsize;
+		break;
+	default:
+		return;
+	}
+	if (bs > 0 && bs < lim->max_blksize)
+		lim->max_blksize = (uint16_t)bs;
+	if (ws > 0 && ws < lim->max_windowsize)
+		lim->max_windowsize = (uint16_t)ws;
+}
+
 static size_t
 client_count(const struct tftp_srv *srv, const struct sockaddr_in *peer)
 {
@@ -811,6 +838,8 @@ handle_request(struct tftp_srv *srv, const uint8_t *p, size_t len,
 	lim.max_windowsize = (uint16_t)cfg->tftp.max_windowsize;
 	if ((mtu = iface_mtu(srv->fd, ifindex)) > 0)
 		lim.mtu_blksize = tftp_mtu_blksize(mtu);
+	arch_limits(cfg, archmap_get(&srv->bd->archmap,
+	    ntohl(peer->sin_addr.s_addr)), &lim);
 	tsize = x->file->size;
 	if (req.mode == TFTP_MODE_NETASCII)
 		tsize = x->file->fd == -1 ? tftp_netascii_size(

@@ -42,6 +42,9 @@ mariadb_start "$T" || fail "mariadb did not start"
 bootd_config "$T/bootd.conf"
 # Our own dhcp and http sections: bootd runs inside $SRV.
 sed -i '/^dhcp = {/,/} ); };$/d; s|^http = { listen = "127.0.0.1";|http = { listen = "0.0.0.0";|' "$T/bootd.conf"
+# TFTP too, with a block size limit for UEFI firmware (option 93 = 7).
+sed -i 's|^tftp = { enabled = false; };|tftp = { listen = "0.0.0.0"; port = 69; efi = { max_blksize = 1024; }; };|' "$T/bootd.conf"
+mkdir -p "$T/tftp" && head -c 100000 /dev/urandom > "$T/tftp/loader.efi"
 cat >> "$T/bootd.conf" <<'CFG'
 dhcp = { enabled = true; listen = "0.0.0.0"; port = 67; interfaces = [ "br0" ];
          subnets = ( { network = "10.213.0.0/24"; router = "10.213.0.1";
@@ -290,6 +293,17 @@ bound=$(( 50 + 50 * (fe / 1000 + 2) ))
 [ "$rows" -gt 0 ] && [ "$rows" -le "$bound" ] ||
 	fail "discovered rows after 10,000 unknown MACs in $fe ms: $rows (bound $bound)"
 ok "10,000 unknown MACs in $fe ms ($(cat "$T/flood.out")): $rows discovered rows (<= $bound); node02 answered $answered/$asked"
+
+# Per-firmware TFTP limits: after an EFI x64 ACK for node03 (10.213.0.13),
+# its TFTP requests get at most tftp.efi.max_blksize.
+raw ask --dev c0 --mac 52:54:00:00:01:03 --type request --req-ip 10.213.0.13 \
+	--arch 7 --tries 2 --wait 1 | grep -qx type=ACK || fail "no ACK for the EFI request"
+nsx "$CLI" atftp --trace --option "blksize 8192" -g -r loader.efi -l "$T/efi.out" \
+	10.213.0.2 69 > "$T/atftp-efi.log" 2>&1 || fail "EFI TFTP fetch failed"
+cmp -s "$T/tftp/loader.efi" "$T/efi.out" || fail "EFI TFTP content"
+grep -q 'received OACK <blksize: 1024' "$T/atftp-efi.log" ||
+	fail "blksize not limited for EFI: $(grep OACK "$T/atftp-efi.log")"
+ok "TFTP applies tftp.efi.max_blksize (1024 of 8192 asked) to the client DHCP saw as EFI x64"
 
 # Clean stop; the counters.
 kill -TERM "$BOOTD_PID"
