@@ -123,7 +123,7 @@ struct tftp_srv {
 	uint8_t			 rbuf[TFTP_PKT_MAX];
 };
 
-static void	xfer_send_window(struct tftp_xfer *, uint64_t);
+static int	xfer_send_window(struct tftp_xfer *, uint64_t);
 static void	xfer_end(struct tftp_xfer *, const char *, uint64_t *);
 
 static int64_t
@@ -422,30 +422,33 @@ xfer_fill(struct tftp_xfer *x, uint64_t b)
 	return (ssize_t)(TFTP_HDR_LEN + n);
 }
 
-static void
+/* Returns -1 when the transfer ended (x is freed), else 0. */
+static int
 xfer_send_oack(struct tftp_xfer *x)
 {
 	ssize_t n;
 
 	if ((n = tftp_oack_build(x->buf, x->buflen, &x->opts)) == -1) {
 		xfer_end(x, "cannot build OACK", &x->srv->st.failed);
-		return;
+		return -1;
 	}
 	if (sendto(x->fd, x->buf, (size_t)n, 0, (struct sockaddr *)&x->peer,
 	    sizeof(x->peer)) == -1 && errno != EAGAIN && errno != EINTR &&
 	    errno != ENOBUFS) {
 		xfer_end(x, strerror(errno), &x->srv->st.failed);
-		return;
+		return -1;
 	}
 	x->t_win = now_us();
 	xfer_arm_timer(x);
+	return 0;
 }
 
 /*
  * Sends blocks from..acked+window (RFC 7440). A full socket buffer parks
  * the rest until the socket is writable. Re-arms the retransmit timer.
+ * Returns -1 when the transfer ended on an error (x is freed), else 0.
  */
-static void
+static int
 xfer_send_window(struct tftp_xfer *x, uint64_t from)
 {
 	struct tftp_srv	*srv = x->srv;
@@ -462,7 +465,7 @@ xfer_send_window(struct tftp_xfer *x, uint64_t from)
 	while (x->next <= last && x->next <= x->total) {
 		if ((n = xfer_fill(x, x->next)) == -1) {
 			xfer_end(x, "read error", &srv->st.failed);
-			return;
+			return -1;
 		}
 		if (sendto(x->fd, x->buf, (size_t)n, 0,
 		    (struct sockaddr *)&x->peer, sizeof(x->peer)) == -1) {
@@ -474,7 +477,7 @@ xfer_send_window(struct tftp_xfer *x, uint64_t from)
 			if (errno == EINTR)
 				continue;
 			xfer_end(x, strerror(errno), &srv->st.failed);
-			return;
+			return -1;
 		}
 		if (x->next > x->sent) {
 			x->sent = x->next;
@@ -487,6 +490,7 @@ xfer_send_window(struct tftp_xfer *x, uint64_t from)
 		x->next++;
 	}
 	xfer_arm_timer(x);
+	return 0;
 }
 
 static void
@@ -495,7 +499,7 @@ xfer_write_cb(evutil_socket_t fd, short what, void *arg)
 	struct tftp_xfer *x = arg;
 
 	if (x->blocked)
-		xfer_send_window(x, x->next);
+		(void)xfer_send_window(x, x->next);
 }
 
 static void
@@ -528,9 +532,9 @@ xfer_timer_cb(evutil_socket_t fd, short what, void *arg)
 	if (x->state == TFTP_XS_OACK) {
 		srv->st.retransmits++;
 		x->resent++;
-		xfer_send_oack(x);
+		(void)xfer_send_oack(x);
 	} else
-		xfer_send_window(x, x->acked + 1);
+		(void)xfer_send_window(x, x->acked + 1);
 }
 
 /* Returns 1 when the transfer ended (x is freed). */
@@ -576,8 +580,7 @@ xfer_packet(struct tftp_xfer *x, const uint8_t *p, size_t len)
 		xfer_rtt(x);
 		x->retries = 0;
 		xfer_set_state(x, TFTP_XS_DATA);
-		xfer_send_window(x, 1);
-		return 0;
+		return xfer_send_window(x, 1) == -1;
 	}
 	switch (tftp_ack_classify(x->acked, x->sent, pkt.block, &abs)) {
 	case TFTP_ACK_NEW:
@@ -594,10 +597,8 @@ xfer_packet(struct tftp_xfer *x, const uint8_t *p, size_t len)
 		 * means the client saw a gap: resend from there (RFC 7440).
 		 */
 		if (x->blocked && x->next > x->acked)
-			xfer_send_window(x, x->next);	/* still pushing */
-		else
-			xfer_send_window(x, x->acked + 1);
-		return 0;
+			return xfer_send_window(x, x->next) == -1; /* pushing */
+		return xfer_send_window(x, x->acked + 1) == -1;
 	case TFTP_ACK_DUP:
 	case TFTP_ACK_OUTSIDE:
 		/* Never answer a duplicate: Sorcerer's Apprentice. */
@@ -911,12 +912,13 @@ handle_request(struct tftp_srv *srv, const uint8_t *p, size_t len,
 	log_debug("tftp: %s: RRQ \"%s\" size %" PRIu64 " blksize %u window %u",
 	    peerstr, norm, x->file->size, x->opts.blksize, x->opts.windowsize);
 	xfer_event(x, "tftp-start", norm);
+	/* On a send error these end (and free) the transfer themselves. */
 	if (x->opts.norder > 0) {
 		x->state = TFTP_XS_OACK;
-		xfer_send_oack(x);
+		(void)xfer_send_oack(x);
 	} else {
 		x->state = TFTP_XS_DATA;
-		xfer_send_window(x, 1);
+		(void)xfer_send_window(x, 1);
 	}
 	return;
 fail:
