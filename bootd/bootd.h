@@ -19,6 +19,7 @@
 struct http_srv;
 struct tftp_srv;
 struct dhcp_srv;
+struct dhcpgen_srv;
 
 enum bootd_source {
 	BOOTD_SRC_NONE,		/* nothing to serve yet */
@@ -47,6 +48,7 @@ struct bootd {
 	struct http_srv		*http;
 	struct tftp_srv		*tftp;
 	struct dhcp_srv		*dhcp;
+	struct dhcpgen_srv	*dhcpgen;	/* made at the first map */
 	struct event		*ev_drain;	/* SIGTERM: wait for transfers */
 	int			 drain_ticks;
 	struct bootd_stats	 st;

@@ -20,6 +20,7 @@
 #include "bootd/log.h"
 #include "db/inv_cache.h"
 #include "dhcp/dhcp_server.h"
+#include "dhcpgen/dhcpgen_write.h"
 #include "tftp/tftp_server.h"
 
 const char *const bootd_source_names[BOOTD_SRC_MAX] = {
@@ -41,6 +42,8 @@ bootd_swap_snapshot(struct bootd *bd, struct inv_snapshot *snap,
 	bd->snap = snap;
 	bd->source = src;
 	bd->st.snapshots++;
+	/* DHCP maps for an existing server, when dhcpgen.format is set. */
+	dhcpgen_on_snapshot(bd);
 }
 
 /* Main thread: the DB thread has a snapshot or a status change for us. */
@@ -182,6 +185,7 @@ bootd_free(struct bootd *bd)
 	dhcp_stop(bd->dhcp);
 	http_stop(bd->http);
 	db_thread_free(bd->db);
+	dhcpgen_stop(bd);
 	if (bd->ev_drain != NULL)
 		event_free(bd->ev_drain);
 	if (bd->ev_hup != NULL)

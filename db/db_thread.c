@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -376,10 +377,14 @@ db_thread_main(void *arg)
 {
 	struct db_thread	*dt = arg;
 	struct timespec		 until;
+	sigset_t		 all;
 	char			 err[DB_ERRLEN];
 	double			 wait, deadline;
 	int			 force = 0, stop;
 
+	/* Signals (SIGCHLD, SIGHUP, ...) belong to the event loop's thread. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
 	for (;;) {
 		/*
 		 * Polls run at a fixed rate from the start of each poll, so a

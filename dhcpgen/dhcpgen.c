@@ -1,0 +1,874 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * dhcpgen: renders the snapshot as ISC dhcpd, Kea or dnsmasq config text,
+ * one emitter per format over one shared plan (which hosts, which boot
+ * files, every config string checked for the format first). Pure: no I/O,
+ * no logging, no clock; errors come back as text in err.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bootd/addr.h"
+#include "bootd/log.h"
+#include "dhcpgen/dhcpgen.h"
+
+#define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
+#define VALLEN		96	/* a config value quoted in a message */
+#define SBUF_FIRST	4096
+
+const char *const dhcpgen_format_names[DHCPGEN_FMT_MAX] = {
+	[DHCPGEN_ISC] = "isc",
+	[DHCPGEN_KEA] = "kea",
+	[DHCPGEN_DNSMASQ] = "dnsmasq",
+};
+
+/* A growing output buffer; nomem sticks, so emitters need not check. */
+struct sbuf {
+	char	*p;
+	size_t	 len, cap;
+	int	 nomem;
+};
+
+/* The boot files, by the rule that picks them (dhcp_policy's order). */
+enum gen_boot {
+	BOOT_IPXE,
+	BOOT_EFI64,
+	BOOT_ARM64,
+	BOOT_BIOS,
+	BOOT_MAX
+};
+
+static const char *const boot_settings[BOOT_MAX] = {
+	[BOOT_IPXE] = "dhcp.bootfile.ipxe",
+	[BOOT_EFI64] = "dhcp.bootfile.efi64",
+	[BOOT_ARM64] = "dhcp.bootfile.arm64",
+	[BOOT_BIOS] = "dhcp.bootfile.bios",
+};
+
+/* What every emitter writes; strings borrowed from cfg, snap or itself. */
+struct plan {
+	const struct bootd_config	*cfg;
+	const struct inv_snapshot	*snap;
+	enum dhcpgen_format		 fmt;
+	/* file[BOOT_x]: "" = that rule sends no file; no_ipxe: no iPXE rule */
+	const char			*file[BOOT_MAX];
+	char				 ipxe[DHCPGEN_BOOTFILE_MAX + 1];
+	int				 no_ipxe;
+	int				*subnet;	/* per host: subnet
+							   index, or -1 */
+	size_t				 nserved, nleft;
+};
+
+static int	gen_err(char *, size_t, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
+static void	sb_printf(struct sbuf *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+
+/* Output buffer */
+
+static void
+sb_grow(struct sbuf *sb, size_t need)
+{
+	size_t	 cap;
+	char	*p;
+
+	if (sb->nomem || need <= sb->cap - sb->len)
+		return;
+	cap = sb->cap > 0 ? sb->cap : SBUF_FIRST;
+	while (cap - sb->len < need) {
+		if (cap > SIZE_MAX / 2) {
+			sb->nomem = 1;
+			return;
+		}
+		cap *= 2;
+	}
+	if ((p = realloc(sb->p, cap)) == NULL) {
+		sb->nomem = 1;
+		return;
+	}
+	sb->p = p;
+	sb->cap = cap;
+}
+
+static void
+sb_put(struct sbuf *sb, const char *s, size_t n)
+{
+	sb_grow(sb, n + 1);
+	if (sb->nomem)
+		return;
+	memcpy(sb->p + sb->len, s, n);
+	sb->len += n;
+	sb->p[sb->len] = '\0';
+}
+
+static void
+sb_puts(struct sbuf *sb, const char *s)
+{
+	sb_put(sb, s, strlen(s));
+}
+
+static void
+sb_printf(struct sbuf *sb, const char *fmt, ...)
+{
+	va_list	ap;
+	int	n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		sb->nomem = 1;
+		return;
+	}
+	sb_grow(sb, (size_t)n + 1);
+	if (sb->nomem)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(sb->p + sb->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	sb->len += (size_t)n;
+}
+
+/* s as a JSON string literal (RFC 8259 §7), quotes included. */
+static void
+sb_json(struct sbuf *sb, const char *s)
+{
+	unsigned char c;
+
+	sb_put(sb, "\"", 1);
+	for (; *s != '\0'; s++) {
+		c = (unsigned char)*s;
+		if (c == '"' || c == '\\') {
+			sb_put(sb, "\\", 1);
+			sb_put(sb, s, 1);
+		} else if (c < 0x20 || c == 0x7f)
+			sb_printf(sb, "\\u%04x", c);
+		else
+			sb_put(sb, s, 1);
+	}
+	sb_put(sb, "\"", 1);
+}
+
+/* Checks */
+
+static int
+gen_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* Escaped copy of a config value for a message. Returns buf. */
+static char *
+esc(char *buf, size_t len, const char *s)
+{
+	return log_sanitise(buf, len, s, strlen(s));
+}
+
+/*
+ * A boot file name as fmt can carry it: printable ASCII without spaces
+ * (none of the three formats quotes a space the same way, and no loader
+ * name needs one), at most DHCPGEN_BOOTFILE_MAX bytes, and none of the
+ * characters the format cannot write inside its value. Returns 0, or -1
+ * with err naming setting.
+ */
+static int
+check_file(enum dhcpgen_format fmt, const char *setting, const char *s,
+    char *err, size_t errlen)
+{
+	static const char *const bad[DHCPGEN_FMT_MAX] = {
+		/* dhcpd.conf strings: no escapes we would rely on. */
+		[DHCPGEN_ISC] = "\"\\",
+		[DHCPGEN_KEA] = "",		/* JSON-escaped */
+		/* dnsmasq: ',' splits fields, '#' may start a comment,
+		   '"' and '\' are its quoting. */
+		[DHCPGEN_DNSMASQ] = "\"\\,#",
+	};
+	char		 v[VALLEN];
+	const char	*p;
+	unsigned char	 c;
+
+	if (strlen(s) > DHCPGEN_BOOTFILE_MAX)
+		return gen_err(err, errlen, "%s \"%s\": longer than %d bytes, "
+		    "the BOOTP file field", setting, esc(v, sizeof(v), s),
+		    DHCPGEN_BOOTFILE_MAX);
+	for (p = s; *p != '\0'; p++) {
+		c = (unsigned char)*p;
+		if (c <= 0x20 || c >= 0x7f)
+			return gen_err(err, errlen, "%s \"%s\": only printable "
+			    "ASCII without spaces is written", setting,
+			    esc(v, sizeof(v), s));
+		if (strchr(bad[fmt], c) != NULL)
+			return gen_err(err, errlen, "%s \"%s\": '%c' cannot "
+			    "be written safely in a file for %s", setting,
+			    esc(v, sizeof(v), s), c, dhcpgen_format_names[fmt]);
+	}
+	/* dnsmasq would take a leading "tag:" as a tag, not a file. */
+	if (fmt == DHCPGEN_DNSMASQ && (strncmp(s, "tag:", 4) == 0 ||
+	    strncmp(s, "net:", 4) == 0 || strncmp(s, "set:", 4) == 0))
+		return gen_err(err, errlen, "%s \"%s\": dnsmasq would read "
+		    "the start as a tag", setting, esc(v, sizeof(v), s));
+	return 0;
+}
+
+/* A DNS domain name: RFC 1123 labels joined by dots. */
+static int
+domain_ok(const char *s)
+{
+	size_t	 i, lab = 0, n = strlen(s);
+	int	 c;
+
+	if (n == 0 || n > INV_NAME_MAX)
+		return 0;
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)s[i];
+		if (c == '.') {
+			if (lab == 0 || s[i - 1] == '-')
+				return 0;
+			lab = 0;
+		} else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || (c == '-' && lab > 0)) {
+			if (++lab > 63)
+				return 0;
+		} else
+			return 0;
+	}
+	return lab > 0 && s[n - 1] != '-';
+}
+
+/*
+ * tmpl with {{mac}}, {{ip}} and {{hostname}} (dhcp_policy's placeholders)
+ * written as iPXE's ${mac}, ${ip} and ${hostname}; other text as is.
+ */
+static void
+ipxe_subst(struct sbuf *sb, const char *tmpl)
+{
+	static const char *const names[] = { "mac", "ip", "hostname" };
+	const char	*s, *e;
+	size_t		 i, n;
+
+	for (s = tmpl; *s != '\0'; s++) {
+		if (s[0] == '{' && s[1] == '{' &&
+		    (e = strstr(s + 2, "}}")) != NULL) {
+			n = (size_t)(e - (s + 2));
+			for (i = 0; i < NITEMS(names); i++)
+				if (strlen(names[i]) == n &&
+				    memcmp(s + 2, names[i], n) == 0)
+					break;
+			if (i < NITEMS(names)) {
+				sb_printf(sb, "${%s}", names[i]);
+				s = e + 1;
+				continue;
+			}
+		}
+		sb_put(sb, s, 1);
+	}
+}
+
+/*
+ * The iPXE boot file into pl->ipxe: dhcp.bootfile.ipxe through
+ * ipxe_subst(); or, when that is "", bootd's script URL <base>/ipxe/${mac}
+ * as dhcp_policy sends it, with <base> http.public_url, else
+ * http://<http.listen>:<port>, else http://<dhcp.next_server>:<port> (the
+ * address a reply would come from is not known here). No base, or HTTP
+ * off: pl->no_ipxe.
+ */
+static int
+plan_ipxe(struct plan *pl, char *err, size_t errlen)
+{
+	const struct bootd_config	*cfg = pl->cfg;
+	struct sbuf			 sb = { NULL, 0, 0, 0 };
+	const char			*host;
+	size_t				 n;
+	int				 rc = -1;
+
+	if (cfg->dhcp.bootfile.ipxe[0] != '\0')
+		ipxe_subst(&sb, cfg->dhcp.bootfile.ipxe);
+	else if (!cfg->http.enabled) {
+		pl->no_ipxe = 1;
+		return 0;
+	} else if (cfg->http.public_url[0] != '\0') {
+		n = strlen(cfg->http.public_url);
+		while (n > 0 && cfg->http.public_url[n - 1] == '/')
+			n--;
+		sb_put(&sb, cfg->http.public_url, n);
+		sb_puts(&sb, "/ipxe/${mac}");
+	} else {
+		if (cfg->http.listen_ip != 0)
+			host = cfg->http.listen;
+		else if (cfg->dhcp.next_server_ip != 0)
+			host = cfg->dhcp.next_server;
+		else {
+			pl->no_ipxe = 1;
+			return 0;
+		}
+		sb_printf(&sb, "http://%s:%d/ipxe/${mac}", host,
+		    cfg->http.port);
+	}
+	if (sb.nomem)
+		gen_err(err, errlen, "%s", strerror(ENOMEM));
+	else if (sb.len == 0) {
+		pl->no_ipxe = 1;
+		rc = 0;
+	} else if (check_file(pl->fmt, boot_settings[BOOT_IPXE], sb.p, err,
+	    errlen) == 0) {
+		/* check_file() bounds the length to fit pl->ipxe. */
+		memcpy(pl->ipxe, sb.p, sb.len + 1);
+		rc = 0;
+	}
+	free(sb.p);
+	return rc;
+}
+
+/* Checks the config for pl->fmt and picks the hosts. Returns 0 or -1. */
+static int
+plan_make(struct plan *pl, char *err, size_t errlen)
+{
+	const struct bootd_config	*cfg = pl->cfg;
+	const struct config_subnet	*s;
+	const struct inv_host		*h;
+	char				 v[VALLEN];
+	size_t				 i;
+	int				 b, j;
+
+	if (cfg->dhcp.nsubnets == 0)
+		return gen_err(err, errlen, "dhcp.subnets is empty: a DHCP "
+		    "server needs the subnets it serves");
+	for (j = 0; j < cfg->dhcp.nsubnets; j++) {
+		s = &cfg->dhcp.subnets[j];
+		if (s->domain[0] != '\0' && !domain_ok(s->domain))
+			return gen_err(err, errlen, "dhcp.subnets[%d].domain "
+			    "\"%s\": not a domain name (RFC 1123 labels)", j,
+			    esc(v, sizeof(v), s->domain));
+		/*
+		 * Kea keys leases by subnet id; the network address keeps the
+		 * id stable when subnets are added, removed or reordered.
+		 * 0 would ask Kea to number the subnet itself.
+		 */
+		if (pl->fmt == DHCPGEN_KEA && (s->net == 0 ||
+		    s->net == UINT32_MAX))
+			return gen_err(err, errlen, "dhcp.subnets[%d] %s: no "
+			    "Kea subnet id can be made from this network", j,
+			    esc(v, sizeof(v), s->network));
+	}
+	if (plan_ipxe(pl, err, errlen) == -1)
+		return -1;
+	pl->file[BOOT_IPXE] = pl->ipxe;
+	pl->file[BOOT_EFI64] = cfg->dhcp.bootfile.efi64;
+	pl->file[BOOT_ARM64] = cfg->dhcp.bootfile.arm64;
+	pl->file[BOOT_BIOS] = cfg->dhcp.bootfile.bios;
+	for (b = 0; b < BOOT_MAX; b++)
+		if (check_file(pl->fmt, boot_settings[b], pl->file[b], err,
+		    errlen) == -1)
+			return -1;
+
+	if (pl->snap->nhosts > 0 && (pl->subnet = calloc(pl->snap->nhosts,
+	    sizeof(*pl->subnet))) == NULL)
+		return gen_err(err, errlen, "%s", strerror(ENOMEM));
+	for (i = 0; i < pl->snap->nhosts; i++) {
+		h = &pl->snap->hosts[i];
+		pl->subnet[i] = -1;
+		if (!h->enabled)
+			continue;
+		if ((s = config_subnet_for(cfg, h->ip)) == NULL) {
+			pl->nleft++;
+			continue;
+		}
+		/* The snapshot holds RFC 1123 names only; check anyway. */
+		if (!domain_ok(h->hostname))
+			return gen_err(err, errlen, "host \"%s\": not a valid "
+			    "hostname", esc(v, sizeof(v), h->hostname));
+		pl->subnet[i] = (int)(s - cfg->dhcp.subnets);
+		pl->nserved++;
+	}
+	return 0;
+}
+
+/*
+ * The header, as lines without their end: what wrote the file and what
+ * was left out. ISC and dnsmasq print them as comments, Kea as one string.
+ */
+static void
+header(struct sbuf *sb, const struct plan *pl)
+{
+	const struct inv_host	*h;
+	size_t			 i, named = 0;
+
+	sb_printf(sb, "Written by bootd dhcpgen (%s): %zu host%s in %d "
+	    "subnet%s.\n", dhcpgen_format_names[pl->fmt], pl->nserved,
+	    pl->nserved == 1 ? "" : "s", pl->cfg->dhcp.nsubnets,
+	    pl->cfg->dhcp.nsubnets == 1 ? "" : "s");
+	sb_puts(sb, "Do not edit: bootd rewrites this file whenever the "
+	    "inventory changes.\n");
+	if (pl->no_ipxe)
+		sb_puts(sb, "No iPXE rule: set dhcp.bootfile.ipxe, or enable "
+		    "HTTP with http.public_url, http.listen or "
+		    "dhcp.next_server set.\n");
+	if (pl->nleft == 0)
+		return;
+	sb_printf(sb, "Left out, outside every dhcp.subnets entry: %zu "
+	    "enabled host%s:", pl->nleft, pl->nleft == 1 ? "" : "s");
+	for (i = 0; i < pl->snap->nhosts && named < DHCPGEN_LEFT_OUT_NAMED;
+	    i++) {
+		h = &pl->snap->hosts[i];
+		if (h->enabled && pl->subnet[i] < 0) {
+			sb_printf(sb, " %s (%s)", h->hostname, h->ipstr);
+			named++;
+		}
+	}
+	if (pl->nleft > named)
+		sb_printf(sb, " and %zu more", pl->nleft - named);
+	sb_puts(sb, ".\n");
+}
+
+/* The header lines as "# " comments. */
+static void
+header_comment(struct sbuf *sb, const struct plan *pl)
+{
+	struct sbuf	 h = { NULL, 0, 0, 0 };
+	const char	*s, *nl;
+
+	header(&h, pl);
+	if (h.nomem) {
+		sb->nomem = 1;
+		free(h.p);
+		return;
+	}
+	for (s = h.p; (nl = strchr(s, '\n')) != NULL; s = nl + 1) {
+		sb_puts(sb, "# ");
+		sb_put(sb, s, (size_t)(nl - s + 1));
+	}
+	free(h.p);
+}
+
+static void
+put_ip(struct sbuf *sb, uint32_t ip)
+{
+	char buf[ADDR_IP4_STRLEN];
+
+	addr_ip4_str(ip, buf);
+	sb_puts(sb, buf);
+}
+
+/* ISC dhcpd */
+
+/*
+ * One global if/elsif chain (dhcpd.conf(5) "CONDITIONAL BEHAVIOUR") on the
+ * user class and on pxe-system-type, dhcpd's name for option 93 (4.3 and
+ * later), compared as data: 00:07 is the two bytes of arch 7. An empty
+ * boot file keeps its branch, empty, so that those clients do not fall
+ * through to the BIOS file.
+ */
+static void
+isc_boot(struct sbuf *sb, const struct plan *pl)
+{
+	static const char *const cond[BOOT_MAX] = {
+		[BOOT_IPXE] = "exists user-class and option user-class = "
+		    "\"iPXE\"",
+		[BOOT_EFI64] = "option pxe-system-type = 00:07 or "
+		    "option pxe-system-type = 00:09",
+		[BOOT_ARM64] = "option pxe-system-type = 00:0b",
+		[BOOT_BIOS] = NULL,
+	};
+	int b, first = 1;
+
+	sb_puts(sb, "# Boot file by client architecture (option 93, RFC 4578)"
+	    "; iPXE by its user class.\n");
+	for (b = 0; b < BOOT_MAX; b++) {
+		if (b == BOOT_IPXE && pl->no_ipxe)
+			continue;
+		if (cond[b] == NULL)	/* the last branch; never the first */
+			sb_puts(sb, " else {\n");
+		else
+			sb_printf(sb, "%s %s {\n", first ? "if" : " elsif",
+			    cond[b]);
+		if (pl->file[b][0] != '\0')
+			sb_printf(sb, "\tfilename \"%s\";\n", pl->file[b]);
+		sb_puts(sb, "}");
+		first = 0;
+	}
+	sb_puts(sb, "\n");
+}
+
+static void
+isc_render(struct sbuf *sb, const struct plan *pl)
+{
+	const struct bootd_config	*cfg = pl->cfg;
+	const struct config_subnet	*s;
+	const struct inv_host		*h;
+	size_t				 i;
+	int				 j, k;
+
+	header_comment(sb, pl);
+	if (cfg->dhcp.next_server[0] != '\0')
+		sb_printf(sb, "\nnext-server %s;\n", cfg->dhcp.next_server);
+	sb_puts(sb, "\n");
+	isc_boot(sb, pl);
+	for (j = 0; j < cfg->dhcp.nsubnets; j++) {
+		s = &cfg->dhcp.subnets[j];
+		sb_puts(sb, "\nsubnet ");
+		put_ip(sb, s->net);
+		sb_puts(sb, " netmask ");
+		put_ip(sb, addr_prefix_mask(s->prefix));
+		sb_puts(sb, " {\n");
+		if (s->router[0] != '\0')
+			sb_printf(sb, "\toption routers %s;\n", s->router);
+		if (s->dns.n > 0) {
+			sb_puts(sb, "\toption domain-name-servers ");
+			for (k = 0; k < s->dns.n; k++)
+				sb_printf(sb, "%s%s", k > 0 ? ", " : "",
+				    s->dns.items[k]);
+			sb_puts(sb, ";\n");
+		}
+		if (s->domain[0] != '\0')
+			sb_printf(sb, "\toption domain-name \"%s\";\n",
+			    s->domain);
+		sb_printf(sb, "\tdefault-lease-time %d;\n\tmax-lease-time %d;\n"
+		    "}\n", s->lease_time, s->lease_time);
+	}
+	for (i = 0; i < pl->snap->nhosts; i++) {
+		if (pl->subnet[i] < 0)
+			continue;
+		h = &pl->snap->hosts[i];
+		/* RFC 1123 names are bare words to dhcpd; it takes no "". */
+		sb_printf(sb, "\nhost %s {\n\thardware ethernet %s;\n"
+		    "\tfixed-address %s;\n\toption host-name \"%s\";\n}\n",
+		    h->hostname, h->macstr, h->ipstr, h->hostname);
+	}
+}
+
+/* Kea */
+
+/*
+ * Boot files through client classes with exclusive tests, in dhcp_policy's
+ * order. Not a reservation's boot-file-name: Kea lets that override every
+ * class, so all architectures of the host would get the same file.
+ */
+static void
+kea_classes(struct sbuf *sb, const struct plan *pl)
+{
+	static const char *const names[BOOT_MAX] = {
+		[BOOT_IPXE] = "bootd-ipxe",
+		[BOOT_EFI64] = "bootd-efi64",
+		[BOOT_ARM64] = "bootd-arm64",
+		[BOOT_BIOS] = "bootd-bios",
+	};
+	static const char *const tests[BOOT_MAX] = {
+		[BOOT_IPXE] = "option[77].hex == 'iPXE'",
+		[BOOT_EFI64] = "option[93].hex == 0x0007 or "
+		    "option[93].hex == 0x0009",
+		[BOOT_ARM64] = "option[93].hex == 0x000b",
+		[BOOT_BIOS] = NULL,
+	};
+	int b, first = 1;
+
+	sb_puts(sb, "    \"client-classes\": [\n");
+	for (b = 0; b < BOOT_MAX; b++) {
+		if (b == BOOT_IPXE && pl->no_ipxe)
+			continue;
+		sb_printf(sb, "%s      { \"name\": \"%s\", \"test\": \"",
+		    first ? "" : ",\n", names[b]);
+		if (b == BOOT_BIOS && !pl->no_ipxe)
+			sb_puts(sb, "not member('bootd-ipxe') and "
+			    "not member('bootd-efi64') and "
+			    "not member('bootd-arm64')");
+		else if (b == BOOT_BIOS)
+			sb_puts(sb, "not member('bootd-efi64') and "
+			    "not member('bootd-arm64')");
+		else if (b != BOOT_IPXE && !pl->no_ipxe)
+			sb_printf(sb, "not member('bootd-ipxe') and (%s)",
+			    tests[b]);
+		else
+			sb_puts(sb, tests[b]);
+		sb_puts(sb, "\"");
+		if (pl->file[b][0] != '\0') {
+			sb_puts(sb, ", \"boot-file-name\": ");
+			sb_json(sb, pl->file[b]);
+		}
+		sb_puts(sb, " }");
+		first = 0;
+	}
+	sb_puts(sb, "\n    ],\n");
+}
+
+static void
+kea_subnet(struct sbuf *sb, const struct plan *pl, int j)
+{
+	const struct config_subnet	*s = &pl->cfg->dhcp.subnets[j];
+	const struct inv_host		*h;
+	size_t				 i;
+	int				 k, first = 1;
+
+	sb_printf(sb, "      {\n        \"id\": %lu,\n        \"subnet\": \"",
+	    (unsigned long)s->net);
+	put_ip(sb, s->net);
+	sb_printf(sb, "/%d\",\n        \"valid-lifetime\": %d,\n", s->prefix,
+	    s->lease_time);
+	sb_puts(sb, "        \"option-data\": [");
+	if (s->router[0] != '\0') {
+		sb_printf(sb, "\n          { \"name\": \"routers\", "
+		    "\"data\": \"%s\" }", s->router);
+		first = 0;
+	}
+	if (s->dns.n > 0) {
+		sb_printf(sb, "%s\n          { \"name\": "
+		    "\"domain-name-servers\", \"data\": \"", first ? "" : ",");
+		for (k = 0; k < s->dns.n; k++)
+			sb_printf(sb, "%s%s", k > 0 ? ", " : "",
+			    s->dns.items[k]);
+		sb_puts(sb, "\" }");
+		first = 0;
+	}
+	if (s->domain[0] != '\0') {
+		sb_printf(sb, "%s\n          { \"name\": \"domain-name\", "
+		    "\"data\": ", first ? "" : ",");
+		sb_json(sb, s->domain);
+		sb_puts(sb, " }");
+		first = 0;
+	}
+	sb_puts(sb, first ? "],\n" : "\n        ],\n");
+	sb_puts(sb, "        \"reservations\": [");
+	first = 1;
+	for (i = 0; i < pl->snap->nhosts; i++) {
+		if (pl->subnet[i] != j)
+			continue;
+		h = &pl->snap->hosts[i];
+		sb_printf(sb, "%s\n          { \"hw-address\": \"%s\", "
+		    "\"ip-address\": \"%s\", \"hostname\": ", first ? "" : ",",
+		    h->macstr, h->ipstr);
+		sb_json(sb, h->hostname);
+		sb_puts(sb, " }");
+		first = 0;
+	}
+	sb_puts(sb, first ? "]\n" : "\n        ]\n");
+	sb_puts(sb, "      }");
+}
+
+static void
+kea_render(struct sbuf *sb, const struct plan *pl)
+{
+	const struct bootd_config	*cfg = pl->cfg;
+	struct sbuf			 h = { NULL, 0, 0, 0 };
+	int				 j;
+
+	header(&h, pl);
+	if (h.nomem) {
+		sb->nomem = 1;
+		free(h.p);
+		return;
+	}
+	/* JSON has no comments: the header goes to Kea's user-context. */
+	while (h.len > 0 && h.p[h.len - 1] == '\n')
+		h.p[--h.len] = '\0';
+	for (j = 0; (size_t)j < h.len; j++)
+		if (h.p[j] == '\n')
+			h.p[j] = ' ';
+	sb_puts(sb, "{\n  \"Dhcp4\": {\n    \"user-context\": { \"comment\": ");
+	sb_json(sb, h.p);
+	free(h.p);
+	sb_puts(sb, " },\n    \"interfaces-config\": { \"interfaces\": [ ");
+	if (cfg->dhcp.interfaces.n == 0)
+		sb_puts(sb, "\"*\"");
+	for (j = 0; j < cfg->dhcp.interfaces.n; j++) {
+		if (j > 0)
+			sb_puts(sb, ", ");
+		sb_json(sb, cfg->dhcp.interfaces.items[j]);
+	}
+	sb_puts(sb, " ] },\n");
+	if (cfg->dhcp.next_server[0] != '\0')
+		sb_printf(sb, "    \"next-server\": \"%s\",\n",
+		    cfg->dhcp.next_server);
+	kea_classes(sb, pl);
+	sb_puts(sb, "    \"subnet4\": [\n");
+	for (j = 0; j < cfg->dhcp.nsubnets; j++) {
+		if (j > 0)
+			sb_puts(sb, ",\n");
+		kea_subnet(sb, pl, j);
+	}
+	sb_puts(sb, "\n    ]\n  }\n}\n");
+}
+
+/* dnsmasq */
+
+/*
+ * dnsmasq reads each dhcp-host field by its form (dnsmasq.8, --dhcp-host):
+ * all digits, maybe with one unit letter, is a lease time; "infinite" and
+ * "ignore" are keywords; a dotted quad is an address. An RFC 1123 name can
+ * look like any of them and cannot be quoted there.
+ */
+static int
+dnsmasq_name_ambiguous(const char *s)
+{
+	size_t	 i, n = strlen(s), dots = 0, digits = 0;
+
+	if (strcmp(s, "infinite") == 0 || strcmp(s, "ignore") == 0)
+		return 1;
+	if (n > 1 && strchr("wWdDhHmMsS", s[n - 1]) != NULL)
+		n--;
+	for (i = 0; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+		;
+	if (i == n)
+		return 1;
+	for (i = 0; s[i] != '\0'; i++) {
+		if (s[i] == '.')
+			dots++, digits = 0;
+		else if (s[i] >= '0' && s[i] <= '9' && digits < 3)
+			digits++;
+		else
+			return 0;
+	}
+	return dots == 3;
+}
+
+/*
+ * Tags: bootd-net<N> per subnet (1-based, config order), bootd-ipxe,
+ * bootd-efi64, bootd-arm64 per rule. dhcp-boot lines carry exclusive tag
+ * sets, so their order does not matter to dnsmasq.
+ */
+static void
+dnsmasq_boot(struct sbuf *sb, const struct plan *pl)
+{
+	static const char *const tags[BOOT_MAX] = {
+		[BOOT_IPXE] = "tag:bootd-ipxe",
+		[BOOT_EFI64] = "tag:!bootd-ipxe,tag:bootd-efi64",
+		[BOOT_ARM64] = "tag:!bootd-ipxe,tag:bootd-arm64",
+		[BOOT_BIOS] = ("tag:!bootd-ipxe,tag:!bootd-efi64,"
+		    "tag:!bootd-arm64"),
+	};
+	const char	*t, *next = pl->cfg->dhcp.next_server;
+	int		 b;
+
+	sb_puts(sb, "\n# Boot file by client architecture (option 93, RFC 4578)"
+	    "; iPXE by its user class.\n");
+	if (!pl->no_ipxe)
+		sb_puts(sb, "dhcp-userclass=set:bootd-ipxe,iPXE\n");
+	sb_puts(sb, "dhcp-match=set:bootd-efi64,option:client-arch,7\n"
+	    "dhcp-match=set:bootd-efi64,option:client-arch,9\n"
+	    "dhcp-match=set:bootd-arm64,option:client-arch,11\n");
+	for (b = 0; b < BOOT_MAX; b++) {
+		if (pl->file[b][0] == '\0' || (b == BOOT_IPXE && pl->no_ipxe))
+			continue;
+		t = tags[b];
+		/* Without the iPXE rule its tag is never set: drop the test. */
+		if (pl->no_ipxe && b != BOOT_IPXE)
+			t += strlen("tag:!bootd-ipxe,");
+		sb_printf(sb, "dhcp-boot=%s,%s", t, pl->file[b]);
+		if (next[0] != '\0')
+			sb_printf(sb, ",,%s", next);
+		sb_puts(sb, "\n");
+	}
+}
+
+static void
+dnsmasq_render(struct sbuf *sb, const struct plan *pl)
+{
+	const struct bootd_config	*cfg = pl->cfg;
+	const struct config_subnet	*s;
+	const struct inv_host		*h;
+	size_t				 i;
+	int				 j, k;
+
+	header_comment(sb, pl);
+	sb_puts(sb, "\n# Subnets: reservations only (\"static\").\n");
+	for (j = 0; j < cfg->dhcp.nsubnets; j++) {
+		s = &cfg->dhcp.subnets[j];
+		sb_printf(sb, "dhcp-range=set:bootd-net%d,", j + 1);
+		put_ip(sb, s->net);
+		sb_puts(sb, ",static,");
+		put_ip(sb, addr_prefix_mask(s->prefix));
+		sb_printf(sb, ",%d\n", s->lease_time);
+		if (s->router[0] != '\0')
+			sb_printf(sb, "dhcp-option=tag:bootd-net%d,"
+			    "option:router,%s\n", j + 1, s->router);
+		if (s->dns.n > 0) {
+			sb_printf(sb, "dhcp-option=tag:bootd-net%d,"
+			    "option:dns-server", j + 1);
+			for (k = 0; k < s->dns.n; k++)
+				sb_printf(sb, ",%s", s->dns.items[k]);
+			sb_puts(sb, "\n");
+		}
+		if (s->domain[0] != '\0')
+			sb_printf(sb, "dhcp-option=tag:bootd-net%d,"
+			    "option:domain-name,%s\n", j + 1, s->domain);
+	}
+	dnsmasq_boot(sb, pl);
+	sb_puts(sb, "\n# Hosts.\n");
+	for (i = 0; i < pl->snap->nhosts; i++) {
+		if (pl->subnet[i] < 0)
+			continue;
+		h = &pl->snap->hosts[i];
+		if (dnsmasq_name_ambiguous(h->hostname)) {
+			sb_printf(sb, "# %s: dnsmasq would read this name as a "
+			    "lease time, keyword or address; no name given\n"
+			    "dhcp-host=%s,%s\n", h->hostname, h->macstr,
+			    h->ipstr);
+			continue;
+		}
+		sb_printf(sb, "dhcp-host=%s,%s,%s\n", h->macstr, h->ipstr,
+		    h->hostname);
+	}
+}
+
+int
+dhcpgen_format_parse(const char *name)
+{
+	int f;
+
+	for (f = 0; f < DHCPGEN_FMT_MAX; f++)
+		if (strcmp(name, dhcpgen_format_names[f]) == 0)
+			return f;
+	return -1;
+}
+
+int
+dhcpgen_render(const struct inv_snapshot *snap,
+    const struct bootd_config *cfg, enum dhcpgen_format fmt, char **out,
+    size_t *len, char *err, size_t errlen)
+{
+	struct plan	pl;
+	struct sbuf	sb = { NULL, 0, 0, 0 };
+	int		rc = -1;
+
+	*out = NULL;
+	*len = 0;
+	if ((int)fmt < 0 || fmt >= DHCPGEN_FMT_MAX)
+		return gen_err(err, errlen, "unknown format %d", (int)fmt);
+	memset(&pl, 0, sizeof(pl));
+	pl.cfg = cfg;
+	pl.snap = snap;
+	pl.fmt = fmt;
+	if (plan_make(&pl, err, errlen) == -1)
+		goto done;
+	switch (fmt) {
+	case DHCPGEN_ISC:
+		isc_render(&sb, &pl);
+		break;
+	case DHCPGEN_KEA:
+		kea_render(&sb, &pl);
+		break;
+	case DHCPGEN_DNSMASQ:
+		dnsmasq_render(&sb, &pl);
+		break;
+	case DHCPGEN_FMT_MAX:
+		break;
+	}
+	if (sb.nomem || sb.p == NULL) {
+		gen_err(err, errlen, "%s", strerror(ENOMEM));
+		free(sb.p);
+		goto done;
+	}
+	*out = sb.p;
+	*len = sb.len;
+	rc = 0;
+done:
+	free(pl.subnet);
+	return rc;
+}
