@@ -235,6 +235,35 @@ cli_check_paths(const struct bootd_config *cfg)
 	return problems;
 }
 
+/*
+ * With subnets configured (for DHCP, dhcpgen and the netmask/gateway
+ * template variables), every enabled host must lie in one of them.
+ */
+static int
+cli_check_subnets(const struct bootd_config *cfg,
+    const struct inv_snapshot *snap)
+{
+	const struct inv_host	*h;
+	size_t			 i;
+	int			 problems = 0;
+
+	if (cfg->dhcp.enabled && cfg->dhcp.nsubnets == 0) {
+		printf("dhcp.enabled is true but dhcp.subnets is empty\n");
+		problems++;
+	}
+	if (cfg->dhcp.nsubnets == 0)
+		return problems;
+	for (i = 0; i < snap->nhosts; i++) {
+		h = &snap->hosts[i];
+		if (h->enabled && config_subnet_for(cfg, h->ip) == NULL) {
+			printf("host \"%s\": IP %s is in no dhcp.subnets "
+			    "entry\n", h->hostname, h->ipstr);
+			problems++;
+		}
+	}
+	return problems;
+}
+
 int
 cli_check(const char *config_path, int print)
 {
@@ -257,6 +286,7 @@ cli_check(const char *config_path, int print)
 		for (i = 0; i < snap->nrejects; i++)
 			printf("rejected %s\n", snap->rejects[i]);
 		problems += (int)snap->nrejects;
+		problems += cli_check_subnets(cfg, snap);
 		tproblems = cli_check_templates(cfg, snap);
 		problems += tproblems;
 		printf("generation %llu: %zu hosts, %zu profiles, %zu rejected "
