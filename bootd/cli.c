@@ -13,6 +13,7 @@
 
 #include "bootd/bootd.h"
 #include "bootd/log.h"
+#include "db/db_cli.h"
 #include "db/db_conn.h"
 #include "db/db_load.h"
 #include "db/inv_cache.h"
@@ -34,23 +35,6 @@ cli_config(const char *path)
 	return cfg;
 }
 
-static MYSQL *
-cli_connect(const struct bootd_config *cfg)
-{
-	struct db_params	 p;
-	MYSQL			*my;
-	char			 err[DB_ERRLEN];
-
-	if (db_params_from_config(&p, cfg) == -1) {
-		fprintf(stderr, "bootd: out of memory\n");
-		return NULL;
-	}
-	if ((my = db_connect(&p, err, sizeof(err))) == NULL)
-		fprintf(stderr, "bootd: database: %s\n", err);
-	db_params_clear(&p);
-	return my;
-}
-
 int
 cli_migrate(const char *config_path)
 {
@@ -60,7 +44,7 @@ cli_migrate(const char *config_path)
 	int			 from, to, rc = 1;
 
 	if ((cfg = cli_config(config_path)) == NULL ||
-	    (my = cli_connect(cfg)) == NULL)
+	    (my = db_cli_connect(cfg)) == NULL)
 		goto done;
 	if (migrate_run(my, &from, &to, err, sizeof(err)) == -1) {
 		fprintf(stderr, "bootd: db migrate: %s\n", err);
@@ -76,35 +60,6 @@ done:
 		mysql_close(my);
 	config_free(cfg);
 	return rc;
-}
-
-/* Loads and validates the inventory from the DB. NULL after a message. */
-static struct inv_snapshot *
-cli_snapshot(const struct bootd_config *cfg, int *problems)
-{
-	struct inv_snapshot	*snap = NULL;
-	struct inv_rows		*rows = NULL;
-	MYSQL			*my;
-	char			 err[DB_ERRLEN];
-
-	if ((my = cli_connect(cfg)) == NULL)
-		return NULL;
-	if (migrate_check(my, err, sizeof(err)) == -1) {
-		fprintf(stderr, "bootd: database: %s\n", err);
-		goto done;
-	}
-	if ((rows = db_load_rows(my, err, sizeof(err))) == NULL) {
-		fprintf(stderr, "bootd: database: %s\n", err);
-		goto done;
-	}
-	if ((snap = inv_build(rows)) == NULL)
-		fprintf(stderr, "bootd: out of memory\n");
-done:
-	inv_rows_free(rows);
-	mysql_close(my);
-	if (snap == NULL)
-		(*problems)++;
-	return snap;
 }
 
 /*
@@ -281,7 +236,9 @@ cli_check(const char *config_path, int print)
 	}
 	printf("config %s: ok\n", config_path);
 	problems += cli_check_paths(cfg);
-	if ((snap = cli_snapshot(cfg, &problems)) != NULL) {
+	if ((snap = db_cli_snapshot(cfg)) == NULL)
+		problems++;
+	else {
 		printf("schema version %d: ok\n", migrate_binary_version());
 		for (i = 0; i < snap->nrejects; i++)
 			printf("rejected %s\n", snap->rejects[i]);
@@ -307,11 +264,10 @@ cli_hosts(const char *config_path)
 	struct inv_snapshot	*snap;
 	struct inv_rows		*rows;
 	char			 err[512];
-	int			 problems = 0;
 
 	if ((cfg = cli_config(config_path)) == NULL)
 		return 1;
-	if ((snap = cli_snapshot(cfg, &problems)) == NULL) {
+	if ((snap = db_cli_snapshot(cfg)) == NULL) {
 		/* The daemon would serve the cache now; show what it holds. */
 		if ((rows = inv_cache_read(cfg->paths.cache, err,
 		    sizeof(err))) == NULL) {

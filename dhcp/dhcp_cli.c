@@ -10,6 +10,7 @@
 #include <mysql.h>
 
 #include "bootd/bootd.h"
+#include "db/db_cli.h"
 #include "db/db_conn.h"
 #include "db/migrate.h"
 #include "dhcp/dhcp_msg.h"
@@ -17,24 +18,6 @@
 #define DISC_QUERY \
 	"SELECT mac, first_seen, last_seen, arch, vendor_class, relay " \
 	"FROM discovered ORDER BY last_seen DESC, mac"
-
-/* Connects with the config's database settings; NULL after a message. */
-static MYSQL *
-disc_connect(const struct bootd_config *cfg)
-{
-	struct db_params	 p;
-	MYSQL			*my;
-	char			 err[DB_ERRLEN];
-
-	if (db_params_from_config(&p, cfg) == -1) {
-		fprintf(stderr, "bootd: out of memory\n");
-		return NULL;
-	}
-	if ((my = db_connect(&p, err, sizeof(err))) == NULL)
-		fprintf(stderr, "bootd: database: %s\n", err);
-	db_params_clear(&p);
-	return my;
-}
 
 static const char *
 col(MYSQL_ROW row, int i)
@@ -77,7 +60,7 @@ cli_discovered(const char *config_path)
 		fprintf(stderr, "bootd: %s\n", err);
 		return 1;
 	}
-	if ((my = disc_connect(cfg)) == NULL)
+	if ((my = db_cli_connect(cfg)) == NULL)
 		goto done;
 	if (migrate_check(my, err, sizeof(err)) == -1) {
 		fprintf(stderr, "bootd: database: %s\n", err);

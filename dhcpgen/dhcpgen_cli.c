@@ -12,44 +12,12 @@
 #include <unistd.h>
 
 #include "bootd/bootd.h"
+#include "db/db_cli.h"
 #include "db/db_conn.h"
 #include "db/db_load.h"
 #include "db/migrate.h"
 #include "dhcpgen/dhcpgen.h"
 #include "dhcpgen/dhcpgen_write.h"
-
-/* Loads and validates the inventory from the DB. NULL after a message. */
-static struct inv_snapshot *
-dhcpgen_cli_snapshot(const struct bootd_config *cfg)
-{
-	struct inv_snapshot	*snap = NULL;
-	struct inv_rows		*rows = NULL;
-	struct db_params	 p;
-	MYSQL			*my;
-	char			 err[DB_ERRLEN];
-
-	if (db_params_from_config(&p, cfg) == -1) {
-		fprintf(stderr, "bootd: out of memory\n");
-		return NULL;
-	}
-	my = db_connect(&p, err, sizeof(err));
-	db_params_clear(&p);
-	if (my == NULL) {
-		fprintf(stderr, "bootd: database: %s\n", err);
-		return NULL;
-	}
-	if (migrate_check(my, err, sizeof(err)) == -1 ||
-	    (rows = db_load_rows(my, err, sizeof(err))) == NULL) {
-		fprintf(stderr, "bootd: database: %s\n", err);
-		goto done;
-	}
-	if ((snap = inv_build(rows)) == NULL)
-		fprintf(stderr, "bootd: out of memory\n");
-done:
-	inv_rows_free(rows);
-	mysql_close(my);
-	return snap;
-}
 
 /* buf to path, atomically, unless path holds it already. 0 or -1. */
 static int
@@ -107,7 +75,7 @@ cli_dhcpgen(const char *config_path, int argc, char **argv)
 		    "no format" : "unknown format");
 		goto done;
 	}
-	if ((snap = dhcpgen_cli_snapshot(cfg)) == NULL)
+	if ((snap = db_cli_snapshot(cfg)) == NULL)
 		goto done;
 	if (dhcpgen_render(snap, cfg, fmt, &out, &len, err,
 	    sizeof(err)) == -1) {
