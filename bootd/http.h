@@ -1,19 +1,58 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * http: the evhttp server: route table, admin-network ACL, limits. Route
- * handlers read the current snapshot from struct bootd and never block.
+ * http: the evhttp server: route table, admin-network and owner ACLs,
+ * limits, the one place that picks status codes and sends replies, and
+ * /files/ (the TFTP root over HTTP, with Range). Route handlers read the
+ * current snapshot from struct bootd and never block.
  */
 #ifndef BOOTD_HTTP_H
 #define BOOTD_HTTP_H
 
 #include <stddef.h>
+#include <stdint.h>
+
+#include <event2/buffer.h>
+#include <event2/http.h>
 
 struct bootd;
 struct http_srv;
+struct inv_host;
+struct ks_http;
 
 #define HTTP_MAX_HEADERS	8192	/* bytes of request headers */
 #define HTTP_MAX_BODY		65536	/* bytes of request body */
 #define HTTP_TIMEOUT		30	/* seconds per request */
+/* Status codes bootd sends; http_send() knows each one's reason phrase. */
+enum http_code {
+	HTTP_C_OK = 200,
+	HTTP_C_PARTIAL = 206,
+	HTTP_C_BADREQ = 400,
+	HTTP_C_FORBIDDEN = 403,
+	HTTP_C_NOTFOUND = 404,
+	HTTP_C_BADMETHOD = 405,
+	HTTP_C_TOOLARGE = 413,
+	HTTP_C_RANGE = 416,
+	HTTP_C_INTERNAL = 500,
+	HTTP_C_UNAVAIL = 503
+};
+
+/*
+ * One request as a route handler sees it. Built by the dispatcher on its
+ * stack: valid only during the handler call, which must answer exactly once
+ * through http_reply(), http_reply_take(), http_error() or http_forbid().
+ */
+struct http_ctx {
+	struct http_srv		*srv;	/* private to http.c */
+	struct bootd		*bd;
+	struct ks_http		*ks;	/* templates (kickstart/ks_http.c) */
+	struct evhttp_request	*req;
+	enum evhttp_cmd_type	 cmd;
+	const char		*path;	/* decoded, without NUL bytes */
+	const char		*rest;	/* path after the route's prefix */
+	uint32_t		 peer_ip;	/* host order; 0 if not IPv4 */
+	int			 admin;	/* peer in http.admin_networks */
+	char			 peer[64];	/* printable peer address */
+};
 
 /*
  * Binds http.listen:http.port and serves on bd->base. Returns the server
@@ -23,5 +62,49 @@ struct http_srv *http_start(struct bootd *bd, char *err, size_t errlen);
 
 /* Closes the listener and frees. Accepts NULL. */
 void	http_stop(struct http_srv *srv);
+
+/*
+ * Replies with code and body (len bytes, copied; NULL for none) as
+ * Content-Type ctype (NULL: text/plain). HEAD gets the headers only.
+ */
+void	http_reply(struct http_ctx *c, int code, const char *ctype,
+	    const char *body, size_t len);
+
+/* Same, taking over body (from malloc(); freed once it is sent). */
+void	http_reply_take(struct http_ctx *c, int code, const char *ctype,
+	    char *body, size_t len);
+
+/*
+ * Same, borrowing body: done(body, len, arg) runs once nothing refers to
+ * it any more (after the reply is written, or at once on failure or HEAD).
+ */
+void	http_reply_ref(struct http_ctx *c, int code, const char *ctype,
+	    const char *body, size_t len, evbuffer_ref_cleanup_cb done,
+	    void *arg);
+
+/* Replies with code and a one-line text body ("404 Not Found"). */
+void	http_error(struct http_ctx *c, int code);
+
+/*
+ * The owner ACL for per-host documents, which may hold secrets: true when
+ * the peer is in http.admin_networks or has the IP of owner or of owner2
+ * (either may be NULL). Otherwise logs one line naming the peer, path and
+ * what (a short reason), answers 403, and returns 0.
+ */
+int	http_allow(struct http_ctx *c, const struct inv_host *owner,
+	    const struct inv_host *owner2, const char *what);
+
+/* Logs "http: <peer>: <path>: <why>" at warning level and answers 403. */
+void	http_forbid(struct http_ctx *c, const char *why);
+
+/*
+ * Parses a Range header value for an entity of size bytes (pure; RFC 7233
+ * §2.1, one byte range only). Returns 1 with *off and *len set for a
+ * satisfiable range, 0 when the header is to be ignored (absent, malformed,
+ * several ranges, another unit: the whole entity is sent), or -1 when no
+ * byte of the entity is in range (416).
+ */
+int	http_range_parse(const char *h, uint64_t size, uint64_t *off,
+	    uint64_t *len);
 
 #endif

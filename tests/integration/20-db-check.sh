@@ -18,7 +18,7 @@ ok "db migrate, idempotent"
 
 mariadb_sql "$(cat "$BOOTD_SRC/demo/inventory.sql")" || fail "demo inventory"
 out=$(B check) || fail "check of the demo inventory: $out"
-echo "$out" | grep -q '7 hosts, 3 profiles, 0 rejected rows, 0 template' ||
+echo "$out" | grep -q '7 hosts, 4 profiles, 0 rejected rows, 0 template' ||
 	fail "demo check: $out"
 ok "demo inventory checks clean"
 [ "$(mariadb_sql "SELECT mac FROM hosts WHERE hostname='node03'")" = 52:54:00:00:01:03 ] ||
@@ -87,6 +87,17 @@ grep -q "$T/tpl/broken.ks:2: .*guests" "$T/check3.out" ||
 grep -q 'profile "badappend" append:1: unknown variable "no_such_var" (host "vm02")' \
 	"$T/check3.out" || { cat "$T/check3.out"; fail "bad append not reported"; }
 ok "broken templates reported with file:line and profile"
+
+# A host in no configured subnet is a problem too.
+mariadb_sql "UPDATE profiles SET append='' WHERE name='badappend';
+	UPDATE hosts SET profile='install' WHERE hostname IN ('vm01', 'vm02');
+	DELETE FROM profiles WHERE name IN ('brokenks', 'badappend');
+	INSERT INTO hosts (hostname, mac, ip, profile, build) VALUES
+	('elsewhere', '52:54:00:00:09:20', '192.168.7.7', 'diskless-6.1', 0)"
+rc=0; B check > "$T/check4.out" 2>&1 || rc=$?
+[ $rc -ne 0 ] && grep -qx 'host "elsewhere": IP 192.168.7.7 is in no dhcp.subnets entry' \
+	"$T/check4.out" || { cat "$T/check4.out"; fail "host outside the subnets not reported"; }
+ok "a host outside every dhcp.subnets entry is reported"
 
 # A schema newer than the binary is refused too.
 mariadb_sql "INSERT INTO schema_version (version) VALUES (99)"

@@ -1,0 +1,229 @@
+#!/usr/bin/env bash
+# Benchmark (not a test): bootd's HTTP server against nginx on the same
+# bytes, in one run, on loopback:
+#   1. GET /ks/dom0-01 (a rendered kickstart, ~2 KB, asked for from an admin
+#      address) against nginx serving the same bytes as a static file:
+#      wrk, WRK_SECS seconds, 64 connections, one wrk thread (the box has
+#      two cores: one for the server, one for wrk). Requests/s.
+#   2. a 1 GiB file from /files/ against nginx's sendfile: curl -o
+#      /dev/null, MB/s (10^6 bytes/s).
+# nginx runs twice: with one worker (bootd has one event loop) and with
+# worker_processes auto. bootd and nginx are measured back to back in
+# pairs, so other load hits both alike; the median of the pairs' ratios
+# counts.
+# Targets: /ks >= 50 % of nginx's req/s, the file >= 80 % of its MB/s.
+# Results go to bench/RESULTS-http.md. Every daemon is started here (nginx
+# in the foreground with its own config and -p prefix in a temp dir) and
+# stopped by PID on exit.
+#
+#   bench/http.sh
+# Environment: BOOTD_BIN (default: build-http-bench/bootd/bootd, built
+#   here as Release), RUNS (5), WRK_SECS (10), BIG_MB (1024),
+#   FILE_REPS (3: file pairs per round).
+# Needs root (apt-get for wrk and nginx when missing).
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+RUNS=${RUNS:-5}
+WRK_SECS=${WRK_SECS:-10}
+BIG_MB=${BIG_MB:-1024}
+FILE_REPS=${FILE_REPS:-3}
+OUT=$top/bench/RESULTS-http.md
+
+# --- tools: wrk and nginx (never the distribution's nginx service) -------
+need=()
+command -v wrk >/dev/null || need+=(wrk)
+command -v nginx >/dev/null || need+=(nginx)
+if [ ${#need[@]} -gt 0 ]; then
+	[ "$(id -u)" -eq 0 ] || { echo "http.sh: needs root to install ${need[*]}" >&2; exit 1; }
+	made_policy=0
+	if [ ! -e /usr/sbin/policy-rc.d ]; then
+		printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+		chmod +x /usr/sbin/policy-rc.d
+		made_policy=1
+	fi
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		--no-install-recommends "${need[@]}" >/dev/null
+	[ $made_policy = 1 ] && rm -f /usr/sbin/policy-rc.d
+fi
+"$top/scripts/deps.sh"
+
+if [ -z "${BOOTD_BIN:-}" ]; then
+	cmake -S "$top" -B "$top/build-http-bench" -DCMAKE_BUILD_TYPE=Release >/dev/null
+	cmake --build "$top/build-http-bench" -j"$(nproc)" --target bootd >/dev/null
+	BOOTD_BIN=$top/build-http-bench/bootd/bootd
+fi
+export BOOTD_BIN BOOTD_SRC=$top
+. "$top/tests/lib/common.sh"
+. "$top/tests/lib/http_helpers.sh"
+set +u
+NGINX_PID=""
+stop_nginx() {
+	if [ -n "$NGINX_PID" ]; then
+		kill "$NGINX_PID" 2>/dev/null || true
+		wait "$NGINX_PID" 2>/dev/null || true
+		NGINX_PID=""
+	fi
+}
+T_CLEANUP_HOOKS+=(stop_nginx)
+t_init httpbench
+set -u
+
+# --- bootd with the demo inventory ---------------------------------------
+mariadb_start "$T" >/dev/null || fail "mariadb did not start"
+LOGLEVEL=warn bootd_config "$T/bootd.conf"
+http_admin_only "$T/bootd.conf"
+"$BOOTD_BIN" --config "$T/bootd.conf" db migrate >/dev/null
+mariadb_sql "$(cat "$top/demo/inventory.sql")"
+dd if=/dev/urandom of="$T/tftp/big.bin" bs=1M count="$BIG_MB" status=none
+bootd_start "$T/bootd.conf"
+wait_until 10 sh -c "curl -fsS http://127.0.0.1:$HTTP_PORT/healthz | grep -q source=db" ||
+	fail "no inventory"
+B=http://127.0.0.1:$HTTP_PORT
+
+# --- nginx serving the same bytes ----------------------------------------
+NG=$T/nginx
+NGINX_PORT=$(free_port)
+mkdir -p "$NG/html/ks" "$NG/logs" "$NG/tmp"
+# nginx's workers run as nobody: let them through the private temp dir.
+chmod 755 "$T" "$T/tftp" "$NG" "$NG/html" "$NG/html/ks"
+curl -fsS "$B/ks/dom0-01" > "$NG/html/ks/dom0-01"
+ln "$T/tftp/big.bin" "$NG/html/big.bin"
+start_nginx() {	# start_nginx WORKERS
+	cat > "$NG/nginx.conf" <<EOF
+worker_processes $1;
+daemon off;
+master_process on;
+pid $NG/nginx.pid;
+error_log $NG/logs/error.log warn;
+events { worker_connections 1024; }
+http {
+	access_log off;
+	sendfile on;
+	tcp_nopush on;
+	keepalive_requests 100000000;
+	default_type text/plain;
+	client_body_temp_path $NG/tmp;
+	proxy_temp_path $NG/tmp;
+	fastcgi_temp_path $NG/tmp;
+	uwsgi_temp_path $NG/tmp;
+	scgi_temp_path $NG/tmp;
+	server {
+		listen 127.0.0.1:$NGINX_PORT;
+		root $NG/html;
+	}
+}
+EOF
+	nginx -p "$NG" -c "$NG/nginx.conf" &
+	NGINX_PID=$!
+	wait_until 10 curl -fsS -o /dev/null "http://127.0.0.1:$NGINX_PORT/ks/dom0-01" ||
+		fail "nginx did not start"
+}
+N=http://127.0.0.1:$NGINX_PORT
+start_nginx 1
+cmp -s <(curl -fsS "$B/ks/dom0-01") <(curl -fsS "$N/ks/dom0-01") ||
+	fail "nginx and bootd serve different kickstarts"
+[ "$(curl -fsS "$B/files/big.bin" | sha256sum)" = "$(sha256sum < "$T/tftp/big.bin")" ] ||
+	fail "bootd's /files/big.bin differs"
+stop_nginx
+
+rps() {	# rps URL: requests/s from wrk
+	wrk -t1 -c64 -d"${WRK_SECS}s" "$1" | awk '/^Requests\/sec:/ { printf "%d", $2 }'
+}
+mbs() {	# mbs URL: MB/s of one download
+	curl -fsS -o /dev/null -w '%{speed_download}' "$1" | awk '{ printf "%d", $1 / 1e6 }'
+}
+median() {
+	tr ' ' '\n' | grep . | sort -g | awk '{ a[NR] = $1 } END {
+		if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+}
+
+# pair FN W FIRST BOOTD_URL NGINX_URL SET: one bootd and one nginx sample
+# back to back (FIRST goes first), appended to SET_B, SET_N and their
+# ratio to SET_R, each indexed by the nginx setting W.
+pair() {
+	local b n
+	if [ "$3" = bootd ]; then
+		b=$($1 "$4"); n=$($1 "$5")
+	else
+		n=$($1 "$5"); b=$($1 "$4")
+	fi
+	eval "${6}_B[$2]+=' $b'; ${6}_N[$2]+=' $n'"
+	eval "${6}_R[$2]+=' $(awk -v a="$b" -v b="$n" 'BEGIN { printf "%.3f", a / b }')'"
+}
+
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
+declare -A KS_B KS_N KS_R F_B F_N F_R
+for w in 1 auto; do
+	start_nginx $w
+	for r in $(seq 1 "$RUNS"); do
+		echo "round $r/$RUNS, nginx workers $w" >&2
+		first=bootd
+		[ $((r % 2)) = 0 ] && first=nginx
+		pair rps $w $first "$B/ks/dom0-01" "$N/ks/dom0-01" KS
+		for k in $(seq 1 "$FILE_REPS"); do
+			first=bootd
+			[ $(((r + k) % 2)) = 0 ] && first=nginx
+			pair mbs $w $first "$B/files/big.bin" "$N/big.bin" F
+		done
+	done
+	stop_nginx
+done
+kill -0 "$BOOTD_PID" || fail "bootd died"
+LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
+
+pct() { awk -v a="$1" 'BEGIN { printf "%.0f", 100 * a }'; }
+verdict() { [ "$(pct "$1")" -ge "$2" ] && echo "met" || echo "MISSED"; }
+row() {	# row W
+	local kr fr
+	kr=$(median <<<"${KS_R[$1]}")
+	fr=$(median <<<"${F_R[$1]}")
+	printf '| nginx-%s | %s | %s | %s %% (%s) | %s | %s | %s %% (%s) |\n' "$1" \
+		"$(median <<<"${KS_B[$1]}")" "$(median <<<"${KS_N[$1]}")" \
+		"$(pct "$kr")" "$(verdict "$kr" 50)" \
+		"$(median <<<"${F_B[$1]}")" "$(median <<<"${F_N[$1]}")" \
+		"$(pct "$fr")" "$(verdict "$fr" 80)"
+}
+
+{
+	echo "# HTTP benchmark: bootd vs nginx"
+	echo
+	echo "Written by \`bench/http.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC')."
+	echo
+	echo "- bootd $("$BOOTD_BIN" --version | awk '{ print $2 }') ($(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$top" diff --quiet 2>/dev/null || echo '+changes'), Release), libevent $(pkg-config --modversion libevent)"
+	echo "- $(nginx -v 2>&1 | sed 's/^nginx version: //'), $(wrk -v 2>&1 | head -1 | awk '{ print $1, $2 }'), $(curl --version | head -1 | awk '{ print $1, $2 }')"
+	echo "- $(uname -sr), $(nproc) CPUs ($(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)), loopback"
+	echo "- load average before: $LOAD0; after: $LOAD1 (other users of the box add noise)"
+	echo
+	echo "Commands: \`wrk -t1 -c64 -d${WRK_SECS}s <url>\` against \`/ks/dom0-01\`"
+	echo "(bootd renders it; $(wc -c < "$NG/html/ks/dom0-01") bytes, asked for from 127.0.0.1, an"
+	echo "admin address) and against the same bytes as a static file in nginx;"
+	echo "\`curl -o /dev/null <url>\` for a ${BIG_MB} MiB file from bootd's \`/files/\` and"
+	echo "from nginx (\`sendfile on\`). bootd and nginx are measured back to back"
+	echo "in pairs, who goes first alternating: $RUNS pairs for /ks and"
+	echo "$((RUNS * FILE_REPS)) for the file per nginx setting. Columns: medians of the"
+	echo "samples; bootd / nginx: the median of the pairs' ratios, which cancels"
+	echo "most of the drift other load causes. Targets: 50 % of nginx's req/s"
+	echo "for /ks, 80 % of its throughput for the file."
+	echo
+	echo "| against | /ks req/s bootd | nginx | bootd / nginx | file MB/s bootd | nginx | bootd / nginx |"
+	echo "|---|---|---|---|---|---|---|"
+	row 1
+	row auto
+	echo
+	echo "nginx-1: \`worker_processes 1\` (bootd has one event loop);"
+	echo "nginx-auto: \`worker_processes auto\` ($(nproc) workers)."
+	echo
+	echo "Samples:"
+	echo
+	for w in 1 auto; do
+		echo "- nginx-$w, /ks req/s: bootd${KS_B[$w]}; nginx${KS_N[$w]}"
+		echo "- nginx-$w, file MB/s: bootd${F_B[$w]}; nginx${F_N[$w]}"
+	done
+	echo
+	echo "bootd answers /ks from its rendered-document cache after the first"
+	echo "request (valid for one inventory snapshot, config and template"
+	echo "version); the ACL and build-flag checks run on every request. The"
+	echo "file goes out with sendfile(2) from a libevent file segment."
+} > "$OUT"
+cat "$OUT"
+bootd_stop

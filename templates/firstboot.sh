@@ -1,0 +1,180 @@
+{{!
+  firstboot.sh: the first-boot script of a dom0, served as
+  GET /firstboot/<dom0> to the dom0's own IP (and admins); dom0.ks installs
+  a systemd unit that runs `curl -fsS <server>/firstboot/<dom0> | sh` at
+  boot until the script has finished once. It fetches the guest list
+  (/guests/<dom0>), each guest's running and install configs and the
+  installer kernels and initrds (/files/), starts every install at once,
+  waits until each install domain is gone (the installer's reboot destroys
+  it), starts the guest from its running config, and reports each step to
+  /status/<guest> and /status/<dom0>. A guest with a marker file in
+  $STATE/done is skipped: running the script again starts nothing that is
+  installed already.
+
+  Variables (README "Templates"): those of the dom0: hostname server_url
+  ...; guests (list: each guest's variables).
+}}
+#!/bin/sh
+# bootd first-boot script of dom0 {{hostname}}: installs its guests
+# ({{#guests}}{{hostname}} {{/guests}}as of this rendering) in parallel.
+# Environment, for tests and manual runs:
+#   BOOTD_URL              server (default {{server_url}})
+#   BOOTD_FIRSTBOOT_DIR    state directory (default /var/lib/bootd-firstboot)
+#   BOOTD_TOOLSTACK        xl or virsh (default: xl when installed, else virsh)
+#   BOOTD_POLL             seconds between checks of an install (default 10)
+#   BOOTD_INSTALL_TIMEOUT  seconds an install may take (default 14400)
+# The whole script is one function, called on its last line: a truncated
+# download does not parse, so it runs nothing.
+
+bootd_firstboot() {
+	DOM0='{{hostname}}'
+	BASE=${BOOTD_URL:-'{{server_url}}'}
+	DEFDIR=/var/lib/bootd-firstboot
+	STATE=${BOOTD_FIRSTBOOT_DIR:-$DEFDIR}
+	POLL=${BOOTD_POLL:-10}
+	TIMEOUT=${BOOTD_INSTALL_TIMEOUT:-14400}
+
+	if [ -n "${BOOTD_TOOLSTACK:-}" ]; then
+		TS=$BOOTD_TOOLSTACK
+	elif command -v xl >/dev/null 2>&1; then
+		TS=xl
+	elif command -v virsh >/dev/null 2>&1; then
+		TS=virsh
+	else
+		log "neither xl nor virsh is installed"
+		report "$DOM0" firstboot-failed "neither xl nor virsh"
+		return 1
+	fi
+	case $TS in
+	xl) EXT=cfg ;;
+	virsh) EXT=xml ;;
+	*) log "BOOTD_TOOLSTACK must be xl or virsh"; return 1 ;;
+	esac
+
+	mkdir -p "$STATE/cfg" "$STATE/boot" "$STATE/done" || return 1
+	if ! LIST=$(curl -fsS "$BASE/guests/$DOM0"); then
+		log "cannot fetch the guest list from $BASE"
+		report "$DOM0" firstboot-failed "cannot fetch the guest list"
+		return 1
+	fi
+
+	# First fetch everything, then start every install at once.
+	FAILED=0
+	TODO=
+	FETCHED=' '
+	while read -r g prof kernel initrd; do
+		[ -n "$g" ] || continue
+		if [ -e "$STATE/done/$g" ]; then
+			log "$g: installed already"
+			continue
+		fi
+		if dom_exists "$g"; then
+			log "$g: a domain of that name is running; left alone"
+			continue
+		fi
+		if prepare "$g" "$prof" "$kernel" "$initrd"; then
+			TODO="$TODO $g"
+		else
+			report "$g" guest-failed "on $DOM0: download failed"
+			FAILED=$((FAILED + 1))
+		fi
+	done <<LIST
+$LIST
+LIST
+
+	PIDS=
+	for g in $TODO; do
+		install_guest "$g" &
+		PIDS="$PIDS $!"
+	done
+	for p in $PIDS; do
+		wait "$p" || FAILED=$((FAILED + 1))
+	done
+
+	if [ "$FAILED" -ne 0 ]; then
+		report "$DOM0" firstboot-failed "$FAILED guests failed"
+		return 1
+	fi
+	: > "$STATE/firstboot-done"
+	report "$DOM0" firstboot-done "guests:$TODO"
+	log "done"
+}
+
+log() {
+	echo "bootd-firstboot: $*" >&2
+}
+
+# report HOST STAGE DETAIL: a boot_events row on the server.
+report() {
+	curl -fsS -o /dev/null -X POST --data-urlencode "stage=$2" \
+	    --data-urlencode "detail=$3" "$BASE/status/$1" ||
+		log "could not report $2 for $1"
+}
+
+# fetch URL FILE: downloads to FILE.tmp, then renames.
+fetch() {
+	curl -fsS -o "$2.tmp" "$1" && mv -f "$2.tmp" "$2"
+}
+
+dom_exists() {
+	case $TS in
+	xl) xl list "$1" >/dev/null 2>&1 ;;
+	virsh) virsh list --name 2>/dev/null | grep -qx "$1" ;;
+	esac
+}
+
+# prepare GUEST PROFILE KERNEL INITRD: configs and installer files.
+prepare() {
+	fetch "$BASE/guests/$DOM0/$1.$EXT" "$STATE/cfg/$1.$EXT" &&
+	    fetch "$BASE/guests/$DOM0/$1-install.$EXT" \
+	    "$STATE/cfg/$1-install.$EXT" || return 1
+	# The install configs name files under $DEFDIR/boot.
+	if [ "$STATE" != "$DEFDIR" ]; then
+		sed -i "s|$DEFDIR/|$STATE/|g" "$STATE/cfg/$1-install.$EXT" ||
+			return 1
+	fi
+	case $FETCHED in
+	*" $2 "*) return 0 ;;
+	esac
+	if [ "$3" = - ]; then
+		log "$1: profile $2 has no kernel"
+		return 1
+	fi
+	mkdir -p "$STATE/boot/$2" &&
+	    fetch "$BASE/files/$3" "$STATE/boot/$2/vmlinuz" || return 1
+	if [ "$4" != - ]; then
+		fetch "$BASE/files/$4" "$STATE/boot/$2/initrd" || return 1
+	fi
+	FETCHED="$FETCHED$2 "
+}
+
+# install_guest GUEST: runs in the background, one per guest.
+install_guest() {
+	report "$1" guest-install-start "on $DOM0 via $TS"
+	case $TS in
+	xl) xl create "$STATE/cfg/$1-install.cfg" ;;
+	virsh) virsh create "$STATE/cfg/$1-install.xml" ;;
+	esac || {
+		report "$1" guest-failed "on $DOM0: install domain did not start"
+		return 1
+	}
+	end=$(($(date +%s) + TIMEOUT))
+	while dom_exists "$1"; do
+		if [ "$(date +%s)" -ge "$end" ]; then
+			report "$1" guest-failed "on $DOM0: install still running after $TIMEOUT s"
+			return 1
+		fi
+		sleep "$POLL"
+	done
+	case $TS in
+	xl) xl create "$STATE/cfg/$1.cfg" ;;
+	virsh) virsh define "$STATE/cfg/$1.xml" && virsh start "$1" ;;
+	esac || {
+		report "$1" guest-failed "on $DOM0: guest did not start"
+		return 1
+	}
+	: > "$STATE/done/$1"
+	report "$1" guest-installed "on $DOM0 via $TS"
+}
+
+bootd_firstboot "$@"

@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# The dom0 first-boot script, rendered by the real server and run the way
+# its systemd unit runs it (curl ... | sh) in a temporary state directory,
+# with stub xl and virsh (tests/lib/http_stubs.sh) that record every call
+# with a time stamp: the three guest installs of dom0-01 run at the same
+# time, each running config starts after its install domain is gone, a
+# second run starts nothing, a failed guest is the only one a re-run
+# installs, and the status POSTs land in boot_events. The dom0 is moved to
+# 127.0.0.21 so the script talks as the dom0 itself, not as an admin.
+. "$(dirname "$0")/../lib/common.sh"
+. "$BOOTD_SRC/tests/lib/http_helpers.sh"
+. "$BOOTD_SRC/tests/lib/http_stubs.sh"
+t_init firstboot
+mariadb_start "$T" || fail "mariadb did not start"
+bootd_config "$T/bootd.conf"
+http_admin_only "$T/bootd.conf"
+http_lo_subnet "$T/bootd.conf"
+"$BOOTD_BIN" --config "$T/bootd.conf" db migrate >/dev/null || fail migrate
+mariadb_sql "$(cat "$BOOTD_SRC/demo/inventory.sql")" || fail "demo inventory"
+mariadb_sql "UPDATE hosts SET ip='127.0.0.21' WHERE hostname='dom0-01'" || fail "dom0 ip"
+mkdir -p "$T/tftp/installer"
+head -c 4000 /dev/urandom > "$T/tftp/installer/vmlinuz"
+head -c 9000 /dev/urandom > "$T/tftp/installer/initrd.img"
+bootd_start "$T/bootd.conf"
+wait_until 10 sh -c "curl -fsS http://127.0.0.1:$HTTP_PORT/inventory/dom0-01 | grep -qx 'ip=127.0.0.21'" ||
+	fail "inventory not loaded"
+U=http://127.0.0.1:$HTTP_PORT
+expect 403 $HTTP_STRANGER /firstboot/dom0-01
+expect 200 127.0.0.21 /firstboot/dom0-01
+
+http_stubs "$T/bin" 127.0.0.21
+mkdir -p "$T/bin-virsh"
+cp "$T/bin/curl" "$T/bin/virsh" "$T/bin/stub-common" "$T/bin-virsh/"
+sed -i "s|$T/bin/stub-common|$T/bin-virsh/stub-common|" "$T/bin-virsh/virsh"
+export STUB_LOG STUB_DOMS STUB_INSTALL_SECS=1
+SYSPATH=/usr/local/bin:/usr/bin:/bin
+
+# fb BINDIR STATE DOMS LOG [VAR=VALUE...]: the unit's command, as the dom0.
+fb() {
+	local bin=$1 state=$2
+	STUB_DOMS=$3
+	STUB_LOG=$4
+	shift 4
+	mkdir -p "$STUB_DOMS"
+	touch "$STUB_LOG"
+	env PATH="$bin:$SYSPATH" BOOTD_FIRSTBOOT_DIR="$state" BOOTD_POLL=0.1 "$@" \
+		sh -c "curl -fsS $U/firstboot/dom0-01 | sh" >> "$T/fb.out" 2>&1
+}
+
+# stamp LOG EVENT: the time stamp of the line "<ts> EVENT".
+stamp() {
+	awk -v e="$2" '{ ts = $1; $1 = ""; sub(/^ /, ""); if ($0 == e) { print ts; exit } }' "$1"
+}
+
+# concurrent LOG GUESTS...: every install was created before any ended,
+# and each guest's running domain started after its install was gone.
+# Sets CONC (what it saw). Call it directly, never in $(...): fail must
+# end the test, not a subshell.
+concurrent() {
+	local log=$1 g c r gone last_create=0 first_gone=99999999999
+	shift
+	for g in "$@"; do
+		c=$(stamp "$log" "created $g install")
+		gone=$(stamp "$log" "gone $g")
+		r=$(stamp "$log" "created $g running")
+		[ -n "$c" ] && [ -n "$gone" ] && [ -n "$r" ] ||
+			{ cat "$log"; fail "$g: install, end or start missing"; }
+		awk -v a="$gone" -v b="$r" 'BEGIN { exit !(a < b) }' ||
+			fail "$g: running config started before its install ended"
+		last_create=$(awk -v a="$last_create" -v b="$c" 'BEGIN { print (b > a) ? b : a }')
+		first_gone=$(awk -v a="$first_gone" -v b="$gone" 'BEGIN { print (b < a) ? b : a }')
+	done
+	awk -v a="$last_create" -v b="$first_gone" 'BEGIN { exit !(a < b) }' ||
+		{ cat "$log"; fail "installs did not overlap: last start $last_create, first end $first_gone"; }
+	CONC="last install started at $last_create, first ended at $first_gone"
+}
+
+events() {	# events HOST STAGE: how many boot_events rows
+	mariadb_sql "SELECT COUNT(*) FROM boot_events WHERE hostname='$1' AND stage='$2'"
+}
+events_are() { [ "$(events "$1" "$2")" = "$3" ]; }
+
+# --- xl: all three at once --------------------------------------------
+S=$T/state1
+fb "$T/bin" "$S" "$T/doms1" "$T/calls1.log" || { cat "$T/fb.out"; fail "first run failed"; }
+concurrent "$T/calls1.log" vm01 vm02 vm03
+ok "xl: three installs overlapped ($CONC), each running config after its install"
+[ "$(grep -c ' xl create ' "$T/calls1.log")" = 6 ] || fail "xl create count"
+for g in vm01 vm02 vm03; do
+	[ -e "$S/done/$g" ] || fail "no marker for $g"
+	grep -q "^name = \"$g\"" "$S/cfg/$g.cfg" || fail "$g.cfg not fetched"
+	grep -q "^kernel = \"$S/boot/guest/vmlinuz\"" "$S/cfg/$g-install.cfg" ||
+		fail "$g-install.cfg: kernel path not under the state directory"
+	grep -q "^extra = \"inst.ks=$U/ks/$g " "$S/cfg/$g-install.cfg" || fail "$g: ks URL"
+done
+[ -e "$S/firstboot-done" ] || fail "no firstboot-done marker"
+cmp -s "$S/boot/guest/vmlinuz" "$T/tftp/installer/vmlinuz" || fail "kernel differs"
+cmp -s "$S/boot/guest/initrd" "$T/tftp/installer/initrd.img" || fail "initrd differs"
+ok "configs, installer kernel and initrd fetched; markers written"
+for g in vm01 vm02 vm03; do
+	wait_until 5 events_are $g guest-installed 1 || fail "$g: guest-installed not in boot_events"
+	[ "$(events $g guest-install-start)" = 1 ] || fail "$g: guest-install-start"
+done
+wait_until 5 events_are dom0-01 firstboot-done 1 || fail "firstboot-done not in boot_events"
+d=$(mariadb_sql "SELECT detail FROM boot_events WHERE hostname='vm02' AND stage='guest-installed'")
+[ "$d" = "on dom0-01 via xl" ] || fail "detail: $d"
+ok "boot_events: guest-install-start and guest-installed for vm01..03, firstboot-done"
+
+# --- a second run starts nothing ----------------------------------------
+n=$(wc -l < "$T/calls1.log")
+fb "$T/bin" "$S" "$T/doms1" "$T/calls1.log" || { cat "$T/fb.out"; fail "second run failed"; }
+if grep -q -e ' xl create ' -e created <(tail -n +$((n + 1)) "$T/calls1.log"); then
+	fail "second run created domains: $(tail -n +$((n + 1)) "$T/calls1.log")"
+fi
+[ "$(grep -c 'installed already' "$T/fb.out")" = 3 ] || fail "skips not logged"
+wait_until 5 events_are dom0-01 firstboot-done 2 || fail "second firstboot-done"
+[ "$(events vm01 guest-install-start)" = 1 ] || fail "second run reported installs"
+ok "second run: nothing started, firstboot-done reported again"
+
+# --- a failed guest is the only one a re-run installs -------------------
+S=$T/state2
+rc=0
+fb "$T/bin" "$S" "$T/doms2" "$T/calls2.log" STUB_FAIL=vm02 || rc=$?
+[ $rc -ne 0 ] || fail "run with a failing guest exited 0"
+[ -e "$S/done/vm01" ] && [ -e "$S/done/vm03" ] || fail "good guests not marked"
+[ -e "$S/done/vm02" ] && fail "failed guest marked"
+[ -e "$S/firstboot-done" ] && fail "firstboot-done after a failure"
+wait_until 5 events_are vm02 guest-failed 1 || fail "guest-failed not reported"
+wait_until 5 events_are dom0-01 firstboot-failed 1 || fail "firstboot-failed not reported"
+fb "$T/bin" "$S" "$T/doms2" "$T/calls2b.log" || { cat "$T/fb.out"; fail "re-run failed"; }
+[ "$(grep -c created "$T/calls2b.log")" = 2 ] &&
+	grep -q 'created vm02 install' "$T/calls2b.log" &&
+	grep -q 'created vm02 running' "$T/calls2b.log" ||
+	{ cat "$T/calls2b.log"; fail "re-run did not install exactly vm02"; }
+[ -e "$S/firstboot-done" ] || fail "no firstboot-done after the re-run"
+ok "a failed install is reported; the re-run installs only that guest"
+
+# --- virsh, chosen when xl is not installed -----------------------------
+S=$T/state3
+fb "$T/bin-virsh" "$S" "$T/doms3" "$T/calls3.log" || { cat "$T/fb.out"; fail "virsh run failed"; }
+concurrent "$T/calls3.log" vm01 vm02 vm03
+for g in vm01 vm02 vm03; do
+	grep -q " defined $g$" "$T/calls3.log" || fail "$g not defined"
+	grep -q "<kernel>$S/boot/guest/vmlinuz</kernel>" "$S/cfg/$g-install.xml" ||
+		fail "$g-install.xml kernel path"
+done
+grep -q ' xl ' "$T/calls3.log" && fail "xl called"
+ok "virsh: three installs overlapped ($CONC), then define + start"
+
+# --- the base URL comes from BOOTD_URL ----------------------------------
+rc=0
+fb "$T/bin" "$T/state4" "$T/doms4" "$T/calls4.log" BOOTD_URL=http://127.0.0.1:1 || rc=$?
+[ $rc -ne 0 ] && grep -q 'cannot fetch the guest list from http://127.0.0.1:1' "$T/fb.out" ||
+	fail "BOOTD_URL not used"
+ok "BOOTD_URL overrides the server"
+
+kill -0 "$BOOTD_PID" || fail "bootd died"
+bootd_stop
+t_done

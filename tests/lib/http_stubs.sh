@@ -1,0 +1,95 @@
+# Stub toolstacks for 91-firstboot.sh: `http_stubs DIR FROM` writes xl,
+# virsh and a curl wrapper into DIR. Domains are files under $STUB_DOMS;
+# every call and event is appended to $STUB_LOG as "<epoch.ns> <what>".
+# An install domain (on_reboot destroy) goes away $STUB_INSTALL_SECS after
+# it was created, like an installer that reboots at its end; a create of
+# the guest named in $STUB_FAIL fails. The curl wrapper binds to FROM, so
+# the script talks to bootd as the dom0 (a loopback address) would.
+http_stubs() {
+	local dir=$1 from=$2 real
+	real=$(command -v curl)
+	mkdir -p "$dir"
+	cat > "$dir/curl" <<EOF
+#!/bin/sh
+exec $real --interface $from "\$@"
+EOF
+	# Shared by both stubs: record, create, list.
+	cat > "$dir/stub-common" <<'EOF'
+stamp() { echo "$(date +%s.%N) $*" >> "$STUB_LOG"; }
+# start_domain NAME INSTALL(0/1) KERNEL
+start_domain() {
+	if [ -e "$STUB_DOMS/$1" ]; then
+		echo "domain $1 exists" >&2
+		return 1
+	fi
+	if [ "$1" = "${STUB_FAIL:-}" ]; then
+		stamp "failed $1"
+		return 1
+	fi
+	if [ "$2" = 1 ]; then
+		[ -s "$3" ] || { echo "no kernel $3" >&2; return 1; }
+		echo install > "$STUB_DOMS/$1"
+		stamp "created $1 install"
+		(sleep "$STUB_INSTALL_SECS"; rm -f "$STUB_DOMS/$1"; stamp "gone $1") \
+			</dev/null >/dev/null 2>&1 &
+	else
+		echo running > "$STUB_DOMS/$1"
+		stamp "created $1 running"
+	fi
+}
+EOF
+	cat > "$dir/xl" <<EOF
+#!/bin/sh
+. "$dir/stub-common"
+EOF
+	cat >> "$dir/xl" <<'EOF'
+stamp "xl $*"
+case $1 in
+create)
+	name=$(sed -n 's/^name = "\(.*\)"$/\1/p' "$2")
+	kernel=$(sed -n 's/^kernel = "\(.*\)"$/\1/p' "$2")
+	inst=0
+	grep -q '^on_reboot = "destroy"' "$2" && inst=1
+	start_domain "$name" $inst "$kernel"
+	;;
+list)
+	[ -z "${2:-}" ] || [ -e "$STUB_DOMS/$2" ]
+	;;
+*)
+	exit 1
+	;;
+esac
+EOF
+	cat > "$dir/virsh" <<EOF
+#!/bin/sh
+. "$dir/stub-common"
+EOF
+	cat >> "$dir/virsh" <<'EOF'
+stamp "virsh $*"
+xname() { sed -n 's|^ *<name>\(.*\)</name>$|\1|p' "$1"; }
+case $1 in
+create)
+	kernel=$(sed -n 's|^ *<kernel>\(.*\)</kernel>$|\1|p' "$2")
+	inst=0
+	grep -q '<on_reboot>destroy</on_reboot>' "$2" && inst=1
+	start_domain "$(xname "$2")" $inst "$kernel"
+	;;
+define)
+	cp "$2" "$STUB_DOMS/$(xname "$2").defined"
+	stamp "defined $(xname "$2")"
+	;;
+start)
+	[ -e "$STUB_DOMS/$2.defined" ] || exit 1
+	start_domain "$2" 0 ""
+	;;
+list)
+	# --name: running domains, one per line
+	ls "$STUB_DOMS" | grep -v '\.defined$'
+	;;
+*)
+	exit 1
+	;;
+esac
+EOF
+	chmod +x "$dir/curl" "$dir/xl" "$dir/virsh"
+}
