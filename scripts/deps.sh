@@ -13,6 +13,13 @@ PKGS=(
 	busybox-static isc-dhcp-client isc-dhcp-relay
 	# dhcpgen: the real servers' own config checkers (services never started)
 	isc-dhcp-server kea-dhcp4-server dnsmasq-base
+	# HTTP routes: virt-xml-validate checks the libvirt domain XML
+	libvirt-clients
+	# end-to-end PXE boots (tests/e2e): QEMU, iPXE ROMs, OVMF, pxelinux,
+	# GRUB EFI modules, cpio for the initramfs (the kernel package itself
+	# is fetched with apt-get download into the build tree)
+	qemu-system-x86 ipxe-qemu ovmf pxelinux syslinux-common
+	grub-efi-amd64-bin cpio
 )
 
 missing=()

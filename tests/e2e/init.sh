@@ -1,0 +1,62 @@
+#!/bin/busybox sh
+# /init of the end-to-end test initramfs (busybox-static): network up by
+# DHCP, the kickstart named by ks= fetched and checked against this host's
+# name and IP, install-start and install-done reported to bootd, a marker
+# line on the console, power off. Any failure prints BOOTD-E2E-FAIL and
+# powers off too, so a failed boot ends at once.
+/bin/busybox --install -s /bin
+export PATH=/bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+exec </dev/console >/dev/console 2>&1
+echo "BOOTD-E2E-INIT uptime=$(cut -d' ' -f1 /proc/uptime)"
+
+die() {
+	echo "BOOTD-E2E-FAIL $*"
+	poweroff -f
+	sleep 10
+}
+
+for m in $(cat /lib/modules/order); do
+	insmod "/lib/modules/$m" 2>/dev/null
+done
+i=0
+while [ ! -e /sys/class/net/eth0 ]; do
+	i=$((i + 1)); [ $i -gt 100 ] && die "no eth0"; sleep 0.1
+done
+ip link set lo up
+ip link set eth0 up
+# e1000 drops what is sent before the link is up.
+i=0
+while [ "$(cat /sys/class/net/eth0/carrier 2>/dev/null)" != 1 ]; do
+	i=$((i + 1)); [ $i -gt 100 ] && die "no carrier on eth0"; sleep 0.1
+done
+udhcpc -i eth0 -f -q -n -t 10 -T 1 -s /bin/udhcpc.sh >/tmp/udhcpc.log 2>&1 ||
+	die "no DHCP lease: $(tail -2 /tmp/udhcpc.log | tr '\n' ' ')"
+. /tmp/lease
+[ -n "$hostname" ] || die "no host name (option 12) in the lease"
+
+ks="" marks=""
+for w in $(cat /proc/cmdline); do
+	case $w in
+	ks=*) ks=${w#ks=} ;;
+	e2e=*|host=*) marks="$marks $w" ;;
+	esac
+done
+if [ -n "$ks" ]; then
+	timeout 20 wget -q -O /tmp/ks "$ks" || die "kickstart fetch failed: $ks"
+	grep -qx "E2E-HOST=$hostname" /tmp/ks || die "kickstart does not name $hostname: $(head -c 300 /tmp/ks)"
+	grep -qx "E2E-IP=$ip" /tmp/ks || die "kickstart does not name $ip"
+	srv=${ks%/ks/*}
+	for st in install-start install-done; do
+		timeout 10 wget -q -O /tmp/post --post-data "stage=$st&detail=e2e" \
+			"$srv/status/$hostname" || die "POST $st to $srv/status/$hostname failed"
+	done
+	marks="$marks ks=ok"
+else
+	marks="$marks ks=none"
+fi
+echo "BOOTD-E2E-OK $hostname ip=$ip$marks uptime=$(cut -d' ' -f1 /proc/uptime) cmdline=$(cat /proc/cmdline)"
+poweroff -f
+sleep 10

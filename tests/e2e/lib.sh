@@ -1,0 +1,337 @@
+# End-to-end PXE boot helpers: a QEMU virtual machine (TCG) boots from bootd
+# (DHCP, TFTP, HTTP) inside a network namespace this test makes itself
+# (10.213.0.0/16 only). Source after tests/lib/common.sh and netns.sh.
+#
+#   e2e_init NAME NET        temp dir, namespace bd-e2e-PID with br0
+#                            10.213.NET.2/24 and tap0; cleanup trap
+#   e2e_assets               kernel, initramfs, pxelinux, GRUB image into
+#                            $T/tftp (built once into $E2E_CACHE)
+#   e2e_bootd                config, schema, e2e profiles, bootd in the
+#                            namespace ($E2E_URL is its HTTP base)
+#   e2e_host NAME MAC IP PROFILE   an inventory row
+#   e2e_boot bios|uefi MAC LOG     boots one VM; times in $E2E_T_* (ms)
+#   e2e_timeline MAC SINCE FILE... checks boot_events after id SINCE
+#
+# Nothing is downloaded except the Debian kernel package (apt-get download,
+# unpacked with dpkg -x), once per cache directory.
+: "${E2E_CACHE:=${BOOTD_BIN%/bootd/bootd}/e2e-cache}"
+E2E_DIR=$BOOTD_SRC/tests/e2e
+E2E_NS=""
+E2E_NET=""
+E2E_BG=()		# PIDs we started: QEMU, the RA sender
+E2E_BOOT_TIMEOUT=${E2E_BOOT_TIMEOUT:-90}
+E2E_ROM_BIOS=/usr/lib/ipxe/qemu/efi-e1000.rom
+E2E_OVMF_CODE=/usr/share/OVMF/OVMF_CODE_4M.fd
+E2E_OVMF_VARS=/usr/share/OVMF/OVMF_VARS_4M.fd
+
+e2e_cleanup() {
+	local rc=$? p
+	for p in "${E2E_BG[@]}"; do
+		kill "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
+	E2E_BG=()
+	if [ -n "$BOOTD_PID" ]; then
+		kill "$BOOTD_PID" 2>/dev/null
+		wait "$BOOTD_PID" 2>/dev/null
+		BOOTD_PID=""
+	fi
+	ns_cleanup
+	if [ -n "${E2E_KEEP:-}" ] && [ -n "$T" ]; then
+		mkdir -p "$E2E_KEEP" && cp "$T"/*.log "$T"/*.conf "$E2E_KEEP/" 2>/dev/null
+	fi
+	if [ $rc -ne 0 ] && [ -n "$T" ]; then
+		for p in "$T"/serial-*.log; do
+			[ -f "$p" ] || continue
+			echo "--- $p (last 30 lines)"
+			tail -30 "$p" | tr -d '\r' | cut -c1-200
+		done
+	fi
+	(exit $rc)
+	t_cleanup
+}
+
+e2e_require() {
+	local f missing=""
+	for f in /usr/bin/qemu-system-x86_64 "$E2E_ROM_BIOS" \
+		/usr/lib/PXELINUX/pxelinux.0 /usr/lib/syslinux/modules/bios/ldlinux.c32 \
+		/usr/bin/grub-mkimage /usr/lib/grub/x86_64-efi/efinet.mod \
+		"$E2E_OVMF_CODE" "$E2E_OVMF_VARS" /bin/busybox /usr/bin/cpio; do
+		[ -e "$f" ] || missing="$missing $f"
+	done
+	[ -z "$missing" ] || fail "missing$missing: run scripts/deps.sh"
+}
+
+e2e_init() {	# e2e_init NAME NET
+	t_init "e2e-$1"
+	trap e2e_cleanup EXIT
+	e2e_require
+	E2E_NET=$2
+	E2E_NS=bd-e2e-$$
+	E2E_SRV_IP=10.213.$E2E_NET.2
+	ns_add "$E2E_NS" || fail "namespace"
+	ip netns exec "$E2E_NS" sysctl -qw net.ipv6.conf.default.accept_dad=0 \
+		net.ipv6.conf.all.accept_dad=0 >/dev/null 2>&1
+	ip -n "$E2E_NS" tuntap add dev tap0 mode tap &&
+		ip -n "$E2E_NS" link set tap0 up &&
+		ns_bridge "$E2E_NS" br0 "$E2E_SRV_IP/24" tap0 || fail "bridge/tap"
+	ok "namespace $E2E_NS: br0 $E2E_SRV_IP/24 with tap0"
+}
+
+# ---- Assets (cached) ------------------------------------------------------
+
+# The kernel package's vmlinuz and the NIC modules, in $E2E_CACHE/kernel.
+e2e_kernel() {
+	local k=$E2E_CACHE/kernel pkg tmp
+	[ -s "$k/vmlinuz" ] && [ -s "$k/e1000.order" ] && return 0
+	mkdir -p "$E2E_CACHE" || return 1
+	pkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
+		sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*-amd64\)$/\1/p' | head -1)
+	[ -n "$pkg" ] || { echo "e2e: no linux-image-*-amd64 behind linux-image-amd64 (apt-get update?)" >&2; return 1; }
+	tmp=$(mktemp -d "$E2E_CACHE/dl.XXXXXX")
+	echo "e2e: fetching $pkg into $E2E_CACHE (once)"
+	(cd "$tmp" && apt-get download "$pkg" >/dev/null 2>&1) &&
+		dpkg -x "$tmp"/*.deb "$tmp/x" || { rm -rf "$tmp"; return 1; }
+	rm -rf "$k.new" && mkdir -p "$k.new/mods"
+	cp "$tmp"/x/boot/vmlinuz-* "$k.new/vmlinuz" || { rm -rf "$tmp"; return 1; }
+	e2e_modorder "$tmp/x" e1000 "$k.new" > "$k.new/e1000.order" &&
+		e2e_modorder "$tmp/x" virtio_net "$k.new" > "$k.new/virtio_net.order" ||
+		{ rm -rf "$tmp"; return 1; }
+	basename "$tmp"/*.deb > "$k.new/package"
+	rm -rf "$tmp" "$k"
+	mv "$k.new" "$k"
+}
+
+# Prints the .ko names of MOD and its dependencies, dependencies first,
+# copying each into DEST/mods (dependencies from each module's modinfo).
+e2e_modorder() {	# ROOT MOD DEST
+	local root=$1 mod=$2 dest=$3 f d
+	f=$(find "$root/lib/modules" -name "$mod.ko" -o -name "${mod//_/-}.ko" | head -1)
+	[ -n "$f" ] || { echo "e2e: module $mod not in the kernel package" >&2; return 1; }
+	for d in $(tr '\0' '\n' < "$f" | sed -n 's/^depends=//p' | tr ',' ' '); do
+		e2e_modorder "$root" "$d" "$dest" || return 1
+	done
+	cp "$f" "$dest/mods/"
+	echo "$(basename "$f")"
+}
+
+# A busybox initramfs whose /init is tests/e2e/init.sh.
+e2e_initramfs() {	# OUT
+	local r
+	r=$(mktemp -d "$T/initramfs.XXXXXX")
+	mkdir -p "$r"/bin "$r"/proc "$r"/sys "$r"/dev "$r"/tmp "$r"/lib/modules "$r"/etc
+	mknod -m 600 "$r/dev/console" c 5 1
+	cp /bin/busybox "$r/bin/busybox"
+	cp "$E2E_DIR/init.sh" "$r/init" && chmod 755 "$r/init"
+	cp "$E2E_DIR/udhcpc.sh" "$r/bin/udhcpc.sh" && chmod 755 "$r/bin/udhcpc.sh"
+	awk '!seen[$0]++' "$E2E_CACHE"/kernel/*.order > "$r/lib/modules/order"
+	while read -r m; do cp "$E2E_CACHE/kernel/mods/$m" "$r/lib/modules/"; done < "$r/lib/modules/order"
+	(cd "$r" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) | gzip -1 > "$1"
+	rm -rf "$r"
+}
+
+e2e_grub_image() {	# OUT
+	local g=$E2E_CACHE/grubx64.efi
+	if [ ! -s "$g" ] || [ /usr/lib/grub/x86_64-efi/efinet.mod -nt "$g" ]; then
+		grub-mkimage -O x86_64-efi -p /grub -o "$g.tmp" \
+			efinet tftp normal linux echo net efi_gop serial terminal \
+			&& mv "$g.tmp" "$g" || return 1
+	fi
+	cp "$g" "$1"
+}
+
+e2e_assets() {
+	local s=$(date +%s%N) R=$T/tftp
+	mkdir -p "$R/grub" "$E2E_CACHE"
+	(
+		flock 9
+		e2e_kernel
+	) 9> "$E2E_CACHE/.lock" || fail "kernel package: see above"
+	cp /usr/lib/PXELINUX/pxelinux.0 /usr/lib/syslinux/modules/bios/ldlinux.c32 "$R/" &&
+		cp "$E2E_CACHE/kernel/vmlinuz" "$R/vmlinuz" &&
+		e2e_initramfs "$R/initramfs.gz" &&
+		e2e_grub_image "$R/grubx64.efi" || fail "TFTP root"
+	ok "TFTP root: pxelinux.0, ldlinux.c32, grubx64.efi, vmlinuz ($(cat "$E2E_CACHE/kernel/package")), initramfs.gz ($(stat -c %s "$R/initramfs.gz") bytes, modules: $(tr '\n' ' ' < "$E2E_CACHE/kernel/e1000.order")) in $(( ($(date +%s%N) - s) / 1000000 )) ms"
+}
+
+# ---- bootd ---------------------------------------------------------------
+
+e2e_bootd() {
+	local conf=$T/bootd.conf
+	mariadb_start "$T" || fail "mariadb did not start"
+	bootd_config "$conf"
+	E2E_URL=http://$E2E_SRV_IP:$HTTP_PORT
+	mkdir -p "$T/templates"
+	cp -r "$BOOTD_SRC"/templates/. "$T/templates/"
+	cp "$E2E_DIR/e2e.ks" "$T/templates/e2e.ks"
+	sed -i '/^dhcp = {/,/} ); };$/d' "$conf"
+	sed -i "s|^http = { listen = \"127.0.0.1\";|http = { listen = \"0.0.0.0\"; public_url = \"$E2E_URL\";|" "$conf"
+	sed -i "s|templates = \"[^\"]*\";|templates = \"$T/templates\";|" "$conf"
+	sed -i 's|^tftp = { enabled = false; };|tftp = { listen = "0.0.0.0"; port = 69; menu_timeout = 0; };|' "$conf"
+	# iPXE ROMs send user class "iPXE": bootfile.ipxe (here the firmware's
+	# own loader) wins over option 93. E2E_IPXE_FILE is set per test.
+	cat >> "$conf" <<CFG
+dhcp = { enabled = true; listen = "0.0.0.0"; port = 67; interfaces = [ "br0" ];
+         bootfile = { bios = "pxelinux.0"; efi64 = "grubx64.efi"; ipxe = "${E2E_IPXE_FILE:-}"; };
+         subnets = ( { network = "10.213.$E2E_NET.0/24"; router = "10.213.$E2E_NET.1";
+                       dns = [ "10.213.$E2E_NET.1" ]; domain = "e2e.test"; } ); };
+CFG
+	"$BOOTD_BIN" --config "$conf" db migrate >/dev/null || fail migrate
+	mariadb_sql "INSERT INTO profiles (name, kind, kernel, initrd, append, kickstart, menu_label, selectable) VALUES
+	 ('e2e-install', 'install', 'vmlinuz', 'initramfs.gz',
+	  'console=ttyS0 quiet panic=-1 ks={{ks_url}} e2e=A', 'e2e.ks', 'e2e install (A)', 0),
+	 ('e2e-b', 'diskless', 'vmlinuz', 'initramfs.gz',
+	  'console=ttyS0 quiet panic=-1 e2e=B host={{hostname}}', NULL, 'e2e diskless (B)', 1)" ||
+		fail "profiles"
+	"$BOOTD_BIN" --config "$conf" check > "$T/check.out" 2>&1 ||
+		fail "bootd check: $(cat "$T/check.out")"
+	ip netns exec "$E2E_NS" "$BOOTD_BIN" --config "$conf" serve >> "$T/bootd.log" 2>&1 &
+	BOOTD_PID=$!
+	wait_until 10 sh -c "ip netns exec $E2E_NS curl -fsS --max-time 1 http://127.0.0.1:$HTTP_PORT/healthz | grep -q source=db" ||
+		fail "bootd did not start with the inventory"
+	grep -q 'dhcp: listening on 0.0.0.0:67' "$T/bootd.log" || fail "no DHCP listener"
+	ok "bootd serving DHCP, TFTP and HTTP ($E2E_URL) in $E2E_NS"
+}
+
+e2e_host() {	# NAME MAC IP PROFILE
+	mariadb_sql "INSERT INTO hosts (hostname, mac, ip, profile) VALUES ('$1', '$2', '$3', '$4')" ||
+		fail "host $1"
+	e2e_wait_served "$1" || fail "host $1 not served"
+}
+
+# Waits until bootd's TFTP menu for the host reflects the DB (its default).
+e2e_menu() {	# MAC [grub]
+	local m=${1//:/-}
+	if [ "${2:-}" = grub ]; then
+		ip netns exec "$E2E_NS" curl -fsS --max-time 2 "tftp://127.0.0.1/grub/grub.cfg-01-$m"
+	else
+		ip netns exec "$E2E_NS" curl -fsS --max-time 2 "tftp://127.0.0.1/pxelinux.cfg/01-$m"
+	fi
+}
+e2e_wait_served() {	# HOSTNAME
+	wait_until 5 sh -c "ip netns exec $E2E_NS curl -fsS --max-time 1 http://127.0.0.1:$HTTP_PORT/inventory/$1 | grep -q ."
+}
+
+# ---- IPv6 router advertisement (iPXE otherwise waits ~13 s for one) --------
+
+e2e_ra_start() {
+	ip netns exec "$E2E_NS" python3 "$E2E_DIR/ra.py" br0 >> "$T/ra.log" 2>&1 &
+	E2E_BG+=("$!")
+}
+
+# ---- One VM boot ----------------------------------------------------------
+
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+
+# Boots a VM with MAC and waits for it to power off (or the time limit).
+# Sets E2E_T0 (epoch ms at QEMU start) and E2E_T_<what> (ms after E2E_T0)
+# for serial-log lines as they appear: ipxe, loader, init, marker.
+e2e_boot() {	# bios|uefi MAC LOG
+	local fw=$1 mac=$2 log=$3 qpid end t mem=256 fwargs=()
+	printf '\xf8\x03' > "$T/sercon"
+	case $fw in
+	bios)
+		fwargs=(-fw_cfg "name=etc/sercon-port,file=$T/sercon")
+		;;
+	uefi)
+		cp "$E2E_OVMF_VARS" "$T/vars.fd"
+		mem=512		# GRUB runs out of memory loading the kernel in 256
+		fwargs=(-drive "if=pflash,format=raw,unit=0,readonly=on,file=$E2E_OVMF_CODE"
+			-drive "if=pflash,format=raw,unit=1,file=$T/vars.fd")
+		;;
+	esac
+	: > "$log"
+	E2E_T0=$(now_ms)
+	ip netns exec "$E2E_NS" qemu-system-x86_64 -machine pc,accel=tcg -m $mem \
+		-nodefaults -display none -no-reboot -boot n \
+		-serial "file:$log" "${fwargs[@]}" \
+		-netdev tap,id=n0,ifname=tap0,script=no,downscript=no \
+		-device "e1000,netdev=n0,mac=$mac,romfile=$E2E_ROM_BIOS" \
+		> "$T/qemu.out" 2>&1 &
+	qpid=$!
+	E2E_BG+=("$qpid")
+	E2E_T_ipxe="" E2E_T_loader="" E2E_T_init="" E2E_T_marker="" E2E_T_exit=""
+	end=$(( E2E_T0 + E2E_BOOT_TIMEOUT * 1000 ))
+	while kill -0 "$qpid" 2>/dev/null; do
+		t=$(( $(now_ms) - E2E_T0 ))
+		[ -z "$E2E_T_ipxe" ] && grep -aq 'iPXE' "$log" && E2E_T_ipxe=$t
+		[ -z "$E2E_T_loader" ] && grep -aqE 'PXELINUX|GNU GRUB|Welcome to GRUB|grub>' "$log" && E2E_T_loader=$t
+		[ -z "$E2E_T_init" ] && grep -aq 'BOOTD-E2E-INIT' "$log" && E2E_T_init=$t
+		[ -z "$E2E_T_marker" ] && grep -aq 'BOOTD-E2E-OK' "$log" && E2E_T_marker=$t
+		if grep -aqE 'Failed to boot both|No bootable device|Boot failed|Kernel panic' "$log"; then
+			sleep 0.5
+			kill "$qpid" 2>/dev/null
+			wait "$qpid" 2>/dev/null
+			fail "VM $mac ($fw): $(tr -d '\r' < "$log" | grep -aE 'error:|Failed to boot|No bootable|Boot failed|Kernel panic' | head -3 | tr '\n' ' ')"
+		fi
+		if [ "$(now_ms)" -gt "$end" ]; then
+			kill "$qpid" 2>/dev/null
+			wait "$qpid" 2>/dev/null
+			fail "VM $mac ($fw) still running after ${E2E_BOOT_TIMEOUT} s"
+		fi
+		sleep 0.1
+	done
+	wait "$qpid"
+	E2E_T_exit=$(( $(now_ms) - E2E_T0 ))
+	E2E_BG=("${E2E_BG[@]/$qpid}")
+	[ -z "$E2E_T_marker" ] && grep -aq 'BOOTD-E2E-OK' "$log" && E2E_T_marker=$E2E_T_exit
+	[ -s "$T/qemu.out" ] && grep -v '^$' "$T/qemu.out" | sed 's/^/qemu: /'
+	return 0
+}
+
+# The marker line of a serial log (fails when there is none).
+e2e_marker() {	# LOG
+	local m
+	m=$(tr -d '\r' < "$1" | grep -a '^BOOTD-E2E-OK ' | tail -1)
+	[ -n "$m" ] || {
+		tr -d '\r' < "$1" | grep -a 'BOOTD-E2E-' | sed 's/^/serial: /' >&2
+		fail "no BOOTD-E2E-OK marker on the serial console ($1)"
+	}
+	echo "$m"
+}
+
+# Milliseconds after E2E_T0 of the first boot event STAGE [detail LIKE]
+# of MAC after id SINCE.
+e2e_ev_ms() {	# MAC SINCE STAGE [DETAIL-LIKE]
+	mariadb_sql "SELECT ROUND(UNIX_TIMESTAMP(ts) * 1000) - $E2E_T0 FROM boot_events
+		WHERE mac='$1' AND id > $2 AND stage='$3' ${4:+AND detail LIKE '$4'} ORDER BY id LIMIT 1"
+}
+
+e2e_last_id() { mariadb_sql "SELECT COALESCE(MAX(id), 0) FROM boot_events"; }
+
+# Checks the boot_events timeline of MAC after id SINCE: dhcp-ack, then a
+# tftp-done for each FILE in order; prints it.
+e2e_timeline() {	# MAC SINCE FILE...
+	local mac=$1 since=$2 f prev=-1 id ev
+	shift 2
+	ev=$(mariadb_sql "SELECT id, ROUND(UNIX_TIMESTAMP(ts) * 1000) - $E2E_T0, stage, detail FROM boot_events
+		WHERE mac='$mac' AND id > $since ORDER BY id")
+	echo "$ev" | awk -F'\t' '{ printf "  event %+7d ms  %-14s %s\n", $2, $3, $4 }'
+	id=$(echo "$ev" | awk -F'\t' '$3 == "dhcp-ack" { print $1; exit }')
+	[ -n "$id" ] || fail "boot_events: no dhcp-ack for $mac"
+	prev=$id
+	for f in "$@"; do
+		id=$(echo "$ev" | awk -F'\t' -v f="$f" -v p="$prev" \
+			'$1 > p && $3 == "tftp-done" && index($4, f " ") == 1 { print $1; exit }')
+		[ -n "$id" ] || fail "boot_events: no tftp-done of $f after event $prev for $mac"
+		prev=$id
+	done
+	E2E_EVENTS=$ev
+}
+
+# Prints the phases of the last boot: first DHCP packet answered, first
+# TFTP transfer, kernel start (init's uptime subtracted from the time its
+# first line appeared), marker, power off; E2E_TIMES holds the line.
+e2e_times() {	# LABEL MAC SINCE LOG
+	local dhcp tftp up kstart
+	dhcp=$(mariadb_sql "SELECT ROUND(UNIX_TIMESTAMP(ts) * 1000) - $E2E_T0 FROM boot_events
+		WHERE mac='$2' AND id > $3 AND stage LIKE 'dhcp-%' ORDER BY id LIMIT 1")
+	tftp=$(e2e_ev_ms "$2" "$3" tftp-start)
+	up=$(tr -d '\r' < "$4" | sed -n 's/.*BOOTD-E2E-INIT uptime=\([0-9.]*\).*/\1/p' | head -1)
+	kstart=?
+	[ -n "$up" ] && [ -n "$E2E_T_init" ] &&
+		kstart=$(awk -v t="$E2E_T_init" -v u="$up" 'BEGIN { printf "%d", t - u * 1000 }')
+	E2E_TIMES="$1: first DHCP $(e2e_s "$dhcp"), first TFTP $(e2e_s "$tftp"), kernel start $(e2e_s "$kstart"), init $(e2e_s "$E2E_T_init"), marker $(e2e_s "$E2E_T_marker"), powered off $(e2e_s "$E2E_T_exit") (after QEMU start)"
+	echo "TIMES $E2E_TIMES"
+}
+e2e_s() { case $1 in ''|'?') echo '?';; *) awk -v m="$1" 'BEGIN { printf "%.1f s", m / 1000 }';; esac; }
