@@ -265,14 +265,18 @@ static int
 write_event(MYSQL *my, const struct db_event *e, char *err, size_t errlen)
 {
 	struct sqlbuf	b;
-	char		arch[16];
+	char		arch[16], ts[64];
 
 	memset(&b, 0, sizeof(b));
 	b.my = my;
 	switch (e->kind) {
 	case DB_EV_BOOT:
-		sb_put(&b, "INSERT INTO boot_events (mac, hostname, stage, "
+		/* The time it happened, not when the batch reached the DB. */
+		snprintf(ts, sizeof(ts), "FROM_UNIXTIME(%lld.%03ld), ",
+		    (long long)e->at.tv_sec, e->at.tv_nsec / 1000000);
+		sb_put(&b, "INSERT INTO boot_events (ts, mac, hostname, stage, "
 		    "detail) VALUES (");
+		sb_put(&b, ts);
 		sb_str(&b, e->mac);
 		sb_put(&b, ", ");
 		sb_str(&b, e->hostname);
@@ -360,7 +364,11 @@ db_thread_event(struct db_thread *dt, const struct db_event *ev)
 		dt->status.events_dropped++;
 		rc = -1;
 	} else {
-		dt->evq[(dt->evhead + dt->evcount) % DB_EVENTQ_MAX] = *ev;
+		struct db_event *slot =
+		    &dt->evq[(dt->evhead + dt->evcount) % DB_EVENTQ_MAX];
+
+		*slot = *ev;
+		clock_gettime(CLOCK_REALTIME, &slot->at);
 		dt->evcount++;
 		dt->status.events_queued = dt->evcount;
 	}

@@ -10,6 +10,7 @@
 #define BOOTD_DB_THREAD_H
 
 #include <stdint.h>
+#include <time.h>
 
 #include <event2/event.h>
 
@@ -58,6 +59,7 @@ struct db_event {
 	int			 arch;		/* discovered.arch, -1 unknown */
 	char			 vendor_class[128];
 	char			 relay[16];	/* dotted quad or "" */
+	struct timespec		 at;		/* set when queued */
 };
 
 struct db_thread;
