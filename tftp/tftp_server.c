@@ -45,6 +45,7 @@
  * timeout, so the backoff must grow past it.
  */
 #define TFTP_BACKOFF_FACTOR	8
+#define TFTP_FINAL_RESENDS	6	/* of the last block, unacknowledged */
 #define TFTP_SNDBUF_MAX		(4 * 1024 * 1024)
 
 /*
@@ -92,6 +93,7 @@ struct tftp_xfer {
 	uint64_t		 next;		/* next block to send */
 	int			 blocked;	/* waiting for EV_WRITE */
 	int			 retries;
+	int			 final_tries;	/* resends of the last window */
 	int			 rexmit;	/* window was resent: no RTT */
 	int64_t			 rto_us, srtt_us, rttvar_us, rto_max_us;
 	int64_t			 t_win, t_start;
@@ -508,6 +510,16 @@ xfer_timer_cb(evutil_socket_t fd, short what, void *arg)
 	struct tftp_xfer	*x = arg;
 	struct tftp_srv		*srv = x->srv;
 
+	/*
+	 * Everything was sent and only the last ACK is missing: clients
+	 * exit right after the last block, so a lost final ACK is common
+	 * and harmless (RFC 1350 §6). A few resends, then done.
+	 */
+	if (x->state == TFTP_XS_DATA && x->sent == x->total &&
+	    ++x->final_tries > TFTP_FINAL_RESENDS) {
+		xfer_end(x, "done (no final ACK)", &srv->st.done);
+		return;
+	}
 	/*
 	 * The adaptive timer starts small; only timeouts at the full
 	 * timeout count as retries, so a client that re-ACKs slowly (atftp
