@@ -344,6 +344,19 @@ xfer_end(struct tftp_xfer *x, const char *result, uint64_t *counter)
 	xfer_free(x);
 }
 
+/* The retransmit timeout from the RTT estimate, without backoff. */
+static void
+xfer_rto_reset(struct tftp_xfer *x)
+{
+	if (x->srtt_us == 0)
+		return;
+	x->rto_us = x->srtt_us + 4 * x->rttvar_us;
+	if (x->rto_us < TFTP_RTO_MIN_US)
+		x->rto_us = TFTP_RTO_MIN_US;
+	if (x->rto_us > x->rto_max_us)
+		x->rto_us = x->rto_max_us;
+}
+
 /* One RTT sample (Karn: only windows that were not resent). */
 static void
 xfer_rtt(struct tftp_xfer *x)
@@ -598,8 +611,11 @@ xfer_packet(struct tftp_xfer *x, const uint8_t *p, size_t len)
 	case TFTP_ACK_NEW:
 		if (abs == x->sent)
 			xfer_rtt(x);
+		/* Progress ends a backoff (as TCP does after new data). */
+		xfer_rto_reset(x);
 		x->acked = abs;
 		x->retries = 0;
+		x->final_tries = 0;
 		if (x->acked >= x->total) {
 			xfer_end(x, "done", &srv->st.done);
 			return 1;
