@@ -3,6 +3,8 @@
  * addr: MAC, IPv4 and CIDR parsing and printing.
  * Pure: no I/O, no allocation, no logging.
  */
+#include <arpa/inet.h>
+
 #include <stdio.h>
 #include <string.h>
 
@@ -142,4 +144,13 @@ addr_in_net(uint32_t ip, uint32_t net, int prefix)
 	uint32_t mask = addr_prefix_mask(prefix);
 
 	return (ip & mask) == (net & mask);
+}
+
+void
+addr_sin_str(const struct sockaddr_in *sin, char *buf, size_t len)
+{
+	char ip[ADDR_IP4_STRLEN];
+
+	addr_ip4_str(ntohl(sin->sin_addr.s_addr), ip);
+	snprintf(buf, len, "%s:%u", ip, ntohs(sin->sin_port));
 }

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <netinet/in.h>
+
 #define ADDR_MAC_LEN	6
 #define ADDR_MAC_STRLEN	18	/* "aa:bb:cc:dd:ee:ff" + NUL */
 #define ADDR_IP4_STRLEN	16	/* "255.255.255.255" + NUL */
@@ -40,6 +42,9 @@ int	addr_cidr_parse(const char *s, uint32_t *net, int *prefix);
 
 /* Netmask for a prefix length 0..32, host byte order. */
 uint32_t addr_prefix_mask(int prefix);
+
+/* "a.b.c.d:port" of an IPv4 socket address into buf (len bytes). */
+void	addr_sin_str(const struct sockaddr_in *sin, char *buf, size_t len);
 
 /* Non-zero when ip (host order) lies in net/prefix. */
 int	addr_in_net(uint32_t ip, uint32_t net, int prefix);

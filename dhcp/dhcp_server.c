@@ -218,15 +218,6 @@ lograte_ok(struct lograte *lr, const char *key, int64_t now, uint64_t *held)
 
 /* I/O helpers. */
 
-static void
-peer_str(const struct sockaddr_in *sin, char *buf, size_t len)
-{
-	char ip[INET_ADDRSTRLEN];
-
-	inet_ntop(AF_INET, &sin->sin_addr, ip, sizeof(ip));
-	snprintf(buf, len, "%s:%u", ip, ntohs(sin->sin_port));
-}
-
 /* The interface's name ("if7" when it is gone). */
 static void
 iface_name(int fd, int ifindex, char *name)
@@ -298,7 +289,7 @@ warn_limited(struct dhcp_srv *srv, const struct dhcp_rx *rx, const char *what,
 
 	if (!lograte_ok(srv->lr, why, rx->now_ms, &held))
 		return;
-	peer_str(&rx->peer, peer, sizeof(peer));
+	addr_sin_str(&rx->peer, peer, sizeof(peer));
 	if (held > 0)
 		snprintf(more, sizeof(more), " (%" PRIu64 " more like it "
 		    "suppressed)", held);

@@ -137,15 +137,6 @@ now_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-static void
-peer_str(const struct sockaddr_in *sin, char *buf, size_t len)
-{
-	char ip[INET_ADDRSTRLEN];
-
-	inet_ntop(AF_INET, &sin->sin_addr, ip, sizeof(ip));
-	snprintf(buf, len, "%s:%u", ip, ntohs(sin->sin_port));
-}
-
 /* Sends an ERROR packet: the one place errors leave (RFC 1350 §5). */
 static void
 tftp_send_error(int fd, const struct sockaddr_in *to, enum tftp_err code,
@@ -810,7 +801,7 @@ handle_request(struct tftp_srv *srv, const uint8_t *p, size_t len,
 	unsigned int		 mtu;
 	int			 sndbuf;
 
-	peer_str(peer, peerstr, sizeof(peerstr));
+	addr_sin_str(peer, peerstr, sizeof(peerstr));
 	/*
 	 * DATA, ACK, ERROR or OACK at the listener belong to no transfer:
 	 * dropped and counted, never answered (an ERROR must not be).
