@@ -1,0 +1,456 @@
+#!/usr/bin/env bash
+# Benchmark (not a test): bootd's TFTP server against tftpd-hpa, atftpd and
+# dnsmasq on the same work, in one run, with the same clients:
+#   1. one 64 MiB file at blksize 512 (tftp-hpa and atftp clients) and 1468
+#      (atftp), lock-step; windowsize 16 and 64 at blksize 1468 (atftp; of
+#      the peers only atftpd negotiates windowsize). Median of RUNS, MB/s
+#      (10^6 bytes/s), ratio bootd / best peer against the targets.
+#   2. bootd's ceiling with bench/tftp_client.c (recvmmsg, ACK per window,
+#      hashes instead of writing), with server and client CPU per MB.
+#   3. a boot storm: STORM_N concurrent transfers of an 8 MiB file from one
+#      client process, each bounded by a deadline: failures, wall time and
+#      the server's CPU seconds (its whole process tree, via a cgroup).
+#   4. a 1 GiB file at blksize 1468 + windowsize 64 through bootd, hashed.
+# Everything runs in a network namespace this script creates (its loopback
+# only; dnsmasq's TFTP port is fixed at 69, which a private namespace frees).
+# Rounds are interleaved (every server once per round, order rotated), so
+# drift and other users' load hit all servers alike. Every daemon is started
+# here, recorded in its own cgroup, and stopped by PID on exit.
+#
+#   bench/tftp.sh
+# Environment: BOOTD_BIN (default: build-bench/bootd/bootd, built here),
+#   BOOTD_ALT (a second bootd binary, measured as "bootd-alt": A/B a patch),
+#   RUNS (3), MB (64), STORM_N (200), STORM_MB (8), STORM_RUNS (3),
+#   BIG_MB (1024), PROFILE (1: perf profile of the ceiling run, if perf works).
+# Needs root (namespace, cgroups). Takes about 5 minutes.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+RUNS=${RUNS:-3}
+MB=${MB:-64}
+STORM_N=${STORM_N:-200}
+STORM_MB=${STORM_MB:-8}
+STORM_RUNS=${STORM_RUNS:-3}
+BIG_MB=${BIG_MB:-1024}
+PROFILE=${PROFILE:-1}
+XFER_TIMEOUT=120	# seconds, any one client run
+
+[ "$(id -u)" -eq 0 ] || { echo "tftp.sh: needs root" >&2; exit 1; }
+
+T=""
+NS=""
+CGS=()
+declare -A PID PORT
+
+# Stops what this script started: daemons by PID, then anything still in
+# its cgroups (tftpd-hpa's per-transfer children), then the namespace, the
+# cgroups and the temp dir.
+cleanup() {
+	local rc=$? s p i
+	trap - EXIT INT TERM
+	for s in "${!PID[@]}"; do
+		kill -TERM "${PID[$s]}" 2>/dev/null || true
+	done
+	for s in "${!PID[@]}"; do
+		for i in $(seq 1 50); do
+			kill -0 "${PID[$s]}" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -KILL "${PID[$s]}" 2>/dev/null || true
+		wait "${PID[$s]}" 2>/dev/null || true
+	done
+	for cg in "${CGS[@]}"; do
+		[ -f "$cg/cgroup.procs" ] || continue
+		for p in $(cat "$cg/cgroup.procs"); do
+			kill -KILL "$p" 2>/dev/null || true
+		done
+		for i in $(seq 1 50); do
+			[ -s "$cg/cgroup.procs" ] || break
+			sleep 0.1
+		done
+		rmdir "$cg" 2>/dev/null || echo "tftp.sh: cannot remove $cg" >&2
+	done
+	[ -n "$NS" ] && ip netns del "$NS" 2>/dev/null
+	[ -n "$T" ] && rm -rf "$T"
+	exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+T=$(mktemp -d /tmp/tftpbench.XXXXXX)
+chmod 0755 "$T"
+T0=$(date +%s)
+log() { echo "# [$(( $(date +%s) - T0 ))s] $*" >&2; }
+
+# Peers and clients; atftpd is fetched into $T (it conflicts with tftpd-hpa).
+ATFTPD=$(bash "$top/bench/peers.sh" "$T/peers" | tail -1)
+if [ -z "${BOOTD_BIN:-}" ]; then
+	log "building bootd (RelWithDebInfo) in build-bench/"
+	cmake -S "$top" -B "$top/build-bench" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	    >"$T/cmake.log" 2>&1 || { cat "$T/cmake.log"; exit 1; }
+	cmake --build "$top/build-bench" -j2 --target bootd >"$T/build.log" 2>&1 ||
+		{ tail -30 "$T/build.log"; exit 1; }
+	BOOTD_BIN=$top/build-bench/bootd/bootd
+fi
+CLIENT=$T/tftp_client
+cc -O2 -Wall -Wextra -o "$CLIENT" "$top/bench/tftp_client.c"
+
+# The namespace: loopback up, plus a veth pair holding a 10.213.250.1/24
+# address that no packet is sent to. tftpd-hpa resolves its -a address with
+# AI_ADDRCONFIG, which fails when loopback is the only interface.
+NS=tftpbench-$$
+ip netns add "$NS"
+ip -n "$NS" link set lo up
+ip -n "$NS" link add tbv0 type veth peer name tbv1
+ip -n "$NS" addr add 10.213.250.1/24 dev tbv0
+ip -n "$NS" link set tbv0 up
+ip -n "$NS" link set tbv1 up
+NSP=/var/run/netns/$NS
+inns() { nsenter --net="$NSP" -- "$@"; }
+
+# CPU accounting per daemon (and for the clients): a cgroup each, which
+# also counts forked children (tftpd-hpa forks one per transfer) and
+# threads (atftpd). cgroup v1 cpuacct when mounted, else v2.
+if [ -f /sys/fs/cgroup/cpuacct/cpuacct.usage ]; then
+	CGROOT=/sys/fs/cgroup/cpuacct
+	cg_ns() { cat "$1/cpuacct.usage"; }
+elif [ -f /sys/fs/cgroup/cgroup.controllers ]; then
+	CGROOT=/sys/fs/cgroup
+	cg_ns() { awk '/^usage_usec/ { print $2 * 1000 }' "$1/cpu.stat"; }
+else
+	echo "tftp.sh: no cgroup for CPU accounting" >&2
+	exit 1
+fi
+declare -A CG
+cg_new() {	# cg_new NAME: creates the cgroup CG[NAME]
+	CG[$1]=$CGROOT/tftpbench-$$-$1
+	mkdir "${CG[$1]}"
+	CGS+=("${CG[$1]}")
+}
+cg_new client
+CG_CLIENT=${CG[client]}
+
+# Test files (random, world-readable: tftpd-hpa may drop privileges).
+R=$T/root
+mkdir -p "$R" "$T/out"
+chmod 0755 "$R"
+head -c $((MB << 20)) /dev/urandom > "$R/f$MB"
+head -c $((STORM_MB << 20)) /dev/urandom > "$R/s$STORM_MB"
+head -c $((BIG_MB << 20)) /dev/urandom > "$R/big"
+chmod 0644 "$R"/*
+declare -A HASH
+for f in "f$MB" "s$STORM_MB" big; do
+	HASH[$f]=$("$CLIENT" -H "$R/$f")
+done
+
+# Daemons. Each is started inside its cgroup and the namespace; $! is the
+# daemon itself (the subshell execs nsenter, which execs the daemon).
+start_in() {	# start_in NAME CMD...
+	local name=$1
+	shift
+	cg_new "$name"
+	( echo "$BASHPID" > "${CG[$name]}/cgroup.procs"
+	  exec nsenter --net="$NSP" -- "$@" ) >"$T/$name.log" 2>&1 &
+	PID[$name]=$!
+}
+listening() { inns ss -Hnlu "sport = :$1" | grep -q .; }
+
+bootd_conf() {	# bootd_conf FILE PORT
+	cat > "$1" <<CFG
+database = { socket = "$T/no-database.sock"; user = "bench"; password = "x";
+             name = "bench"; connect_timeout = 1; };
+paths = { tftp_root = "$R"; templates = "$top/templates";
+          cache = "$T/inventory-$2.cache"; };
+tftp = { listen = "127.0.0.1"; port = $2; max_per_client = 1000;
+         max_transfers = 1024; };
+http = { enabled = false; };
+log = { level = "info"; };
+CFG
+}
+
+SERVERS=(bootd tftpd-hpa atftpd dnsmasq)
+PORT[bootd]=16901
+PORT[tftpd-hpa]=16902
+PORT[atftpd]=16903
+PORT[dnsmasq]=69
+bootd_conf "$T/bootd.conf" "${PORT[bootd]}"
+start_in bootd "$BOOTD_BIN" --config "$T/bootd.conf" serve
+if [ -n "${BOOTD_ALT:-}" ]; then
+	SERVERS+=(bootd-alt)
+	PORT[bootd-alt]=16904
+	bootd_conf "$T/bootd-alt.conf" "${PORT[bootd-alt]}"
+	start_in bootd-alt "$BOOTD_ALT" --config "$T/bootd-alt.conf" serve
+fi
+start_in tftpd-hpa /usr/sbin/in.tftpd -L -u root -s "$R" \
+    -a "127.0.0.1:${PORT[tftpd-hpa]}"
+start_in atftpd "$ATFTPD" --daemon --no-fork --user root --group root \
+    --port "${PORT[atftpd]}" --bind-address 127.0.0.1 --maxthread 1000 \
+    --tftpd-timeout 0 --logfile "$T/atftpd.log" "$R"
+start_in dnsmasq dnsmasq -k --port=0 --conf-file=/dev/null --user=root \
+    --pid-file="$T/dnsmasq.pid" --log-facility=- --bind-interfaces \
+    --listen-address=127.0.0.1 --enable-tftp --tftp-root="$R" \
+    --tftp-max=1000 --quiet-tftp
+for s in "${SERVERS[@]}"; do
+	for i in $(seq 1 100); do
+		listening "${PORT[$s]}" && break
+		kill -0 "${PID[$s]}" 2>/dev/null ||
+			{ echo "tftp.sh: $s died:"; cat "$T/$s.log"; exit 1; }
+		sleep 0.05
+	done
+	listening "${PORT[$s]}" || { echo "tftp.sh: $s not listening"; exit 1; }
+done
+WINDOWED=(bootd atftpd)
+[ -n "${BOOTD_ALT:-}" ] && WINDOWED+=(bootd-alt)
+PEERS=(tftpd-hpa atftpd dnsmasq)
+
+# One client run. Prints MB/s, or "fail". Clients run in their own cgroup.
+run_client() {	# run_client CLIENT BLKSIZE WINDOW SERVER FILE [OUT]
+	local cl=$1 bs=$2 w=$3 port=${PORT[$4]} f=$5 out=${6:-/dev/null}
+	local t0 t1 size rc=0 line opts=()
+	size=$(stat -c %s "$R/$f")
+	case $cl in
+	tftp-hpa)	# always blksize 512: it asks for no options
+		t0=$(date +%s%N)
+		( echo "$BASHPID" > "$CG_CLIENT/cgroup.procs"
+		  exec timeout "$XFER_TIMEOUT" nsenter --net="$NSP" -- \
+		    tftp 127.0.0.1 "$port" -m binary -c get "$f" "$out" \
+		) >"$T/client.err" 2>&1 || rc=$?
+		t1=$(date +%s%N)
+		grep -qi 'error\|timed out' "$T/client.err" && rc=1 ;;
+	atftp)
+		[ "$bs" = 512 ] || opts+=(--option "blksize $bs")
+		[ "$w" = 1 ] || opts+=(--option "windowsize $w")
+		t0=$(date +%s%N)
+		( echo "$BASHPID" > "$CG_CLIENT/cgroup.procs"
+		  exec timeout "$XFER_TIMEOUT" nsenter --net="$NSP" -- \
+		    atftp ${opts[@]+"${opts[@]}"} -g -r "$f" -l "$out" \
+		    127.0.0.1 "$port" ) >"$T/client.err" 2>&1 || rc=$?
+		t1=$(date +%s%N) ;;
+	tftp_client)
+		[ "$bs" = 512 ] || opts+=(-b "$bs")
+		opts+=(-w "$w" -D "$XFER_TIMEOUT" -e "${HASH[$f]}")
+		line=$( ( echo "$BASHPID" > "$CG_CLIENT/cgroup.procs"
+		  exec nsenter --net="$NSP" -- "$CLIENT" "${opts[@]}" \
+		    127.0.0.1 "$port" "$f" ) 2>"$T/client.err") || rc=$?
+		if [ $rc -eq 0 ]; then
+			echo "$line" | sed -n 's/.* MBps=\([0-9.]*\).*/\1/p'
+			return
+		fi ;;
+	esac
+	if [ $rc -ne 0 ]; then
+		echo fail
+		return
+	fi
+	if [ "$out" != /dev/null ] && ! cmp -s "$R/$f" "$out"; then
+		echo fail
+		return
+	fi
+	awk -v b="$size" -v ns=$((t1 - t0)) 'BEGIN { printf "%.2f\n", b / (ns / 1e9) / 1e6 }'
+}
+
+median() {	# median VALUES... ("fail" counts as 0)
+	printf '%s\n' "$@" | sed 's/^fail$/0/' | sort -g |
+		awk '{ a[NR] = $1 } END { if (NR == 0) print "-"; else print a[int((NR + 1) / 2)] }'
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
+verdict() { awk -v r="$1" -v t="$2" 'BEGIN { print (r != "-" && r >= t) ? "met" : "MISSED" }'; }
+rotate() {	# rotate N ITEMS...: the items starting at index N mod count
+	local n=$1
+	shift
+	local a=("$@") i
+	for i in $(seq 0 $((${#a[@]} - 1))); do
+		echo "${a[$(( (i + n) % ${#a[@]} ))]}"
+	done
+}
+cpu_s() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b - a) / 1e9 }'; }
+
+# 0. Every server, every client: the bytes arrive intact (untimed).
+log "checking every client against every server ($STORM_MB MiB, cmp / hash)"
+for s in "${SERVERS[@]}"; do
+	for c in "tftp-hpa 512 1" "atftp 1468 1" "tftp_client 1468 1"; do
+		set -- $c
+		v=$(run_client "$1" "$2" "$3" "$s" "s$STORM_MB" "$T/out/check")
+		[ "$v" != fail ] || { echo "tftp.sh: $1 from $s: not intact"; cat "$T/client.err"; exit 1; }
+	done
+done
+for s in "${WINDOWED[@]}"; do
+	v=$(run_client atftp 1468 64 "$s" "s$STORM_MB" "$T/out/check")
+	[ "$v" != fail ] || { echo "tftp.sh: atftp windowsize 64 from $s: not intact"; exit 1; }
+done
+rm -f "$T/out/check"
+
+# 1. Throughput: CASES are "label|client|blksize|window|servers|target".
+CASES=(
+	"blksize 512|tftp-hpa|512|1|all|1.25"
+	"blksize 512|atftp|512|1|all|1.25"
+	"blksize 1468|atftp|1468|1|all|1.25"
+	"blksize 1468 window 16|atftp|1468|16|windowed|1.3"
+	"blksize 1468 window 64|atftp|1468|64|windowed|1.3"
+	"blksize 1468|tftp_client|1468|1|all|-"
+)
+declare -A RES
+log "throughput: $MB MiB, ${#CASES[@]} cases, $RUNS interleaved rounds"
+for r in $(seq 1 "$RUNS"); do
+	for c in "${CASES[@]}"; do
+		IFS='|' read -r label cl bs w which target <<<"$c"
+		if [ "$which" = all ]; then set -- "${SERVERS[@]}"; else set -- "${WINDOWED[@]}"; fi
+		for s in $(rotate "$r" "$@"); do
+			v=$(run_client "$cl" "$bs" "$w" "$s" "f$MB")
+			RES["$c|$s"]="${RES["$c|$s"]:-} $v"
+		done
+	done
+	log "round $r of $RUNS done"
+done
+
+echo
+echo "== TFTP throughput, $MB MiB file, MB/s (10^6 B/s), median of $RUNS interleaved rounds"
+printf '%-24s %-12s' case client
+for s in "${SERVERS[@]}"; do printf ' %10s' "$s"; done
+printf ' %10s %7s %7s %s\n' "best peer" ratio target verdict
+for c in "${CASES[@]}"; do
+	IFS='|' read -r label cl bs w which target <<<"$c"
+	printf '%-24s %-12s' "$label" "$cl"
+	best=0 bestn=-
+	for s in "${SERVERS[@]}"; do
+		if [ -z "${RES["$c|$s"]:-}" ]; then printf ' %10s' "n/a"; continue; fi
+		m=$(median ${RES["$c|$s"]})
+		printf ' %10s' "$m"
+		case " ${PEERS[*]} " in
+		*" $s "*) if awk -v a="$m" -v b="$best" 'BEGIN { exit !(a > b) }'; then best=$m bestn=$s; fi ;;
+		esac
+	done
+	rt=$(ratio "$(median ${RES["$c|bootd"]})" "$best")
+	if [ "$target" = - ]; then v="(reference)"; else v=$(verdict "$rt" "$target"); fi
+	[ -n "${BOOTD_ALT:-}" ] && v="$v; bootd-alt $(ratio "$(median ${RES["$c|bootd-alt"]})" "$best")x"
+	printf ' %10s %7s %7s %s\n' "$bestn" "${rt}x" "${target}x" "$v"
+done
+echo "runs (MB/s per round; 'fail' = not completed):"
+for c in "${CASES[@]}"; do
+	IFS='|' read -r label cl bs w which target <<<"$c"
+	for s in "${SERVERS[@]}"; do
+		[ -z "${RES["$c|$s"]:-}" ] ||
+			printf '  %-24s %-12s %-10s%s\n' "$label" "$cl" "$s" "${RES["$c|$s"]}"
+	done
+done
+
+# 2. The ceiling: bench/tftp_client against the windowed servers, with each
+# daemon's CPU (and the client's) per MB from the cgroups.
+CEIL=("1468 1" "1468 16" "1468 64" "8192 16" "8192 64" "65464 16" "65464 64")
+declare -A CRES CCPU CCLI
+log "ceiling: tftp_client, ${#CEIL[@]} settings, $RUNS rounds"
+permb() { awk -v d="$1" -v m=$((MB << 20)) 'BEGIN { printf "%.0f", d / 1000 / (m / 1e6) }'; }
+for r in $(seq 1 "$RUNS"); do
+	for c in "${CEIL[@]}"; do
+		set -- $c
+		for s in $(rotate "$r" "${WINDOWED[@]}"); do
+			a=$(cg_ns "${CG[$s]}"); ca=$(cg_ns "$CG_CLIENT")
+			v=$(run_client tftp_client "$1" "$2" "$s" "f$MB")
+			b=$(cg_ns "${CG[$s]}"); cb=$(cg_ns "$CG_CLIENT")
+			CRES["$c|$s"]="${CRES["$c|$s"]:-} $v"
+			CCPU["$c|$s"]="${CCPU["$c|$s"]:-} $(permb $((b - a)))"
+			CCLI["$c|$s"]="${CCLI["$c|$s"]:-} $(permb $((cb - ca)))"
+		done
+	done
+done
+echo
+echo "== Ceiling: bench/tftp_client, $MB MiB, median of $RUNS; CPU us per MB, server / client"
+printf '%-8s %-6s' blksize window
+for s in "${WINDOWED[@]}"; do printf ' %10s %13s' "$s" "cpu s/c"; done
+echo
+for c in "${CEIL[@]}"; do
+	set -- $c
+	printf '%-8s %-6s' "$1" "$2"
+	for s in "${WINDOWED[@]}"; do
+		printf ' %10s %13s' "$(median ${CRES["$c|$s"]})" \
+		    "$(median ${CCPU["$c|$s"]})/$(median ${CCLI["$c|$s"]})"
+	done
+	echo
+done
+
+# 3. Boot storm: STORM_N transfers at once from one tftp_client process
+# (blksize 1468 and tsize, as PXE firmware asks; lock-step, since tftpd-hpa
+# and dnsmasq have no windowsize), each bounded by a deadline.
+declare -A SWALL SCPU SFAIL
+log "storm: $STORM_N x $STORM_MB MiB, $STORM_RUNS interleaved rounds"
+for r in $(seq 1 "$STORM_RUNS"); do
+	for s in $(rotate "$r" "${SERVERS[@]}"); do
+		cg=${CG[$s]}
+		a=$(cg_ns "$cg")
+		line=$( ( echo "$BASHPID" > "$CG_CLIENT/cgroup.procs"
+		  exec nsenter --net="$NSP" -- "$CLIENT" -n "$STORM_N" -b 1468 -T \
+		    -D 120 -q -e "${HASH[s$STORM_MB]}" 127.0.0.1 "${PORT[$s]}" \
+		    "s$STORM_MB" ) 2>/dev/null) || true
+		# Let the last transfers' processes end (tftpd-hpa children).
+		for i in $(seq 1 40); do
+			[ "$s" != tftpd-hpa ] && break
+			[ "$(wc -l < "$cg/cgroup.procs")" -le 1 ] && break
+			sleep 0.05
+		done
+		b=$(cg_ns "$cg")
+		SWALL[$s]="${SWALL[$s]:-} $(echo "$line" | sed -n 's/.* secs=\([0-9.]*\).*/\1/p')"
+		SCPU[$s]="${SCPU[$s]:-} $(cpu_s "$a" "$b")"
+		f=$(echo "$line" | sed -n 's/.* failed=\([0-9]*\) badhash=\([0-9]*\).*/\1 \2/p')
+		[ -n "$f" ] || f="$STORM_N 0"
+		SFAIL[$s]=$(( ${SFAIL[$s]:-0} + ${f% *} + ${f#* } ))
+	done
+	log "storm round $r of $STORM_RUNS done"
+done
+echo
+echo "== Boot storm: $STORM_N concurrent x $STORM_MB MiB (tftp_client -n, blksize 1468, tsize), median of $STORM_RUNS"
+printf '%-10s %7s %8s %13s   %s\n' server failed "wall s" "server CPU s" "runs: wall s / CPU s"
+for s in "${SERVERS[@]}"; do
+	printf '%-10s %7s %8s %13s  %s /%s\n' "$s" "${SFAIL[$s]}" \
+	    "$(median ${SWALL[$s]})" "$(median ${SCPU[$s]})" "${SWALL[$s]}" "${SCPU[$s]}"
+done
+storm_verdict() {	# storm_verdict SERVER
+	local w c bestw hc
+	w=$(median ${SWALL[$1]})
+	c=$(median ${SCPU[$1]})
+	bestw=$(for p in "${PEERS[@]}"; do median ${SWALL[$p]}; done |
+		awk 'NR == 1 || $1 < m { m = $1 } END { print m }')
+	hc=$(median ${SCPU[tftpd-hpa]})
+	echo "$1: failures ${SFAIL[$1]} ($([ "${SFAIL[$1]}" -eq 0 ] && echo met || echo MISSED));" \
+	    "wall ${w}s vs best peer ${bestw}s = $(ratio "$w" "$bestw")x" \
+	    "($(awk -v a="$w" -v b="$bestw" 'BEGIN { print (a <= b) ? "met" : "MISSED" }'));" \
+	    "CPU ${c}s vs tftpd-hpa ${hc}s = $(ratio "$c" "$hc")x, target <= 0.5x" \
+	    "($(awk -v a="$c" -v b="$hc" 'BEGIN { print (a <= b / 2) ? "met" : "MISSED" }'))"
+}
+storm_verdict bootd
+[ -z "${BOOTD_ALT:-}" ] || storm_verdict bootd-alt
+
+# 4. One big file through bootd (and atftpd for scale), hashed.
+log "big file: $BIG_MB MiB at blksize 1468 window 64"
+echo
+echo "== Big file: $BIG_MB MiB, blksize 1468, window 64, tftp_client (hash checked)"
+for s in "${WINDOWED[@]}"; do
+	line=$(inns "$CLIENT" -b 1468 -w 64 -D 300 -e "${HASH[big]}" 127.0.0.1 \
+	    "${PORT[$s]}" big 2>&1) || true
+	printf '%-10s %s\n' "$s" "$line"
+done
+
+# 5. Where bootd's time goes: perf with a software clock (this VM has no
+# hardware counters) while tftp_client fetches in a loop, bounded in time.
+profile() {	# profile BLKSIZE WINDOW
+	local end i ppid
+	perf record -q -e cpu-clock -F 4999 -p "${PID[bootd]}" -o "$T/perf.data" \
+	    -- sleep 2 >/dev/null 2>&1 &
+	ppid=$!
+	end=$(( $(date +%s) + 3 ))
+	for i in $(seq 1 50); do
+		[ "$(date +%s)" -lt "$end" ] && kill -0 "$ppid" 2>/dev/null || break
+		inns "$CLIENT" -q -b "$1" -w "$2" -D 10 127.0.0.1 "${PORT[bootd]}" \
+		    "f$MB" >/dev/null || true
+	done
+	wait "$ppid" || true
+	perf report -i "$T/perf.data" --no-children --sort sym --stdio 2>/dev/null |
+		grep '%' | awk 'NR <= 14' || true
+}
+if [ "$PROFILE" = 1 ] && command -v perf >/dev/null &&
+    perf record -q -e cpu-clock -o "$T/perf.test" -- true >/dev/null 2>&1; then
+	log "profiling bootd"
+	for c in "1468 1" "1468 64" "65464 16"; do
+		echo
+		echo "== bootd profile, tftp_client blksize ${c% *} window ${c#* } (perf cpu-clock, top symbols)"
+		profile $c
+	done
+fi
+log "done"
