@@ -21,8 +21,8 @@
 # Environment: BOOTD_BIN (default: build-bench/bootd/bootd, built here),
 #   BOOTD_ALT (a second bootd binary, measured as "bootd-alt": A/B a patch),
 #   RUNS (3), MB (64), STORM_N (200), STORM_MB (8), STORM_RUNS (3),
-#   BIG_MB (1024), PROFILE (1: perf profile of the ceiling run, if perf works).
-# Needs root (namespace, cgroups). Takes about 5 minutes.
+#   BIG_MB (1024), PROFILE (1: perf profiles of bootd, when perf works).
+# Needs root (namespace, cgroups). Takes about 5 minutes (6 with BOOTD_ALT).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 RUNS=${RUNS:-3}
@@ -79,6 +79,7 @@ trap 'exit 130' INT TERM
 T=$(mktemp -d /tmp/tftpbench.XXXXXX)
 chmod 0755 "$T"
 T0=$(date +%s)
+echo "tftp.sh: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 log() { echo "# [$(( $(date +%s) - T0 ))s] $*" >&2; }
 
 # Peers and clients; atftpd is fetched into $T (it conflicts with tftpd-hpa).
@@ -247,6 +248,9 @@ run_client() {	# run_client CLIENT BLKSIZE WINDOW SERVER FILE [OUT]
 	awk -v b="$size" -v ns=$((t1 - t0)) 'BEGIN { printf "%.2f\n", b / (ns / 1e9) / 1e6 }'
 }
 
+best() {	# best VALUES...: the highest ("fail" counts as 0)
+	printf '%s\n' "$@" | sed 's/^fail$/0/' | sort -g | awk 'END { print NR ? $1 : "-" }'
+}
 median() {	# median VALUES... ("fail" counts as 0)
 	printf '%s\n' "$@" | sed 's/^fail$/0/' | sort -g |
 		awk '{ a[NR] = $1 } END { if (NR == 0) print "-"; else print a[int((NR + 1) / 2)] }'
@@ -322,6 +326,25 @@ for c in "${CASES[@]}"; do
 	if [ "$target" = - ]; then v="(reference)"; else v=$(verdict "$rt" "$target"); fi
 	[ -n "${BOOTD_ALT:-}" ] && v="$v; bootd-alt $(ratio "$(median ${RES["$c|bootd-alt"]})" "$best")x"
 	printf ' %10s %7s %7s %s\n' "$bestn" "${rt}x" "${target}x" "$v"
+done
+# Other users' load only ever slows a run down, so the best run of each
+# server is printed too: it is the least disturbed measurement.
+printf '%-24s %-12s' "best run of $RUNS" ""
+for s in "${SERVERS[@]}"; do printf ' %10s' ""; done
+echo
+for c in "${CASES[@]}"; do
+	IFS='|' read -r label cl bs w which target <<<"$c"
+	printf '%-24s %-12s' "$label" "$cl"
+	best=0
+	for s in "${SERVERS[@]}"; do
+		if [ -z "${RES["$c|$s"]:-}" ]; then printf ' %10s' "n/a"; continue; fi
+		m=$(best ${RES["$c|$s"]})
+		printf ' %10s' "$m"
+		case " ${PEERS[*]} " in
+		*" $s "*) if awk -v a="$m" -v b="$best" 'BEGIN { exit !(a > b) }'; then best=$m; fi ;;
+		esac
+	done
+	printf ' %10s %7s\n' "" "$(ratio "$(best ${RES["$c|bootd"]})" "$best")x"
 done
 echo "runs (MB/s per round; 'fail' = not completed):"
 for c in "${CASES[@]}"; do
@@ -453,4 +476,6 @@ if [ "$PROFILE" = 1 ] && command -v perf >/dev/null &&
 		profile $c
 	done
 fi
+echo
+echo "tftp.sh: $(( $(date +%s) - T0 )) s; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 log "done"
