@@ -5,17 +5,27 @@
  * timer, packet buffer and a reference to a shared open file. The wire
  * format and every decision about options, blocks and ACKs live in the pure
  * tftp_proto; this file only moves packets. Nothing here blocks: sockets are
- * non-blocking, each ACK costs one pread of one block.
+ * non-blocking and files are in the page cache or read in small chunks.
+ *
+ * Per-packet cost is what limits a TFTP server, so: small blocks of a real
+ * file come from a per-transfer read-ahead chunk (one pread per
+ * TFTP_RA_BYTES), and a window of a real file in octet mode leaves as UDP
+ * GSO batches (one preadv and one sendmsg for up to TFTP_GSO_SEGS blocks;
+ * the kernel, or a NIC that offloads it, cuts them into one datagram per
+ * block). A path that refuses GSO (blocks above the route's MTU, no
+ * checksum offload) falls back to one send per block for that transfer.
  */
 #include <sys/types.h>
 #include <sys/ioctl.h>
 #include <sys/queue.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 
 #include <arpa/inet.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <netinet/udp.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -47,6 +57,11 @@
 #define TFTP_BACKOFF_FACTOR	8
 #define TFTP_FINAL_RESENDS	6	/* of the last block, unacknowledged */
 #define TFTP_SNDBUF_MAX		(4 * 1024 * 1024)
+#define TFTP_RA_BYTES		(32 * 1024)	/* read-ahead chunk */
+#define TFTP_RA_MAX_BLKSIZE	8192		/* read-ahead up to this */
+/* A GSO batch: below the 65,507-byte UDP limit; Linux 6.1 caps at 64. */
+#define TFTP_GSO_BYTES		65000
+#define TFTP_GSO_SEGS		64
 
 /*
  * An open file shared by every transfer of it (real files), or a rendered
@@ -105,6 +120,10 @@ struct tftp_xfer {
 	uint8_t			*scratch;	/* netascii source, blksize */
 	uint8_t			*buf;		/* 4 + blksize */
 	size_t			 buflen;
+	uint8_t			*ra;		/* read-ahead, TFTP_RA_BYTES */
+	uint64_t		 ra_off;
+	size_t			 ra_len;
+	int			 nogso;		/* GSO refused on this path */
 	uint64_t		 bytes;
 	uint64_t		 resent;
 	char			 host[254], mac[ADDR_MAC_STRLEN];
@@ -123,6 +142,7 @@ struct tftp_srv {
 	struct tftp_files	 files;
 	struct tftp_stats	 st;
 	uint8_t			 rbuf[TFTP_PKT_MAX];
+	uint8_t			 gbuf[TFTP_GSO_BYTES];	/* one GSO batch */
 };
 
 static int	xfer_send_window(struct tftp_xfer *, uint64_t);
@@ -250,6 +270,38 @@ file_read(const struct tftp_file *f, uint64_t off, uint8_t *dst, size_t n)
 
 /* Transfers. */
 
+/*
+ * Reads n bytes at off of x's file. Small blocks of a real file come from
+ * the transfer's read-ahead chunk, refilled at off when off..off+n is not
+ * in it (a resend before the chunk reads it again). Returns bytes read or
+ * -1, like pread.
+ */
+static ssize_t
+xfer_read(struct tftp_xfer *x, uint64_t off, uint8_t *dst, size_t n)
+{
+	ssize_t	r;
+	size_t	avail;
+
+	if (x->file->fd == -1 || x->opts.blksize > TFTP_RA_MAX_BLKSIZE ||
+	    n > TFTP_RA_BYTES)
+		return file_read(x->file, off, dst, n);
+	if (x->ra == NULL && (x->ra = malloc(TFTP_RA_BYTES)) == NULL)
+		return file_read(x->file, off, dst, n);
+	if (off < x->ra_off || off + n > x->ra_off + x->ra_len) {
+		if ((r = file_read(x->file, off, x->ra, TFTP_RA_BYTES)) == -1) {
+			x->ra_len = 0;
+			return -1;
+		}
+		x->ra_off = off;
+		x->ra_len = (size_t)r;
+	}
+	avail = (size_t)(x->ra_off + x->ra_len - off);
+	if (n > avail)
+		n = avail;
+	memcpy(dst, x->ra + (off - x->ra_off), n);
+	return (ssize_t)n;
+}
+
 static void
 xfer_set_state(struct tftp_xfer *x, enum tftp_state st)
 {
@@ -284,6 +336,7 @@ xfer_free(struct tftp_xfer *x)
 	file_unref(x->srv, x->file);
 	free(x->buf);
 	free(x->scratch);
+	free(x->ra);
 	free(x);
 }
 
@@ -387,7 +440,7 @@ xfer_netascii_block(struct tftp_xfer *x, uint64_t b)
 		return (ssize_t)x->na_len;
 	while (out < room) {
 		/* Drain a pending half pair first, then read on. */
-		r = file_read(x->file, x->na_off, x->scratch, room - out);
+		r = xfer_read(x, x->na_off, x->scratch, room - out);
 		if (r == -1)
 			return -1;
 		w = tftp_netascii_encode(&x->na, x->scratch, (size_t)r, &used,
@@ -422,7 +475,7 @@ xfer_fill(struct tftp_xfer *x, uint64_t b)
 	}
 	if (tftp_block_span(x->file->size, x->opts.blksize, b, &off, &n) == -1)
 		return -1;
-	if (n > 0 && file_read(x->file, off, x->buf + TFTP_HDR_LEN, n) !=
+	if (n > 0 && xfer_read(x, off, x->buf + TFTP_HDR_LEN, n) !=
 	    (ssize_t)n)
 		return -1;
 	return (ssize_t)(TFTP_HDR_LEN + n);
@@ -449,10 +502,119 @@ xfer_send_oack(struct tftp_xfer *x)
 	return 0;
 }
 
+/* Counts block x->next as sent (payload bytes), first copy or resend. */
+static void
+xfer_count(struct tftp_xfer *x, size_t payload)
+{
+	struct tftp_srv *srv = x->srv;
+
+	if (x->next > x->sent) {
+		x->sent = x->next;
+		x->bytes += payload;
+		srv->st.bytes += payload;
+	} else {
+		srv->st.retransmits++;
+		x->resent++;
+	}
+	x->next++;
+}
+
 /*
- * Sends blocks from..acked+window (RFC 7440). A full socket buffer parks
- * the rest until the socket is writable. Re-arms the retransmit timer.
- * Returns -1 when the transfer ended on an error (x is freed), else 0.
+ * Sends blocks x->next..last of a real file in octet mode as one UDP GSO
+ * batch: the headers at a stride of 4 + blksize in the server's batch
+ * buffer, the data read into the gaps by one preadv, one sendmsg with
+ * UDP_SEGMENT. Returns the blocks sent (0: nothing to batch or GSO refused,
+ * send them one by one), -2 when the socket is full, -1 when the transfer
+ * ended on an error (x is freed).
+ */
+static int
+xfer_send_gso(struct tftp_xfer *x, uint64_t last)
+{
+	struct tftp_srv	*srv = x->srv;
+	struct iovec	 iov[TFTP_GSO_SEGS], siov;
+	struct msghdr	 msg;
+	struct cmsghdr	*cm;
+	union {
+		struct cmsghdr	hdr;
+		char		buf[CMSG_SPACE(sizeof(uint16_t))];
+	}		 cbuf;
+	size_t		 stride = TFTP_HDR_LEN + x->opts.blksize, want = 0, n = 0;
+	uint64_t	 k, i, off, off0 = 0;
+	uint16_t	 seg = (uint16_t)stride;
+	ssize_t		 r;
+
+	if (x->nogso || x->mode != TFTP_MODE_OCTET || x->file->fd == -1)
+		return 0;
+	k = last - x->next + 1;
+	if (k > TFTP_GSO_BYTES / stride)
+		k = TFTP_GSO_BYTES / stride;
+	if (k > TFTP_GSO_SEGS)
+		k = TFTP_GSO_SEGS;
+	if (k < 2)
+		return 0;
+	for (i = 0; i < k; i++) {
+		if (tftp_block_span(x->file->size, x->opts.blksize, x->next + i,
+		    &off, &n) == -1) {
+			xfer_end(x, "read error", &srv->st.failed);
+			return -1;
+		}
+		if (i == 0)
+			off0 = off;
+		tftp_data_hdr(srv->gbuf + i * stride,
+		    tftp_block_wire(x->next + i));
+		iov[i].iov_base = srv->gbuf + i * stride + TFTP_HDR_LEN;
+		iov[i].iov_len = n;
+		want += n;
+	}
+	do
+		r = preadv(x->file->fd, iov, (int)k, (off_t)off0);
+	while (r == -1 && errno == EINTR);
+	if (r != (ssize_t)want) {
+		xfer_end(x, "read error", &srv->st.failed);
+		return -1;
+	}
+	memset(&msg, 0, sizeof(msg));
+	siov.iov_base = srv->gbuf;
+	siov.iov_len = (size_t)(k - 1) * stride + TFTP_HDR_LEN + n;
+	msg.msg_name = &x->peer;
+	msg.msg_namelen = sizeof(x->peer);
+	msg.msg_iov = &siov;
+	msg.msg_iovlen = 1;
+	memset(&cbuf, 0, sizeof(cbuf));
+	msg.msg_control = cbuf.buf;
+	msg.msg_controllen = sizeof(cbuf.buf);
+	cm = CMSG_FIRSTHDR(&msg);
+	cm->cmsg_level = SOL_UDP;
+	cm->cmsg_type = UDP_SEGMENT;
+	cm->cmsg_len = CMSG_LEN(sizeof(seg));
+	memcpy(CMSG_DATA(cm), &seg, sizeof(seg));
+	while (sendmsg(x->fd, &msg, 0) == -1) {
+		if (errno == EINTR)
+			continue;
+		if (errno == EAGAIN || errno == ENOBUFS)
+			return -2;
+		if (errno == EINVAL || errno == EIO || errno == EMSGSIZE ||
+		    errno == ENOPROTOOPT || errno == EOPNOTSUPP) {
+			/* Blocks above the route's MTU, no offload, no GSO. */
+			log_info("tftp: %s: \"%s\": UDP GSO refused (%s), one "
+			    "send per block", x->peerstr, x->name,
+			    strerror(errno));
+			x->nogso = 1;
+			return 0;
+		}
+		xfer_end(x, strerror(errno), &srv->st.failed);
+		return -1;
+	}
+	for (i = 0; i < k; i++)
+		xfer_count(x, i + 1 < k ? x->opts.blksize : n);
+	return (int)k;
+}
+
+/*
+ * Sends blocks from..acked+window (RFC 7440), in GSO batches where it can.
+ * A full socket buffer parks the rest until the socket is writable.
+ * Re-arms the retransmit timer. Returns -1 when the transfer ended on an
+ * error (x is freed), else 0.
  */
 static int
 xfer_send_window(struct tftp_xfer *x, uint64_t from)
@@ -460,6 +622,7 @@ xfer_send_window(struct tftp_xfer *x, uint64_t from)
 	struct tftp_srv	*srv = x->srv;
 	uint64_t	 last = x->acked + x->opts.windowsize;
 	ssize_t		 n;
+	int		 k;
 
 	if (from == x->acked + 1 && from > x->sent) {
 		/* A fresh window: time it. */
@@ -469,6 +632,16 @@ xfer_send_window(struct tftp_xfer *x, uint64_t from)
 	x->next = from;
 	x->blocked = 0;
 	while (x->next <= last && x->next <= x->total) {
+		if ((k = xfer_send_gso(x, last < x->total ? last :
+		    x->total)) == -1)
+			return -1;
+		if (k > 0)
+			continue;
+		if (k == -2) {
+			x->blocked = 1;
+			event_add(x->wev, NULL);
+			break;
+		}
 		if ((n = xfer_fill(x, x->next)) == -1) {
 			xfer_end(x, "read error", &srv->st.failed);
 			return -1;
@@ -485,15 +658,7 @@ xfer_send_window(struct tftp_xfer *x, uint64_t from)
 			xfer_end(x, strerror(errno), &srv->st.failed);
 			return -1;
 		}
-		if (x->next > x->sent) {
-			x->sent = x->next;
-			x->bytes += (uint64_t)n - TFTP_HDR_LEN;
-			srv->st.bytes += (uint64_t)n - TFTP_HDR_LEN;
-		} else {
-			srv->st.retransmits++;
-			x->resent++;
-		}
-		x->next++;
+		xfer_count(x, (size_t)n - TFTP_HDR_LEN);
 	}
 	xfer_arm_timer(x);
 	return 0;
@@ -633,6 +798,7 @@ xfer_read_cb(evutil_socket_t fd, short what, void *arg)
 	struct tftp_srv		*srv = x->srv;
 	struct sockaddr_in	 from;
 	socklen_t		 flen;
+	uint64_t		 next;
 	ssize_t			 n;
 	int			 i;
 
@@ -650,7 +816,15 @@ xfer_read_cb(evutil_socket_t fd, short what, void *arg)
 			tftp_send_error(x->fd, &from, TFTP_EBADID, NULL);
 			continue;
 		}
+		next = x->next;
 		if (xfer_packet(x, srv->rbuf, (size_t)n))
+			return;
+		/*
+		 * Data went out: its ACK is a round trip away, so back to
+		 * the loop rather than a recvfrom that finds nothing. The
+		 * event is level-triggered: anything queued brings us back.
+		 */
+		if (x->next != next)
 			return;
 	}
 }

@@ -59,6 +59,21 @@ grep 'img" done' "$T/bootd.log" | grep -qv ' 0 resent' ||
 	fail "no retransmissions logged: was anything lost?"
 ok "retransmissions happened and were logged"
 
+# Windows leave as UDP GSO batches. A route whose MTU is below the block
+# size makes the kernel refuse them: that transfer falls back to one send
+# per block (fragmented) and still arrives intact.
+grep -q 'GSO refused' "$T/bootd.log" && fail "GSO refused on a plain path"
+ip -n "$SRV" route add 10.213.0.11/32 dev "$NS_DEV_A" mtu 1000 || fail "route mtu"
+rm -f "$T/out.img"
+timeout 60 ip netns exec "$CLI" atftp --option "blksize 1468" --option "windowsize 16" \
+	-g -r small.img -l "$T/out.img" 10.213.0.2 69 > "$T/client.log" 2>&1 ||
+	{ tail -5 "$T/client.log"; fail "GSO fallback: client failed"; }
+cmp -s "$T/tftp/small.img" "$T/out.img" || fail "GSO fallback: file differs"
+grep -q '"small.img": UDP GSO refused' "$T/bootd.log" ||
+	fail "GSO fallback: no log line (was GSO tried?)"
+ip -n "$SRV" route del 10.213.0.11/32 dev "$NS_DEV_A"
+ok "a route MTU below the block size: GSO refused, one send per block, file intact"
+
 # The client is node01's address: its transfers are boot events. (The
 # lock-step one may still be waiting for a lost final ACK: count starts.)
 wait_until 5 sh -c "[ \$(mariadb --no-defaults --socket=$MDB_SOCK -uroot -N -B bootd \
