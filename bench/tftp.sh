@@ -21,7 +21,8 @@
 # Environment: BOOTD_BIN (default: build-bench/bootd/bootd, built here),
 #   BOOTD_ALT (a second bootd binary, measured as "bootd-alt": A/B a patch),
 #   RUNS (3), MB (64), STORM_N (200), STORM_MB (8), STORM_RUNS (3),
-#   BIG_MB (1024), PROFILE (1: perf profiles of bootd, when perf works).
+#   BIG_MB (1024), PROFILE (1: perf profiles of bootd, when perf works),
+#   SECTIONS (default "throughput ceiling storm big": which parts to run).
 # Needs root (namespace, cgroups). Takes about 5 minutes (6 with BOOTD_ALT).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -32,6 +33,8 @@ STORM_MB=${STORM_MB:-8}
 STORM_RUNS=${STORM_RUNS:-3}
 BIG_MB=${BIG_MB:-1024}
 PROFILE=${PROFILE:-1}
+SECTIONS=${SECTIONS:-throughput ceiling storm big}
+want() { [[ " $SECTIONS " == *" $1 "* ]]; }
 XFER_TIMEOUT=120	# seconds, any one client run
 
 [ "$(id -u)" -eq 0 ] || { echo "tftp.sh: needs root" >&2; exit 1; }
@@ -282,6 +285,7 @@ for s in "${WINDOWED[@]}"; do
 done
 rm -f "$T/out/check"
 
+if want throughput; then
 # 1. Throughput: CASES are "label|client|blksize|window|servers|target".
 CASES=(
 	"blksize 512|tftp-hpa|512|1|all|1.25"
@@ -357,6 +361,9 @@ done
 
 # 2. The ceiling: bench/tftp_client against the windowed servers, with each
 # daemon's CPU (and the client's) per MB from the cgroups.
+fi # throughput
+
+if want ceiling; then
 CEIL=("1468 1" "1468 16" "1468 64" "8192 16" "8192 64" "65464 16" "65464 64")
 declare -A CRES CCPU CCLI
 log "ceiling: tftp_client, ${#CEIL[@]} settings, $RUNS rounds"
@@ -389,6 +396,9 @@ for c in "${CEIL[@]}"; do
 	echo
 done
 
+fi # ceiling
+
+if want storm; then
 # 3. Boot storm: STORM_N transfers at once from one tftp_client process
 # (blksize 1468 and tsize, as PXE firmware asks; lock-step, since tftpd-hpa
 # and dnsmasq have no windowsize), each bounded by a deadline.
@@ -440,6 +450,9 @@ storm_verdict() {	# storm_verdict SERVER
 storm_verdict bootd
 [ -z "${BOOTD_ALT:-}" ] || storm_verdict bootd-alt
 
+fi # storm
+
+if want big; then
 # 4. One big file through bootd (and atftpd for scale), hashed.
 log "big file: $BIG_MB MiB at blksize 1468 window 64"
 echo
@@ -449,6 +462,8 @@ for s in "${WINDOWED[@]}"; do
 	    "${PORT[$s]}" big 2>&1) || true
 	printf '%-10s %s\n' "$s" "$line"
 done
+
+fi # big
 
 # 5. Where bootd's time goes: perf with a software clock (this VM has no
 # hardware counters) while tftp_client fetches in a loop, bounded in time.
