@@ -1,21 +1,33 @@
-# Stub toolstacks for 91-firstboot.sh: `http_stubs DIR FROM` writes xl,
-# virsh and a curl wrapper into DIR. Domains are files under $STUB_DOMS;
-# every call and event is appended to $STUB_LOG as "<epoch.ns> <what>".
+# Stub toolstacks for the first-boot script (91-firstboot.sh, and inside
+# the e2e dom0 VM): `http_stubs DIR FROM [RUNDIR]` writes xl, virsh and,
+# when FROM is not empty, a curl wrapper into DIR; RUNDIR (default DIR) is
+# where they will be when they run. They need only a POSIX sh and busybox
+# applets. Domains are files under $STUB_DOMS; every call and event is
+# appended to $STUB_LOG as "<epoch[.ns]> <what>", one write each, so the
+# order of the lines is the order of the events.
 # An install domain (on_reboot destroy) goes away $STUB_INSTALL_SECS after
 # it was created, like an installer that reboots at its end; a create of
 # the guest named in $STUB_FAIL fails. The curl wrapper binds to FROM, so
 # the script talks to bootd as the dom0 (a loopback address) would.
 http_stubs() {
-	local dir=$1 from=$2 real
-	real=$(command -v curl)
+	local dir=$1 from=$2 run=${3:-$1} real
 	mkdir -p "$dir"
-	cat > "$dir/curl" <<EOF
+	if [ -n "$from" ]; then
+		real=$(command -v curl)
+		cat > "$dir/curl" <<EOF
 #!/bin/sh
 exec $real --interface $from "\$@"
 EOF
+		chmod +x "$dir/curl"
+	fi
 	# Shared by both stubs: record, create, list.
 	cat > "$dir/stub-common" <<'EOF'
-stamp() { echo "$(date +%s.%N) $*" >> "$STUB_LOG"; }
+# busybox date has no %N.
+stamp() {
+	t=$(date +%s.%N)
+	case $t in *N) t=$(date +%s) ;; esac
+	echo "$t $*" >> "$STUB_LOG"
+}
 # start_domain NAME INSTALL(0/1) KERNEL
 start_domain() {
 	if [ -e "$STUB_DOMS/$1" ]; then
@@ -40,7 +52,7 @@ start_domain() {
 EOF
 	cat > "$dir/xl" <<EOF
 #!/bin/sh
-. "$dir/stub-common"
+. "$run/stub-common"
 EOF
 	cat >> "$dir/xl" <<'EOF'
 stamp "xl $*"
@@ -62,7 +74,7 @@ esac
 EOF
 	cat > "$dir/virsh" <<EOF
 #!/bin/sh
-. "$dir/stub-common"
+. "$run/stub-common"
 EOF
 	cat >> "$dir/virsh" <<'EOF'
 stamp "virsh $*"
@@ -91,5 +103,5 @@ list)
 	;;
 esac
 EOF
-	chmod +x "$dir/curl" "$dir/xl" "$dir/virsh"
+	chmod +x "$dir/xl" "$dir/virsh"
 }
