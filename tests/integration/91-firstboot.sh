@@ -50,35 +50,6 @@ fb() {
 		sh -c "$FETCH $U/firstboot/dom0-01 | sh" >> "$T/fb.out" 2>&1
 }
 
-# stamp LOG EVENT: the number of the line "<ts> EVENT" (the stubs append
-# one line per event: line order is time order, finer than any clock).
-stamp() {
-	awk -v e="$2" '{ $1 = ""; sub(/^ /, ""); if ($0 == e) { print NR; exit } }' "$1"
-}
-
-# concurrent LOG GUESTS...: every install was created before any ended,
-# and each guest's running domain started after its install was gone.
-# Sets CONC (what it saw). Call it directly, never in $(...): fail must
-# end the test, not a subshell.
-concurrent() {
-	local log=$1 g c r gone last_create=0 first_gone=99999999999
-	shift
-	for g in "$@"; do
-		c=$(stamp "$log" "created $g install")
-		gone=$(stamp "$log" "gone $g")
-		r=$(stamp "$log" "created $g running")
-		[ -n "$c" ] && [ -n "$gone" ] && [ -n "$r" ] ||
-			{ cat "$log"; fail "$g: install, end or start missing"; }
-		awk -v a="$gone" -v b="$r" 'BEGIN { exit !(a < b) }' ||
-			fail "$g: running config started before its install ended"
-		last_create=$(awk -v a="$last_create" -v b="$c" 'BEGIN { print (b > a) ? b : a }')
-		first_gone=$(awk -v a="$first_gone" -v b="$gone" 'BEGIN { print (b < a) ? b : a }')
-	done
-	awk -v a="$last_create" -v b="$first_gone" 'BEGIN { exit !(a < b) }' ||
-		{ cat "$log"; fail "installs did not overlap: last start $last_create, first end $first_gone"; }
-	CONC="last install started at line $last_create, first ended at line $first_gone"
-}
-
 events() {	# events HOST STAGE: how many boot_events rows
 	mariadb_sql "SELECT COUNT(*) FROM boot_events WHERE hostname='$1' AND stage='$2'"
 }
@@ -87,7 +58,7 @@ events_are() { [ "$(events "$1" "$2")" = "$3" ]; }
 # --- xl: all three at once --------------------------------------------
 S=$T/state1
 fb "$T/bin" "$S" "$T/doms1" "$T/calls1.log" || { cat "$T/fb.out"; fail "first run failed"; }
-concurrent "$T/calls1.log" vm01 vm02 vm03
+stubs_concurrent "$T/calls1.log" vm01 vm02 vm03
 ok "xl: three installs overlapped ($CONC), each running config after its install"
 [ "$(grep -c ' xl create ' "$T/calls1.log")" = 6 ] || fail "xl create count"
 for g in vm01 vm02 vm03; do
@@ -142,7 +113,7 @@ ok "a failed install is reported; the re-run installs only that guest"
 # --- virsh, chosen when xl is not installed -----------------------------
 S=$T/state3
 fb "$T/bin-virsh" "$S" "$T/doms3" "$T/calls3.log" || { cat "$T/fb.out"; fail "virsh run failed"; }
-concurrent "$T/calls3.log" vm01 vm02 vm03
+stubs_concurrent "$T/calls3.log" vm01 vm02 vm03
 for g in vm01 vm02 vm03; do
 	grep -q " defined $g$" "$T/calls3.log" || fail "$g not defined"
 	grep -q "<kernel>$S/boot/guest/vmlinuz</kernel>" "$S/cfg/$g-install.xml" ||
@@ -167,7 +138,7 @@ n=$(events vm01 guest-installed)
 S=$T/state5
 SYSPATH=$T/bb FETCH="wget -q -O -" fb "$T/bin-bb" "$S" "$T/doms5" "$T/calls5.log" ||
 	{ cat "$T/fb.out"; fail "busybox run failed"; }
-concurrent "$T/calls5.log" vm01 vm02 vm03
+stubs_concurrent "$T/calls5.log" vm01 vm02 vm03
 [ -e "$S/firstboot-done" ] || fail "busybox run: no firstboot-done marker"
 for g in vm01 vm02 vm03; do
 	wait_until 5 events_are $g guest-installed $((n + 1)) ||

@@ -9,6 +9,7 @@
 # it was created, like an installer that reboots at its end; a create of
 # the guest named in $STUB_FAIL fails. The curl wrapper binds to FROM, so
 # the script talks to bootd as the dom0 (a loopback address) would.
+# stubs_concurrent LOG GUESTS... then checks that the installs overlapped.
 http_stubs() {
 	local dir=$1 from=$2 run=${3:-$1} real
 	mkdir -p "$dir"
@@ -104,4 +105,33 @@ list)
 esac
 EOF
 	chmod +x "$dir/xl" "$dir/virsh"
+}
+
+# stubs_line LOG EVENT: the number of the line "<ts> EVENT" (the stubs append
+# one line per event: line order is time order, finer than any clock).
+stubs_line() {
+	awk -v e="$2" '{ $1 = ""; sub(/^ /, ""); if ($0 == e) { print NR; exit } }' "$1"
+}
+
+# stubs_concurrent LOG GUESTS...: every install was created before any ended,
+# and each guest's running domain started after its install was gone.
+# Sets CONC (what it saw). Call it directly, never in $(...): fail must
+# end the test, not a subshell.
+stubs_concurrent() {
+	local log=$1 g c r gone last_create=0 first_gone=99999999999
+	shift
+	for g in "$@"; do
+		c=$(stubs_line "$log" "created $g install")
+		gone=$(stubs_line "$log" "gone $g")
+		r=$(stubs_line "$log" "created $g running")
+		[ -n "$c" ] && [ -n "$gone" ] && [ -n "$r" ] ||
+			{ cat "$log"; fail "$g: install, end or start missing"; }
+		awk -v a="$gone" -v b="$r" 'BEGIN { exit !(a < b) }' ||
+			fail "$g: running config started before its install ended"
+		last_create=$(awk -v a="$last_create" -v b="$c" 'BEGIN { print (b > a) ? b : a }')
+		first_gone=$(awk -v a="$first_gone" -v b="$gone" 'BEGIN { print (b < a) ? b : a }')
+	done
+	awk -v a="$last_create" -v b="$first_gone" 'BEGIN { exit !(a < b) }' ||
+		{ cat "$log"; fail "installs did not overlap: last start $last_create, first end $first_gone"; }
+	CONC="last install started at line $last_create, first ended at line $first_gone"
 }
