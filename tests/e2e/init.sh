@@ -64,12 +64,13 @@ else
 	marks="$marks ks=none"
 fi
 # The dom0's first boot after its install, as its systemd unit would run
-# it; the stub installs take 1 s, the script polls every 0.2 s.
+# it; each stub install takes 2 s (the margin for all three to start
+# first), the script polls every 0.2 s.
 if [ -n "$fb" ]; then
 	timeout 20 wget -q -O /tmp/firstboot.sh "$fb" || die "first-boot script fetch failed: $fb"
 	echo "BOOTD-E2E-FB start uptime=$(cut -d' ' -f1 /proc/uptime)"
 	mkdir -p /tmp/doms
-	PATH=/stub:/bin STUB_LOG=/tmp/xl.log STUB_DOMS=/tmp/doms STUB_INSTALL_SECS=1 \
+	PATH=/stub:/bin STUB_LOG=/tmp/xl.log STUB_DOMS=/tmp/doms STUB_INSTALL_SECS=2 \
 		BOOTD_POLL=0.2 BOOTD_INSTALL_TIMEOUT=30 BOOTD_FIRSTBOOT_DIR=/tmp/fb \
 		timeout 60 sh /tmp/firstboot.sh >/tmp/fb.out 2>&1 ||
 		die "first-boot script failed: $(tail -3 /tmp/fb.out | tr '\n' ' ')"
