@@ -364,8 +364,8 @@ e2e_install_boot() {	# FW HOST MAC IP MARKS ITEM...
 	shift 5
 	last=${!#}
 	case $last in @*) ;; *) fail "e2e_install_boot: last item $last is not a stage" ;; esac
-	log=$T/serial-$h-$(( ${E2E_NBOOT:-0} + 1 )).log
 	E2E_NBOOT=$(( ${E2E_NBOOT:-0} + 1 ))
+	log=$T/serial-$h-$E2E_NBOOT.log
 	E2E_LOG=$log
 	E2E_SINCE=$(e2e_last_id)
 	e2e_boot "$fw" "$mac" "$log"
