@@ -781,9 +781,9 @@ ks_host(struct http_ctx *c, const struct inv_snapshot *snap, const char *key)
 
 /*
  * Sends doc d of host h from the document cache, else renders, caches and
- * sends it; or 404/500 with one log line.
+ * sends it (returns 0); or 404/500 with one log line (returns -1).
  */
-static void
+static int
 ks_serve(struct http_ctx *c, enum ks_doc d, const struct inv_host *h)
 {
 	struct ks_http		*ks = c->ks;
@@ -796,6 +796,7 @@ ks_serve(struct http_ctx *c, enum ks_doc d, const struct inv_host *h)
 	char			*out, why[768], esc[160];
 	uint64_t		 ver;
 	size_t			 len;
+	int			 rc = -1;
 
 	if (d == KS_DOC_LIBVIRT || d == KS_DOC_LIBVIRT_INSTALL)
 		ctype = "application/xml";
@@ -804,7 +805,7 @@ ks_serve(struct http_ctx *c, enum ks_doc d, const struct inv_host *h)
 		log_info("http: %s: %s: profile \"%s\" has no kickstart",
 		    c->peer, esc_path(c, esc, sizeof(esc)), h->profile->name);
 		http_error(c, HTTP_C_NOTFOUND);
-		return;
+		return -1;
 	}
 	f = ks_get(ks, name, &tmp, &ver);
 	sl = ks_docs_slot(ks, h, d);
@@ -815,7 +816,7 @@ ks_serve(struct http_ctx *c, enum ks_doc d, const struct inv_host *h)
 		sl->body->refs++;
 		http_reply_ref(c, HTTP_C_OK, ctype, sl->body->data,
 		    sl->body->len, ks_body_done, sl->body);
-		return;
+		return 0;
 	}
 	if (f->t == NULL) {
 		ks->st.render_errors++;
@@ -833,6 +834,7 @@ ks_serve(struct http_ctx *c, enum ks_doc d, const struct inv_host *h)
 		goto done;
 	}
 	ks->st.documents++;
+	rc = 0;
 	if ((b = calloc(1, sizeof(*b))) == NULL) {
 		http_reply_take(c, HTTP_C_OK, ctype, out, len);
 		goto done;
@@ -857,6 +859,7 @@ ks_serve(struct http_ctx *c, enum ks_doc d, const struct inv_host *h)
 	http_reply_ref(c, HTTP_C_OK, ctype, b->data, b->len, ks_body_done, b);
 done:
 	ks_tfile_clear(&tmp);
+	return rc;
 }
 
 /* A single path segment: non-empty, no '/'. */
@@ -868,6 +871,50 @@ one_segment(struct http_ctx *c)
 		return 0;
 	}
 	return 1;
+}
+
+/*
+ * Queues ev (kind, stage and detail filled in) as an event of host h.
+ * Returns 0, or -1 when there is no DB thread or its queue is full
+ * (counted; the caller logs it with its context).
+ */
+static int
+ks_event(struct http_ctx *c, const struct inv_host *h, struct db_event *ev)
+{
+	ev->arch = -1;
+	snprintf(ev->mac, sizeof(ev->mac), "%s", h->macstr);
+	snprintf(ev->hostname, sizeof(ev->hostname), "%s", h->hostname);
+	if (c->bd->db == NULL || db_thread_event(c->bd->db, ev) == -1) {
+		c->ks->st.events_dropped++;
+		return -1;
+	}
+	c->ks->st.events++;
+	return 0;
+}
+
+/*
+ * A document of h was sent: the boot event stage (ks-served,
+ * firstboot-served) with detail "<path> from <peer>", so that the host's
+ * timeline shows when its installer read it. HEAD sends no document and
+ * records nothing. A full DB queue costs the row (counted, logged), never
+ * the reply, which is on its way already.
+ */
+static void
+ks_served(struct http_ctx *c, const struct inv_host *h, const char *stage)
+{
+	struct db_event	ev;
+	char		esc[160];
+
+	if (c->cmd == EVHTTP_REQ_HEAD)
+		return;
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = DB_EV_BOOT;
+	snprintf(ev.stage, sizeof(ev.stage), "%s", stage);
+	/* The path named an enabled host: no bytes needing escapes. */
+	snprintf(ev.detail, sizeof(ev.detail), "%s from %s", c->path, c->peer);
+	if (ks_event(c, h, &ev) == -1)
+		log_warnx("http: %s: %s: DB event queue full; %s not recorded",
+		    c->peer, esc_path(c, esc, sizeof(esc)), stage);
 }
 
 /*
@@ -891,7 +938,8 @@ ks_http_kickstart(struct http_ctx *c)
 		http_forbid(c, "the host's build flag is clear");
 		return;
 	}
-	ks_serve(c, KS_DOC_KS, h);
+	if (ks_serve(c, KS_DOC_KS, h) == 0)
+		ks_served(c, h, "ks-served");
 }
 
 /* dom0's enabled guest called name, or NULL. */
@@ -1003,7 +1051,8 @@ ks_http_firstboot(struct http_ctx *c)
 	if (!http_allow(c, h, NULL, "a first-boot script goes only to the "
 	    "dom0's own IP or to http.admin_networks"))
 		return;
-	ks_serve(c, KS_DOC_FIRSTBOOT, h);
+	if (ks_serve(c, KS_DOC_FIRSTBOOT, h) == 0)
+		ks_served(c, h, "firstboot-served");
 }
 
 /*
@@ -1122,21 +1171,15 @@ ks_http_status(struct http_ctx *c)
 		return;
 	}
 	ev.kind = DB_EV_BOOT;
-	ev.arch = -1;
-	snprintf(ev.mac, sizeof(ev.mac), "%s", h->macstr);
-	snprintf(ev.hostname, sizeof(ev.hostname), "%s", h->hostname);
-	if (c->bd->db == NULL || db_thread_event(c->bd->db, &ev) == -1) {
-		c->ks->st.events_dropped++;
+	if (ks_event(c, h, &ev) == -1) {
 		log_warnx("http: %s: %s: DB event queue full; status dropped",
 		    c->peer, esc_path(c, esc, sizeof(esc)));
 		http_error(c, HTTP_C_UNAVAIL);
 		return;
 	}
-	c->ks->st.events++;
 	if (strcmp(ev.stage, "install-done") == 0) {
 		ev.kind = DB_EV_BUILD_DONE;
-		if (db_thread_event(c->bd->db, &ev) == -1) {
-			c->ks->st.events_dropped++;
+		if (ks_event(c, h, &ev) == -1) {
 			log_warnx("http: %s: build flag of %s not cleared: DB "
 			    "event queue full", c->peer, h->hostname);
 			http_error(c, HTTP_C_UNAVAIL);

@@ -9,7 +9,9 @@
   it), starts the guest from its running config, and reports each step to
   /status/<guest> and /status/<dom0>. A guest with a marker file in
   $STATE/done is skipped: running the script again starts nothing that is
-  installed already.
+  installed already. It runs under any POSIX sh (dash, bash, busybox
+  ash) and needs curl or wget (busybox's will do: its -T option is
+  avoided, it crashes in busybox 1.35), plus od, sed, date and sleep.
 
   Variables (README "Templates"): those of the dom0: hostname server_url
   ...; guests (list: each guest's variables).
@@ -34,6 +36,15 @@ bootd_firstboot() {
 	POLL=${BOOTD_POLL:-10}
 	TIMEOUT=${BOOTD_INSTALL_TIMEOUT:-14400}
 
+	if command -v curl >/dev/null 2>&1; then
+		HTTP=curl
+	elif command -v wget >/dev/null 2>&1; then
+		HTTP=wget
+	else
+		log "neither curl nor wget is installed"
+		return 1
+	fi
+
 	if [ -n "${BOOTD_TOOLSTACK:-}" ]; then
 		TS=$BOOTD_TOOLSTACK
 	elif command -v xl >/dev/null 2>&1; then
@@ -52,7 +63,7 @@ bootd_firstboot() {
 	esac
 
 	mkdir -p "$STATE/cfg" "$STATE/boot" "$STATE/done" || return 1
-	if ! LIST=$(curl -fsS "$BASE/guests/$DOM0"); then
+	if ! LIST=$(get "$BASE/guests/$DOM0" -); then
 		log "cannot fetch the guest list from $BASE"
 		report "$DOM0" firstboot-failed "cannot fetch the guest list"
 		return 1
@@ -104,16 +115,33 @@ log() {
 	echo "bootd-firstboot: $*" >&2
 }
 
+# get URL FILE: downloads URL into FILE (- for stdout); fails on an HTTP
+# error status.
+get() {
+	case $HTTP in
+	curl) curl -fsS -o "$2" "$1" ;;
+	*) wget -q -O "$2" "$1" ;;
+	esac
+}
+
+# urlencode TEXT: every byte as %XX (form encoding without curl's
+# --data-urlencode).
+urlencode() {
+	printf '%s' "$1" | od -An -tx1 -v | tr -d ' \n' | sed 's/../%&/g'
+}
+
 # report HOST STAGE DETAIL: a boot_events row on the server.
 report() {
-	curl -fsS -o /dev/null -X POST --data-urlencode "stage=$2" \
-	    --data-urlencode "detail=$3" "$BASE/status/$1" ||
-		log "could not report $2 for $1"
+	body="stage=$(urlencode "$2")&detail=$(urlencode "$3")"
+	case $HTTP in
+	curl) curl -fsS -o /dev/null --data "$body" "$BASE/status/$1" ;;
+	*) wget -q -O /dev/null --post-data "$body" "$BASE/status/$1" ;;
+	esac || log "could not report $2 for $1"
 }
 
 # fetch URL FILE: downloads to FILE.tmp, then renames.
 fetch() {
-	curl -fsS -o "$2.tmp" "$1" && mv -f "$2.tmp" "$2"
+	get "$1" "$2.tmp" && mv -f "$2.tmp" "$2"
 }
 
 dom_exists() {

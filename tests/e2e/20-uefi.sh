@@ -4,8 +4,8 @@
 # bootd in a namespace made here: DHCP (option 93 = 7) -> grubx64.efi (made
 # with grub-mkimage, prefix /grub) -> /grub/grub.cfg-01-<mac> rendered from
 # the inventory -> /vmlinuz + /initramfs.gz over TFTP -> the initramfs
-# fetches /ks/<host>, checks it, POSTs install-start and install-done,
-# prints BOOTD-E2E-OK and powers off.
+# fetches /ks/<host> (boot event ks-served), checks it, POSTs
+# install-start and install-done, prints BOOTD-E2E-OK and powers off.
 #
 #   bd-e2e-PID: br0 10.213.41.2 (bootd: DHCP 67, TFTP 69, HTTP) ── tap0 ── VM
 . "$(dirname "$0")/../lib/common.sh"
@@ -24,27 +24,12 @@ M=${MAC//:/-}
 e2e_menu "$MAC" grub | grep -qx 'set default="e2e-install"' || fail "GRUB menu: $(e2e_menu "$MAC" grub)"
 ok "$H ($MAC, $IP, profile e2e-install, build 1): GRUB menu defaults to the installer"
 
-since=$(e2e_last_id)
-e2e_boot uefi "$MAC" "$T/serial-1.log"
-m=$(e2e_marker "$T/serial-1.log")
-echo "$m"
-case "$m" in
-"BOOTD-E2E-OK $H ip=$IP e2e=A ks=ok "*) ;;
-*) fail "marker: $m" ;;
-esac
-echo "$m" | grep -q "cmdline=.*ks=$E2E_URL/ks/$H " || fail "ks= URL on the command line: $m"
-ok "UEFI boot: marker with e2e=A; kickstart fetched and checked, install-start/install-done posted"
-wait_until 5 sh -c "mariadb --no-defaults --socket='$MDB_SOCK' -uroot --batch --skip-column-names bootd -e \"SELECT stage FROM boot_events WHERE mac='$MAC' AND id > $since\" | grep -qx install-done" ||
-	fail "install-done not in boot_events"
-e2e_timeline "$MAC" "$since" grubx64.efi "grub/grub.cfg-01-$M" vmlinuz initramfs.gz
-echo "$E2E_EVENTS" | awk -F'\t' '$3 == "install-start" { s = NR } $3 == "install-done" && s { d = 1 } END { exit !d }' ||
-	fail "boot_events: no install-start then install-done"
+e2e_install_boot uefi "$H" "$MAC" "$IP" "e2e=A ks=ok" \
+	grubx64.efi "grub/grub.cfg-01-$M" vmlinuz initramfs.gz \
+	@ks-served @install-start @install-done
 echo "$E2E_EVENTS" | awk -F'\t' '$3 == "dhcp-ack" { print; exit }' | grep -q 'arch=7' ||
 	fail "dhcp-ack without arch=7: $(echo "$E2E_EVENTS" | grep dhcp-ack | head -1)"
-ok "boot_events: dhcp-ack (arch 7) -> tftp-done grubx64.efi, grub/grub.cfg-01-$M, vmlinuz, initramfs.gz -> install-start -> install-done"
-wait_until 5 sh -c "[ \"\$(mariadb --no-defaults --socket='$MDB_SOCK' -uroot --batch --skip-column-names bootd -e \"SELECT build FROM hosts WHERE hostname='$H'\")\" = 0 ]" ||
-	fail "install-done did not clear hosts.build"
-ok "install-done cleared hosts.build"
-e2e_times "uefi boot (install)" "$MAC" "$since" "$T/serial-1.log"
+ok "UEFI boot: marker with e2e=A; boot_events: dhcp-ack (arch 7) -> tftp-done grubx64.efi, grub/grub.cfg-01-$M, vmlinuz, initramfs.gz -> ks-served -> install-start -> install-done; hosts.build cleared"
+e2e_times "uefi boot (install)" "$MAC" "$E2E_SINCE" "$E2E_LOG"
 echo "elapsed $(( $(date +%s) - T0 )) s"
 t_done

@@ -4,13 +4,18 @@
 #
 #   e2e_init NAME NET        temp dir, namespace bd-e2e-PID with br0
 #                            10.213.NET.2/24 and tap0; cleanup trap
-#   e2e_assets               kernel, initramfs, pxelinux, GRUB image into
-#                            $T/tftp (built once into $E2E_CACHE)
+#   e2e_assets [DIR]         kernel, initramfs (plus DIR's files), pxelinux,
+#                            GRUB image into $T/tftp (kernel and GRUB image
+#                            built once into $E2E_CACHE)
 #   e2e_bootd                config, schema, e2e profiles, bootd in the
 #                            namespace ($E2E_URL is its HTTP base)
-#   e2e_host NAME MAC IP PROFILE   an inventory row
+#   e2e_host NAME MAC IP PROFILE [DOM0 VDISK]   an inventory row
 #   e2e_boot bios|uefi MAC LOG     boots one VM; times in $E2E_T_* (ms)
-#   e2e_timeline MAC SINCE FILE... checks boot_events after id SINCE
+#   e2e_marker LOG [PREFIX]        the VM's marker line (checked)
+#   e2e_timeline MAC SINCE ITEM... checks boot_events after id SINCE
+#   e2e_install_boot FW HOST MAC IP MARKS ITEM...   one boot of an install
+#                            profile, checked end to end (the above)
+#   e2e_times LABEL MAC SINCE LOG  prints the phases of a boot
 #
 # Nothing is downloaded except the Debian kernel package (apt-get download,
 # unpacked with dpkg -x), once per cache directory.
@@ -115,8 +120,9 @@ e2e_modorder() {	# ROOT MOD DEST
 	echo "$(basename "$f")"
 }
 
-# A busybox initramfs whose /init is tests/e2e/init.sh.
-e2e_initramfs() {	# OUT
+# A busybox initramfs whose /init is tests/e2e/init.sh, plus the files
+# under EXTRA (a directory) at the same paths.
+e2e_initramfs() {	# OUT [EXTRA]
 	local r
 	r=$(mktemp -d "$T/initramfs.XXXXXX")
 	mkdir -p "$r"/bin "$r"/proc "$r"/sys "$r"/dev "$r"/tmp "$r"/lib/modules "$r"/etc
@@ -126,6 +132,7 @@ e2e_initramfs() {	# OUT
 	cp "$E2E_DIR/udhcpc.sh" "$r/bin/udhcpc.sh" && chmod 755 "$r/bin/udhcpc.sh"
 	awk '!seen[$0]++' "$E2E_CACHE"/kernel/*.order > "$r/lib/modules/order"
 	while read -r m; do cp "$E2E_CACHE/kernel/mods/$m" "$r/lib/modules/"; done < "$r/lib/modules/order"
+	[ -z "${2:-}" ] || cp -a "$2/." "$r/" || return 1
 	(cd "$r" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) | gzip -1 > "$1"
 	rm -rf "$r"
 }
@@ -140,7 +147,7 @@ e2e_grub_image() {	# OUT
 	cp "$g" "$1"
 }
 
-e2e_assets() {
+e2e_assets() {	# [EXTRA]
 	local s=$(date +%s%N) R=$T/tftp
 	mkdir -p "$R/grub" "$E2E_CACHE"
 	(
@@ -149,7 +156,7 @@ e2e_assets() {
 	) 9> "$E2E_CACHE/.lock" || fail "kernel package: see above"
 	cp /usr/lib/PXELINUX/pxelinux.0 /usr/lib/syslinux/modules/bios/ldlinux.c32 "$R/" &&
 		cp "$E2E_CACHE/kernel/vmlinuz" "$R/vmlinuz" &&
-		e2e_initramfs "$R/initramfs.gz" &&
+		e2e_initramfs "$R/initramfs.gz" "${1:-}" &&
 		e2e_grub_image "$R/grubx64.efi" || fail "TFTP root"
 	ok "TFTP root: pxelinux.0, ldlinux.c32, grubx64.efi, vmlinuz ($(cat "$E2E_CACHE/kernel/package")), initramfs.gz ($(stat -c %s "$R/initramfs.gz") bytes, modules: $(tr '\n' ' ' < "$E2E_CACHE/kernel/e1000.order")) in $(( ($(date +%s%N) - s) / 1000000 )) ms"
 }
@@ -193,9 +200,11 @@ CFG
 	ok "bootd serving DHCP, TFTP and HTTP ($E2E_URL) in $E2E_NS"
 }
 
-e2e_host() {	# NAME MAC IP PROFILE
-	mariadb_sql "INSERT INTO hosts (hostname, mac, ip, profile) VALUES ('$1', '$2', '$3', '$4')" ||
-		fail "host $1"
+e2e_host() {	# NAME MAC IP PROFILE [DOM0 VDISK]: DOM0 and VDISK for a guest
+	local dom0=NULL vdisk=NULL
+	[ -z "${5:-}" ] || dom0="'$5'" vdisk="'$6'"
+	mariadb_sql "INSERT INTO hosts (hostname, mac, ip, profile, dom0, vdisk)
+		VALUES ('$1', '$2', '$3', '$4', $dom0, $vdisk)" || fail "host $1"
 	e2e_wait_served "$1" || fail "host $1 not served"
 }
 
@@ -279,15 +288,20 @@ e2e_boot() {	# bios|uefi MAC LOG
 	return 0
 }
 
-# The marker line of a serial log (fails when there is none).
-e2e_marker() {	# LOG
-	local m
-	m=$(tr -d '\r' < "$1" | grep -a '^BOOTD-E2E-OK ' | tail -1)
-	[ -n "$m" ] || {
+# The marker line of a serial log, in E2E_MARKER and printed; fails when
+# there is none, or when it does not start with "BOOTD-E2E-OK PREFIX ".
+# Call it directly, never in $(...): fail must end the test.
+e2e_marker() {	# LOG [PREFIX]
+	E2E_MARKER=$(tr -d '\r' < "$1" | grep -a '^BOOTD-E2E-OK ' | tail -1)
+	[ -n "$E2E_MARKER" ] || {
 		tr -d '\r' < "$1" | grep -a 'BOOTD-E2E-' | sed 's/^/serial: /' >&2
 		fail "no BOOTD-E2E-OK marker on the serial console ($1)"
 	}
-	echo "$m"
+	echo "$E2E_MARKER"
+	case $E2E_MARKER in
+	"BOOTD-E2E-OK ${2:-}"*) ;;
+	*) fail "marker is not \"BOOTD-E2E-OK ${2:-}...\"" ;;
+	esac
 }
 
 # Milliseconds after E2E_T0 of the first boot event STAGE [detail LIKE]
@@ -299,9 +313,11 @@ e2e_ev_ms() {	# MAC SINCE STAGE [DETAIL-LIKE]
 
 e2e_last_id() { mariadb_sql "SELECT COALESCE(MAX(id), 0) FROM boot_events"; }
 
-# Checks the boot_events timeline of MAC after id SINCE: dhcp-ack, then a
-# tftp-done for each FILE in order; prints it.
-e2e_timeline() {	# MAC SINCE FILE...
+# Checks the boot_events timeline of MAC after id SINCE: dhcp-ack, then
+# each ITEM in order: a FILE is its tftp-done, @STAGE a row of that stage.
+# Prints it; E2E_EVENTS holds it (id, ms after E2E_T0, stage, detail),
+# E2E_EV_<stage> the id each @STAGE matched (dashes as underscores).
+e2e_timeline() {	# MAC SINCE ITEM...
 	local mac=$1 since=$2 f prev=-1 id ev
 	shift 2
 	ev=$(mariadb_sql "SELECT id, ROUND(UNIX_TIMESTAMP(ts) * 1000) - $E2E_T0, stage, detail FROM boot_events
@@ -311,12 +327,57 @@ e2e_timeline() {	# MAC SINCE FILE...
 	[ -n "$id" ] || fail "boot_events: no dhcp-ack for $mac"
 	prev=$id
 	for f in "$@"; do
-		id=$(echo "$ev" | awk -F'\t' -v f="$f" -v p="$prev" \
-			'$1 > p && $3 == "tftp-done" && index($4, f " ") == 1 { print $1; exit }')
-		[ -n "$id" ] || fail "boot_events: no tftp-done of $f after event $prev for $mac"
+		case $f in
+		@*)
+			id=$(echo "$ev" | awk -F'\t' -v s="${f#@}" -v p="$prev" \
+				'$1 > p && $3 == s { print $1; exit }')
+			[ -n "$id" ] || fail "boot_events: no ${f#@} after event $prev for $mac"
+			f=${f#@}
+			printf -v "E2E_EV_${f//-/_}" %s "$id"
+			;;
+		*)
+			id=$(echo "$ev" | awk -F'\t' -v f="$f" -v p="$prev" \
+				'$1 > p && $3 == "tftp-done" && index($4, f " ") == 1 { print $1; exit }')
+			[ -n "$id" ] || fail "boot_events: no tftp-done of $f after event $prev for $mac"
+			;;
+		esac
 		prev=$id
 	done
 	E2E_EVENTS=$ev
+}
+
+# Whether MAC has a boot event STAGE after id SINCE (for wait_until).
+e2e_has_event() {	# MAC SINCE STAGE
+	[ -n "$(mariadb_sql "SELECT id FROM boot_events WHERE mac='$1' AND id > $2 AND stage='$3' LIMIT 1")" ]
+}
+e2e_build_is() {	# HOSTNAME 0|1
+	[ "$(mariadb_sql "SELECT build FROM hosts WHERE hostname='$1'")" = "$2" ]
+}
+
+# One boot of HOST (MAC, IP) whose profile installs: the VM boots through
+# FW, its marker reads "BOOTD-E2E-OK HOST ip=IP MARKS ..." with the ks=
+# URL on its command line, boot_events holds dhcp-ack then each ITEM (see
+# e2e_timeline; the last must be an @STAGE), and install-done cleared the
+# build flag. E2E_SINCE is the last event id before the boot.
+e2e_install_boot() {	# FW HOST MAC IP MARKS ITEM...
+	local fw=$1 h=$2 mac=$3 ip=$4 marks=$5 log last
+	shift 5
+	last=${!#}
+	case $last in @*) ;; *) fail "e2e_install_boot: last item $last is not a stage" ;; esac
+	E2E_NBOOT=$(( ${E2E_NBOOT:-0} + 1 ))
+	log=$T/serial-$h-$E2E_NBOOT.log
+	E2E_LOG=$log
+	E2E_SINCE=$(e2e_last_id)
+	e2e_boot "$fw" "$mac" "$log"
+	e2e_marker "$log" "$h ip=$ip $marks "
+	case $E2E_MARKER in
+	*" cmdline="*"ks=$E2E_URL/ks/$h "*) ;;
+	*) fail "no ks=$E2E_URL/ks/$h on the command line: $E2E_MARKER" ;;
+	esac
+	wait_until 5 e2e_has_event "$mac" "$E2E_SINCE" "${last#@}" ||
+		fail "${last#@} not in boot_events"
+	e2e_timeline "$mac" "$E2E_SINCE" "$@"
+	wait_until 5 e2e_build_is "$h" 0 || fail "install-done did not clear hosts.build of $h"
 }
 
 # Prints the phases of the last boot: first DHCP packet answered, first

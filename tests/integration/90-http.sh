@@ -206,12 +206,26 @@ expect 200 127.0.0.21 /ks/lohost
 build_is() { [ "$(mariadb_sql "SELECT build FROM hosts WHERE hostname='$1'")" = "$2" ]; }
 wait_until 5 build_is lohost 0 ||
 	fail "build flag not cleared"
+# Each kickstart sent is a row too (ks-served, path and peer), in order.
 ev=$(mariadb_sql "SELECT mac, stage, detail FROM boot_events WHERE hostname='lohost' ORDER BY id")
-[ "$ev" = "$(printf '52:54:00:00:09:21\tinstall-start\tanaconda 35\n52:54:00:00:09:21\tinstall-done\tok')" ] ||
+[ "$ev" = "$(printf '%s\n' '52:54:00:00:09:21	ks-served	/ks/lohost from 127.0.0.21' \
+	'52:54:00:00:09:21	install-start	anaconda 35' \
+	'52:54:00:00:09:21	ks-served	/ks/lohost from 127.0.0.21' \
+	'52:54:00:00:09:21	install-done	ok')" ] ||
 	fail "boot_events rows: $ev"
 [ "$(mariadb_sql "SELECT stage FROM boot_events WHERE hostname='lovm'")" = guest-installed ] ||
 	fail "guest-installed row"
 ok "status: boot_events rows, bad stage/detail 400, big body 413, build = 0 after install-done"
+served() {	# served HOST STAGE: its rows' details, one per line
+	mariadb_sql "SELECT detail FROM boot_events WHERE hostname='$1' AND stage='$2' ORDER BY id"
+}
+served_are() { [ "$(served "$1" "$2")" = "$3" ]; }
+[ "$(served vm02 ks-served)" = "/ks/52:54:00:00:03:02 from $A" ] ||
+	fail "ks-served of vm02 (fetched by MAC as admin): $(served vm02 ks-served)"
+[ "$(served lodom0 firstboot-served)" = "/firstboot/lodom0 from 127.0.0.22" ] ||
+	fail "firstboot-served of lodom0: $(served lodom0 firstboot-served)"
+[ -z "$(served lovm ks-served)$(served lodom0 ks-served)" ] ||
+	fail "ks-served rows for hosts whose kickstart was never sent"
 wait_until 5 code_is 403 127.0.0.21 /ks/lohost ||
 	fail "kickstart still served after install-done"
 expect 200 $A /ks/lohost
@@ -220,6 +234,20 @@ grep -q "/ks/lohost: forbidden: the host's build flag is clear" "$T/bootd.log" |
 ipl=$(hget $S /ipxe/lohost)
 has "$ipl" 'sanboot --no-describe --drive 0x80'
 ok "after install-done: kickstart 403 to the host (200 to admins), iPXE boots the disk"
+# Only what was sent is recorded: not a 403, nor a HEAD. (The wait above
+# may have been sent the kickstart once more before the reload.)
+wait_until 5 sh -c "[ \"\$(mariadb --no-defaults --socket='$MDB_SOCK' -uroot --batch --skip-column-names bootd -e \"SELECT detail FROM boot_events WHERE hostname='lohost' ORDER BY id DESC LIMIT 1\")\" = '/ks/lohost from $A' ]" ||
+	fail "ks-served of lohost to an admin: $(served lohost ks-served)"
+n=$(served lohost ks-served | wc -l)
+expect 403 127.0.0.21 /ks/lohost
+curl -fsS -I --interface $A "$U/ks/lohost" >/dev/null || fail "HEAD /ks/lohost"
+curl -fsS -I --interface $A "$U/firstboot/lodom0" >/dev/null || fail "HEAD /firstboot/lodom0"
+expect 200 $A /firstboot/lodom0
+wait_until 5 served_are lodom0 firstboot-served "$(printf '%s\n' "/firstboot/lodom0 from 127.0.0.22" "/firstboot/lodom0 from $A")" ||
+	fail "firstboot-served after a GET by an admin: $(served lodom0 firstboot-served)"
+[ "$(served lohost ks-served | wc -l)" = "$n" ] ||
+	fail "ks-served rows of lohost after a 403 and a HEAD: $(served lohost ks-served)"
+ok "ks-served / firstboot-served: one row per document sent (path and peer), none for 403 or HEAD"
 
 # --- Methods -------------------------------------------------------------
 expect 405 $A /status/lohost

@@ -2,11 +2,12 @@
 # The dom0 first-boot script, rendered by the real server and run the way
 # its systemd unit runs it (curl ... | sh) in a temporary state directory,
 # with stub xl and virsh (tests/lib/http_stubs.sh) that record every call
-# with a time stamp: the three guest installs of dom0-01 run at the same
-# time, each running config starts after its install domain is gone, a
-# second run starts nothing, a failed guest is the only one a re-run
-# installs, and the status POSTs land in boot_events. The dom0 is moved to
-# 127.0.0.21 so the script talks as the dom0 itself, not as an admin.
+# in order: the three guest installs of dom0-01 run at the same time, each
+# running config starts after its install domain is gone, a second run
+# starts nothing, a failed guest is the only one a re-run installs, the
+# status POSTs land in boot_events, and busybox sh + wget (no curl) run it
+# as well. The dom0 is moved to 127.0.0.21 so the script talks as the dom0
+# itself, not as an admin.
 . "$(dirname "$0")/../lib/common.sh"
 . "$BOOTD_SRC/tests/lib/http_helpers.sh"
 . "$BOOTD_SRC/tests/lib/http_stubs.sh"
@@ -35,7 +36,9 @@ sed -i "s|$T/bin/stub-common|$T/bin-virsh/stub-common|" "$T/bin-virsh/virsh"
 export STUB_LOG STUB_DOMS STUB_INSTALL_SECS=1
 SYSPATH=/usr/local/bin:/usr/bin:/bin
 
-# fb BINDIR STATE DOMS LOG [VAR=VALUE...]: the unit's command, as the dom0.
+# fb BINDIR STATE DOMS LOG [VAR=VALUE...]: the unit's command, as the dom0
+# ($FETCH and $SYSPATH: with curl and the system's tools).
+FETCH="curl -fsS"
 fb() {
 	local bin=$1 state=$2
 	STUB_DOMS=$3
@@ -44,35 +47,7 @@ fb() {
 	mkdir -p "$STUB_DOMS"
 	touch "$STUB_LOG"
 	env PATH="$bin:$SYSPATH" BOOTD_FIRSTBOOT_DIR="$state" BOOTD_POLL=0.1 "$@" \
-		sh -c "curl -fsS $U/firstboot/dom0-01 | sh" >> "$T/fb.out" 2>&1
-}
-
-# stamp LOG EVENT: the time stamp of the line "<ts> EVENT".
-stamp() {
-	awk -v e="$2" '{ ts = $1; $1 = ""; sub(/^ /, ""); if ($0 == e) { print ts; exit } }' "$1"
-}
-
-# concurrent LOG GUESTS...: every install was created before any ended,
-# and each guest's running domain started after its install was gone.
-# Sets CONC (what it saw). Call it directly, never in $(...): fail must
-# end the test, not a subshell.
-concurrent() {
-	local log=$1 g c r gone last_create=0 first_gone=99999999999
-	shift
-	for g in "$@"; do
-		c=$(stamp "$log" "created $g install")
-		gone=$(stamp "$log" "gone $g")
-		r=$(stamp "$log" "created $g running")
-		[ -n "$c" ] && [ -n "$gone" ] && [ -n "$r" ] ||
-			{ cat "$log"; fail "$g: install, end or start missing"; }
-		awk -v a="$gone" -v b="$r" 'BEGIN { exit !(a < b) }' ||
-			fail "$g: running config started before its install ended"
-		last_create=$(awk -v a="$last_create" -v b="$c" 'BEGIN { print (b > a) ? b : a }')
-		first_gone=$(awk -v a="$first_gone" -v b="$gone" 'BEGIN { print (b < a) ? b : a }')
-	done
-	awk -v a="$last_create" -v b="$first_gone" 'BEGIN { exit !(a < b) }' ||
-		{ cat "$log"; fail "installs did not overlap: last start $last_create, first end $first_gone"; }
-	CONC="last install started at $last_create, first ended at $first_gone"
+		sh -c "$FETCH $U/firstboot/dom0-01 | sh" >> "$T/fb.out" 2>&1
 }
 
 events() {	# events HOST STAGE: how many boot_events rows
@@ -83,7 +58,7 @@ events_are() { [ "$(events "$1" "$2")" = "$3" ]; }
 # --- xl: all three at once --------------------------------------------
 S=$T/state1
 fb "$T/bin" "$S" "$T/doms1" "$T/calls1.log" || { cat "$T/fb.out"; fail "first run failed"; }
-concurrent "$T/calls1.log" vm01 vm02 vm03
+stubs_concurrent "$T/calls1.log" vm01 vm02 vm03
 ok "xl: three installs overlapped ($CONC), each running config after its install"
 [ "$(grep -c ' xl create ' "$T/calls1.log")" = 6 ] || fail "xl create count"
 for g in vm01 vm02 vm03; do
@@ -138,7 +113,7 @@ ok "a failed install is reported; the re-run installs only that guest"
 # --- virsh, chosen when xl is not installed -----------------------------
 S=$T/state3
 fb "$T/bin-virsh" "$S" "$T/doms3" "$T/calls3.log" || { cat "$T/fb.out"; fail "virsh run failed"; }
-concurrent "$T/calls3.log" vm01 vm02 vm03
+stubs_concurrent "$T/calls3.log" vm01 vm02 vm03
 for g in vm01 vm02 vm03; do
 	grep -q " defined $g$" "$T/calls3.log" || fail "$g not defined"
 	grep -q "<kernel>$S/boot/guest/vmlinuz</kernel>" "$S/cfg/$g-install.xml" ||
@@ -153,6 +128,25 @@ fb "$T/bin" "$T/state4" "$T/doms4" "$T/calls4.log" BOOTD_URL=http://127.0.0.1:1 
 [ $rc -ne 0 ] && grep -q 'cannot fetch the guest list from http://127.0.0.1:1' "$T/fb.out" ||
 	fail "BOOTD_URL not used"
 ok "BOOTD_URL overrides the server"
+
+# --- busybox: its sh, wget and od, no curl (as in the e2e dom0 VM) ------
+# As an admin: busybox wget cannot bind to the dom0's address.
+mkdir -p "$T/bb"
+/bin/busybox --install -s "$T/bb" || fail "busybox --install"
+http_stubs "$T/bin-bb" ""
+n=$(events vm01 guest-installed)
+S=$T/state5
+SYSPATH=$T/bb FETCH="wget -q -O -" fb "$T/bin-bb" "$S" "$T/doms5" "$T/calls5.log" ||
+	{ cat "$T/fb.out"; fail "busybox run failed"; }
+stubs_concurrent "$T/calls5.log" vm01 vm02 vm03
+[ -e "$S/firstboot-done" ] || fail "busybox run: no firstboot-done marker"
+for g in vm01 vm02 vm03; do
+	wait_until 5 events_are $g guest-installed $((n + 1)) ||
+		fail "busybox run: $g guest-installed not in boot_events"
+done
+d=$(mariadb_sql "SELECT detail FROM boot_events WHERE hostname='vm03' AND stage='guest-installed' ORDER BY id DESC LIMIT 1")
+[ "$d" = "on dom0-01 via xl" ] || fail "busybox run: detail (wget form encoding): $d"
+ok "busybox sh + wget: three installs overlapped ($CONC), reported"
 
 kill -0 "$BOOTD_PID" || fail "bootd died"
 bootd_stop

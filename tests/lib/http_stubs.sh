@@ -1,21 +1,34 @@
-# Stub toolstacks for 91-firstboot.sh: `http_stubs DIR FROM` writes xl,
-# virsh and a curl wrapper into DIR. Domains are files under $STUB_DOMS;
-# every call and event is appended to $STUB_LOG as "<epoch.ns> <what>".
+# Stub toolstacks for the first-boot script (91-firstboot.sh, and inside
+# the e2e dom0 VM): `http_stubs DIR FROM [RUNDIR]` writes xl, virsh and,
+# when FROM is not empty, a curl wrapper into DIR; RUNDIR (default DIR) is
+# where they will be when they run. They need only a POSIX sh and busybox
+# applets. Domains are files under $STUB_DOMS; every call and event is
+# appended to $STUB_LOG as "<epoch[.ns]> <what>", one write each, so the
+# order of the lines is the order of the events.
 # An install domain (on_reboot destroy) goes away $STUB_INSTALL_SECS after
 # it was created, like an installer that reboots at its end; a create of
 # the guest named in $STUB_FAIL fails. The curl wrapper binds to FROM, so
 # the script talks to bootd as the dom0 (a loopback address) would.
+# stubs_concurrent LOG GUESTS... then checks that the installs overlapped.
 http_stubs() {
-	local dir=$1 from=$2 real
-	real=$(command -v curl)
+	local dir=$1 from=$2 run=${3:-$1} real
 	mkdir -p "$dir"
-	cat > "$dir/curl" <<EOF
+	if [ -n "$from" ]; then
+		real=$(command -v curl)
+		cat > "$dir/curl" <<EOF
 #!/bin/sh
 exec $real --interface $from "\$@"
 EOF
+		chmod +x "$dir/curl"
+	fi
 	# Shared by both stubs: record, create, list.
 	cat > "$dir/stub-common" <<'EOF'
-stamp() { echo "$(date +%s.%N) $*" >> "$STUB_LOG"; }
+# busybox date has no %N.
+stamp() {
+	t=$(date +%s.%N)
+	case $t in *N) t=$(date +%s) ;; esac
+	echo "$t $*" >> "$STUB_LOG"
+}
 # start_domain NAME INSTALL(0/1) KERNEL
 start_domain() {
 	if [ -e "$STUB_DOMS/$1" ]; then
@@ -40,7 +53,7 @@ start_domain() {
 EOF
 	cat > "$dir/xl" <<EOF
 #!/bin/sh
-. "$dir/stub-common"
+. "$run/stub-common"
 EOF
 	cat >> "$dir/xl" <<'EOF'
 stamp "xl $*"
@@ -62,7 +75,7 @@ esac
 EOF
 	cat > "$dir/virsh" <<EOF
 #!/bin/sh
-. "$dir/stub-common"
+. "$run/stub-common"
 EOF
 	cat >> "$dir/virsh" <<'EOF'
 stamp "virsh $*"
@@ -91,5 +104,34 @@ list)
 	;;
 esac
 EOF
-	chmod +x "$dir/curl" "$dir/xl" "$dir/virsh"
+	chmod +x "$dir/xl" "$dir/virsh"
+}
+
+# stubs_line LOG EVENT: the number of the line "<ts> EVENT" (the stubs append
+# one line per event: line order is time order, finer than any clock).
+stubs_line() {
+	awk -v e="$2" '{ $1 = ""; sub(/^ /, ""); if ($0 == e) { print NR; exit } }' "$1"
+}
+
+# stubs_concurrent LOG GUESTS...: every install was created before any ended,
+# and each guest's running domain started after its install was gone.
+# Sets CONC (what it saw). Call it directly, never in $(...): fail must
+# end the test, not a subshell.
+stubs_concurrent() {
+	local log=$1 g c r gone last_create=0 first_gone=99999999999
+	shift
+	for g in "$@"; do
+		c=$(stubs_line "$log" "created $g install")
+		gone=$(stubs_line "$log" "gone $g")
+		r=$(stubs_line "$log" "created $g running")
+		[ -n "$c" ] && [ -n "$gone" ] && [ -n "$r" ] ||
+			{ cat "$log"; fail "$g: install, end or start missing"; }
+		awk -v a="$gone" -v b="$r" 'BEGIN { exit !(a < b) }' ||
+			fail "$g: running config started before its install ended"
+		last_create=$(awk -v a="$last_create" -v b="$c" 'BEGIN { print (b > a) ? b : a }')
+		first_gone=$(awk -v a="$first_gone" -v b="$gone" 'BEGIN { print (b < a) ? b : a }')
+	done
+	awk -v a="$last_create" -v b="$first_gone" 'BEGIN { exit !(a < b) }' ||
+		{ cat "$log"; fail "installs did not overlap: last start $last_create, first end $first_gone"; }
+	CONC="last install started at line $last_create, first ended at line $first_gone"
 }
