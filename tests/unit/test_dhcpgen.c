@@ -88,7 +88,9 @@ snapshot(int reverse, int with_var)
 	rows = inv_rows_new(7);
 	assert_non_null(rows);
 	add(rows, INV_T_PROFILES, "p1", "diskless", "vmlinuz", "initrd.img",
-	    "ip={{ip}}", (const char *)NULL, (const char *)NULL, "1");
+	    "ip={{ip}}", (const char *)NULL, (const char *)NULL, "1",
+	    (const char *)NULL, (const char *)NULL,
+	    (const char *)NULL, (const char *)NULL);
 	for (k = 0; k < NITEMS(h); k++) {
 		i = reverse ? NITEMS(h) - 1 - k : k;
 		host(rows, h[i][0], h[i][1], h[i][2], h[i][3]);
@@ -531,7 +533,9 @@ test_many_hosts(void **state)
 	assert_non_null(rows = inv_rows_new(1));
 	add(rows, INV_T_PROFILES, "p1", "local", (const char *)NULL,
 	    (const char *)NULL, (const char *)NULL, (const char *)NULL,
-	    (const char *)NULL, "0");
+	    (const char *)NULL, "0",
+	    (const char *)NULL, (const char *)NULL,
+	    (const char *)NULL, (const char *)NULL);
 	for (i = 1000; i >= 1; i--) {
 		snprintf(name, sizeof(name), "n%04d", i);
 		snprintf(mac, sizeof(mac), "02:00:00:00:%02x:%02x", i >> 8,
