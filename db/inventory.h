@@ -25,7 +25,7 @@ enum inv_profile_col {
 	INV_P_NAME, INV_P_KIND, INV_P_KERNEL, INV_P_INITRD, INV_P_APPEND,
 	INV_P_KICKSTART, INV_P_MENU_LABEL, INV_P_SELECTABLE,
 	INV_P_BOOTFILE_BIOS, INV_P_BOOTFILE_EFI64, INV_P_BOOTFILE_ARM64,
-	INV_P_BOOTFILE_IPXE,	/* bootfile_<inv_boot_names[b]>, in enum order */
+	INV_P_BOOTFILE_IPXE,	/* bootfile_<inv_boot_names[b]>, enum order */
 	INV_P_NCOLS
 };
 

@@ -297,8 +297,8 @@ ipxe_subst(struct sbuf *sb, const char *tmpl)
 /*
  * The iPXE boot file of rs into rs->ipxe: tmpl (dhcp.bootfile.ipxe or a
  * profile's bootfile_ipxe, named by what) through ipxe_subst(); or, when
- * that is "", bootd's script URL <base>/ipxe/${mac}
- * as dhcp_policy sends it, with <base> http.public_url, else
+ * that is "", bootd's script URL <base>/ipxe/${mac} as dhcp_policy sends
+ * it, with <base> http.public_url, else
  * http://<http.listen>:<port>, else http://<dhcp.next_server>:<port> (the
  * address a reply would come from is not known here). No base, or HTTP
  * off: rs->no_ipxe.
@@ -418,7 +418,8 @@ plan_profiles(struct plan *pl, char *err, size_t errlen)
 			rs->file[b] = p->bootfile[boot_inv[b]][0] != '\0' ?
 			    p->bootfile[boot_inv[b]] : pl->rules.file[b];
 			snprintf(what, sizeof(what), "profile \"%s\" "
-			    "bootfile_%s", p->name, inv_boot_names[boot_inv[b]]);
+			    "bootfile_%s", p->name,
+			    inv_boot_names[boot_inv[b]]);
 			if (check_file(pl->fmt, what, rs->file[b], err,
 			    errlen) == -1)
 				goto done;
@@ -738,7 +739,8 @@ static void
 kea_classes(struct sbuf *sb, const struct plan *pl)
 {
 	const struct rules	*rs;
-	char			 pfx[INV_NAME_MAX + 16], guard[INV_NAME_MAX + 32];
+	char			 pfx[INV_NAME_MAX + 16];
+	char			 guard[INV_NAME_MAX + 32];
 	size_t			 i, k;
 	int			 first = 1, mfirst;
 

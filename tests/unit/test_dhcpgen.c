@@ -448,8 +448,8 @@ test_overrides_no_ipxe(void **state)
 		[DHCPGEN_DNSMASQ] = {
 		    "dhcp-userclass=set:bootd-ipxe,iPXE\n",
 		    "dhcp-boot=tag:!bootd-own,tag:bootd-efi64,grubx64.efi,",
-		    "dhcp-boot=tag:bootd-p-shim,tag:!bootd-ipxe,tag:bootd-efi64,"
-		    "efi/shimx64.efi," },
+		    "dhcp-boot=tag:bootd-p-shim,tag:!bootd-ipxe,"
+		    "tag:bootd-efi64,efi/shimx64.efi," },
 	};
 	struct inv_snapshot	*snap = snapshot_x(0, 0, 1);
 	struct bootd_config	*cfg;
