@@ -16,9 +16,11 @@
 #include "db/db_cli.h"
 #include "db/db_conn.h"
 #include "db/db_load.h"
+#include "db/inv_bootfile.h"
 #include "db/inv_cache.h"
 #include "db/inv_report.h"
 #include "db/migrate.h"
+#include "dhcp/dhcp_msg.h"
 #include "kickstart/ks_vars.h"
 #include "kickstart/tmpl.h"
 
@@ -219,6 +221,45 @@ cli_check_subnets(const struct bootd_config *cfg,
 	return problems;
 }
 
+/*
+ * An iPXE boot file grows by its {{placeholders}}: every enabled host whose
+ * URL (its profile's bootfile_ipxe, else dhcp.bootfile.ipxe) comes out
+ * longer than option 67 holds is named, since bootd's DHCP would leave its
+ * iPXE requests unanswered. Expanded by the DHCP server's own code.
+ */
+static int
+cli_check_ipxe_bootfiles(const struct bootd_config *cfg,
+    const struct inv_snapshot *snap)
+{
+	const struct inv_host	*h;
+	const char		*tmpl;
+	char			 buf[DHCP_BOOTFILE_MAX];
+	struct buf_wr		 w;
+	size_t			 i;
+	int			 problems = 0;
+
+	for (i = 0; i < snap->nhosts; i++) {
+		h = &snap->hosts[i];
+		tmpl = h->profile->bootfile[INV_BOOT_IPXE];
+		if (tmpl[0] == '\0')
+			tmpl = cfg->dhcp.bootfile.ipxe;
+		if (!h->enabled || strstr(tmpl, "{{") == NULL)
+			continue;
+		buf_wr_init(&w, buf, sizeof(buf));
+		if (inv_bootfile_subst(&w, tmpl, h) == 0)
+			continue;
+		if (tmpl == cfg->dhcp.bootfile.ipxe)
+			printf("host \"%s\": dhcp.bootfile.ipxe ", h->hostname);
+		else
+			printf("host \"%s\": profile \"%s\" bootfile_ipxe ",
+			    h->hostname, h->profile->name);
+		printf("is longer than %d bytes (DHCP option 67) for this "
+		    "host\n", DHCP_BOOTFILE_MAX);
+		problems++;
+	}
+	return problems;
+}
+
 int
 cli_check(const char *config_path, int print)
 {
@@ -244,6 +285,7 @@ cli_check(const char *config_path, int print)
 			printf("rejected %s\n", snap->rejects[i]);
 		problems += (int)snap->nrejects;
 		problems += cli_check_subnets(cfg, snap);
+		problems += cli_check_ipxe_bootfiles(cfg, snap);
 		tproblems = cli_check_templates(cfg, snap);
 		problems += tproblems;
 		printf("generation %llu: %zu hosts, %zu profiles, %zu rejected "

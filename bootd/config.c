@@ -214,7 +214,8 @@ static const struct cfg_row cfg_rows[] = {
 	    "address the request came in on",
 	    .bin = OFF(dhcp.next_server_ip), .flags = CFG_F_EMPTY },
 	{ "dhcp.bootfile", CFG_GROUP, 0, NULL, 0, 0, 0,
-	    "Boot file by client architecture (option 93, RFC 4578)" },
+	    "Boot file by client architecture (option 93, RFC 4578); a "
+	    "profile's bootfile_<arch> column, when set, wins for its hosts" },
 	{ "dhcp.bootfile.bios", CFG_STR, 0, "pxelinux.0", 0, 0,
 	    OFF(dhcp.bootfile.bios), "For BIOS PXE clients" },
 	{ "dhcp.bootfile.efi64", CFG_STR, 0, "grubx64.efi", 0, 0,
@@ -222,8 +223,8 @@ static const struct cfg_row cfg_rows[] = {
 	{ "dhcp.bootfile.arm64", CFG_STR, 0, "grubaa64.efi", 0, 0,
 	    OFF(dhcp.bootfile.arm64), "For ARM64 UEFI clients" },
 	{ "dhcp.bootfile.ipxe", CFG_STR, 0, "", 0, 0, OFF(dhcp.bootfile.ipxe),
-	    "For iPXE clients (user class \"iPXE\"); \"\" = bootd's iPXE "
-	    "script URL" },
+	    "For iPXE clients (user class \"iPXE\"); {{mac}}, {{ip}} and "
+	    "{{hostname}} become the host's; \"\" = bootd's iPXE script URL" },
 	{ "dhcp.subnets", CFG_SUBNETS, 0, NULL, 0, CONFIG_MAX_LIST,
 	    OFF(dhcp.subnets),
 	    "Subnets served, directly or through relay agents (giaddr); "

@@ -47,6 +47,11 @@ inv_report_host(FILE *fp, const struct inv_host *h)
 	    "state=%s\nenabled=%d\nbuild=%d\n", h->hostname, h->macstr,
 	    h->ipstr, h->profile->name, inv_kind_names[h->profile->kind],
 	    inv_host_state(h), h->enabled, h->build);
+	/* Only the profile's overrides: the defaults are in the config. */
+	for (i = 0; i < INV_BOOT_MAX; i++)
+		if (h->profile->bootfile[i][0] != '\0')
+			fprintf(fp, "bootfile_%s=%s\n", inv_boot_names[i],
+			    h->profile->bootfile[i]);
 	if (h->dom0 != NULL)
 		fprintf(fp, "dom0=%s\n", h->dom0->hostname);
 	if (h->vdisk[0] != '\0')

@@ -12,11 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db/inv_bootfile.h"
 #include "db/inventory.h"
 
 static const char *const inv_profile_cols[INV_P_NCOLS] = {
 	"name", "kind", "kernel", "initrd", "append", "kickstart",
-	"menu_label", "selectable"
+	"menu_label", "selectable", "bootfile_bios", "bootfile_efi64",
+	"bootfile_arm64", "bootfile_ipxe"
 };
 static const char *const inv_host_cols[INV_H_NCOLS] = {
 	"hostname", "mac", "ip", "profile", "enabled", "build", "dom0",
@@ -36,6 +38,12 @@ const char *const inv_table_names[INV_T_MAX] = {
 const char *const inv_kind_names[INV_KIND_MAX] = {
 	"diskless", "install", "local"
 };
+const char *const inv_boot_names[INV_BOOT_MAX] = {
+	"bios", "efi64", "arm64", "ipxe"
+};
+
+_Static_assert(INV_P_BOOTFILE_IPXE - INV_P_BOOTFILE_BIOS ==
+    INV_BOOT_IPXE - INV_BOOT_BIOS, "bootfile columns follow enum inv_boot");
 
 /* Variables ks_vars defines for every host; a host_var may not hide one. */
 static const char *const inv_builtin_vars[] = {
@@ -882,7 +890,7 @@ build_profiles(struct build *b)
 	struct prow	*pr = NULL;
 	struct inv_profile *p;
 	struct skey	 k;
-	const char	*s, *f[INV_P_NCOLS];
+	const char	*s, *why, *f[INV_P_NCOLS];
 	size_t		 n, r, i, len, l[INV_P_NCOLS];
 	int		 kind, rv = -1;
 
@@ -926,6 +934,15 @@ build_profiles(struct build *b)
 		if (parse01(s, len, 0, &pr[r].selectable) == -1)
 			rej(b, INV_T_PROFILES, r, "invalid selectable \"%s\" "
 			    "(expected 0 or 1)", esc(e, s, len));
+		for (i = 0; i < INV_BOOT_MAX; i++) {
+			s = cell(b, INV_T_PROFILES, r,
+			    INV_P_BOOTFILE_BIOS + (int)i, &len);
+			if (s != NULL && (why = inv_bootfile_why(s, len)) !=
+			    NULL)
+				rej(b, INV_T_PROFILES, r, "bootfile_%s \"%s\": "
+				    "%s", inv_boot_names[i], esc(e, s, len),
+				    why);
+		}
 	}
 	for (r = 0; r < n; r++)
 		if (b->why[INV_T_PROFILES][r] == NULL && dup_size(&d,
@@ -962,6 +979,8 @@ build_profiles(struct build *b)
 		p->menu_label = l[INV_P_MENU_LABEL] > 0 ?
 		    f[INV_P_MENU_LABEL] : p->name;
 		p->selectable = pr[r].selectable;
+		for (i = 0; i < INV_BOOT_MAX; i++)
+			p->bootfile[i] = f[INV_P_BOOTFILE_BIOS + i];
 		p++;
 	}
 	qsort(b->profiles, b->nprofiles, sizeof(*b->profiles), cmp_profile);

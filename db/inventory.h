@@ -24,6 +24,8 @@ enum inv_table_id {
 enum inv_profile_col {
 	INV_P_NAME, INV_P_KIND, INV_P_KERNEL, INV_P_INITRD, INV_P_APPEND,
 	INV_P_KICKSTART, INV_P_MENU_LABEL, INV_P_SELECTABLE,
+	INV_P_BOOTFILE_BIOS, INV_P_BOOTFILE_EFI64, INV_P_BOOTFILE_ARM64,
+	INV_P_BOOTFILE_IPXE,	/* bootfile_<inv_boot_names[b]>, enum order */
 	INV_P_NCOLS
 };
 
@@ -51,6 +53,13 @@ extern const char *const inv_table_names[INV_T_MAX];
 #define INV_MEMORY_MB_MAX	16777216
 #define INV_VCPUS_MAX		4096
 #define INV_ROWS_MAX		(UINT32_MAX - 2)	/* rows per table */
+/*
+ * A profile's boot file override, as stored: it must fit the BOOTP file
+ * field (128 bytes with its NUL, RFC 951), which BIOS PXE ROMs read, and
+ * which every dhcpgen format writes it within. bootfile_ipxe may grow past
+ * it by its {{placeholders}}: iPXE reads option 67, up to 254 bytes.
+ */
+#define INV_BOOTFILE_MAX	127
 
 /* Raw rows: opaque; cells are byte strings, NULL for SQL NULL. */
 struct inv_rows;
@@ -90,6 +99,22 @@ enum inv_kind {
 
 extern const char *const inv_kind_names[INV_KIND_MAX];
 
+/*
+ * The boot file rules a profile may override (RFC 4578 §2.1 option 93; the
+ * "iPXE" user class). UEFI HTTP boot (arch 16, 19) uses the efi64 and
+ * arm64 ones as a URL.
+ */
+enum inv_boot {
+	INV_BOOT_BIOS,
+	INV_BOOT_EFI64,
+	INV_BOOT_ARM64,
+	INV_BOOT_IPXE,
+	INV_BOOT_MAX
+};
+
+/* "bios", "efi64", "arm64", "ipxe": as in bootfile_<name>, dhcp.bootfile. */
+extern const char *const inv_boot_names[INV_BOOT_MAX];
+
 struct inv_var {
 	const char	*name;
 	const char	*value;
@@ -104,6 +129,8 @@ struct inv_profile {
 	const char	*kickstart;	/* template file under paths.templates */
 	const char	*menu_label;	/* defaults to name */
 	int		 selectable;
+	/* Overrides of dhcp.bootfile.<inv_boot_names[b]>; "" = none. */
+	const char	*bootfile[INV_BOOT_MAX];
 };
 
 struct inv_host {

@@ -3,6 +3,9 @@
 -- Profile "install" installs a dom0 (dom0.ks: its first boot installs the
 -- guests in parallel); profile "guest" installs a guest (guest.ks).
 -- templates/install.ks is the kickstart for a plain server.
+-- Every profile uses the config's dhcp.bootfile.* here; one could set its
+-- own, e.g. UPDATE profiles SET bootfile_efi64 = 'shimx64.efi' WHERE
+-- name = 'install' (NULL or '' = the config's; see README, Schema).
 INSERT INTO profiles (name, kind, kernel, initrd, append, kickstart, menu_label, selectable) VALUES
  ('diskless-6.1', 'diskless', 'kernels/6.1/vmlinuz', 'kernels/6.1/initrd.img',
   'root=/dev/nfs nfsroot={{tftp_server}}:/srv/nfsroot/6.1 ip={{ip}}::{{gateway}}:{{netmask}}:{{hostname}}::none ro quiet',

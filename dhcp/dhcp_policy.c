@@ -11,9 +11,8 @@
 
 #include "bootd/addr.h"
 #include "bootd/buf.h"
+#include "db/inv_bootfile.h"
 #include "dhcp/dhcp_policy.h"
-
-#define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
 
 /*
  * UEFI HTTP boot (arch 16, 19) fetches the loader by URL: a configured
@@ -25,6 +24,8 @@
 #define DHCP_IPXE_PATH		"/ipxe/"
 
 _Static_assert(DHCP_MAX_DNS == CONFIG_MAX_DNS, "DNS list sizes differ");
+_Static_assert(INV_BOOTFILE_MAX < DHCP_FILE_LEN,
+    "a profile's boot file must fit the file field");
 
 static const struct {
 	enum dhcp_action action;
@@ -181,44 +182,6 @@ http_base(struct buf_wr *w, const struct bootd_config *cfg,
 	return buf_put_bytes(w, base, (size_t)len);
 }
 
-/*
- * Copies tmpl with {{mac}}, {{hostname}} and {{ip}} replaced by the host's
- * values; any other text, other braces included, is copied as is. A tiny
- * replacement on purpose: the boot file is a URL, not a template.
- */
-static int
-subst(struct buf_wr *w, const char *tmpl, const struct inv_host *h)
-{
-	static const char *const names[] = { "mac", "hostname", "ip" };
-	const char	*vals[NITEMS(names)];
-	const char	*s, *e;
-	size_t		 i, n;
-
-	vals[0] = h->macstr;
-	vals[1] = h->hostname;
-	vals[2] = h->ipstr;
-	for (s = tmpl; *s != '\0'; s++) {
-		if (s[0] == '{' && s[1] == '{' &&
-		    (e = strstr(s + 2, "}}")) != NULL) {
-			n = (size_t)(e - (s + 2));
-			for (i = 0; i < NITEMS(names); i++)
-				if (strlen(names[i]) == n &&
-				    memcmp(s + 2, names[i], n) == 0)
-					break;
-			if (i < NITEMS(names)) {
-				if (buf_put_bytes(w, vals[i],
-				    strlen(vals[i])) == -1)
-					return -1;
-				s = e + 1;
-				continue;
-			}
-		}
-		if (buf_put_u8(w, (uint8_t)*s) == -1)
-			return -1;
-	}
-	return 0;
-}
-
 /* A configured loader as an HTTP boot URI (arch 16, 19). */
 static int
 http_file(struct buf_wr *w, const char *file, const struct bootd_config *cfg,
@@ -237,10 +200,31 @@ http_file(struct buf_wr *w, const char *file, const struct bootd_config *cfg,
 }
 
 /*
+ * The boot file of rule b for host h: its profile's override when set,
+ * else the config's dhcp.bootfile.<b>.
+ */
+static const char *
+bootfile_for(const struct inv_host *h, const struct bootd_config *cfg,
+    enum inv_boot b)
+{
+	const char *def[INV_BOOT_MAX] = {
+		[INV_BOOT_BIOS] = cfg->dhcp.bootfile.bios,
+		[INV_BOOT_EFI64] = cfg->dhcp.bootfile.efi64,
+		[INV_BOOT_ARM64] = cfg->dhcp.bootfile.arm64,
+		[INV_BOOT_IPXE] = cfg->dhcp.bootfile.ipxe,
+	};
+
+	if (h->profile->bootfile[b][0] != '\0')
+		return h->profile->bootfile[b];
+	return def[b];
+}
+
+/*
  * Picks the boot file (RFC 4578 §2.1) into r->bootfile; -1 when it does not
- * fit. iPXE is recognised by its user class before option 93, since iPXE
- * sends the firmware's arch too and must get its script, not the loader
- * that would chain back into iPXE.
+ * fit. Each rule takes the host's profile override before the config's
+ * default (bootfile_for()). iPXE is recognised by its user class before
+ * option 93, since iPXE sends the firmware's arch too and must get its
+ * script, not the loader that would chain back into iPXE.
  */
 static int
 bootfile_pick(const struct dhcp_msg *m, const struct inv_host *h,
@@ -254,8 +238,9 @@ bootfile_pick(const struct dhcp_msg *m, const struct inv_host *h,
 
 	buf_wr_init(&w, r->bootfile, sizeof(r->bootfile) - 1);
 	if (m->is_ipxe) {
-		if (cfg->dhcp.bootfile.ipxe[0] != '\0')
-			rc = subst(&w, cfg->dhcp.bootfile.ipxe, h);
+		f = bootfile_for(h, cfg, INV_BOOT_IPXE);
+		if (f[0] != '\0')
+			rc = inv_bootfile_subst(&w, f, h);
 		else if ((rc = http_base(&w, cfg, server_ip)) == 0 &&
 		    (rc = buf_put_bytes(&w, DHCP_IPXE_PATH,
 		    strlen(DHCP_IPXE_PATH))) == 0)
@@ -264,25 +249,27 @@ bootfile_pick(const struct dhcp_msg *m, const struct inv_host *h,
 	}
 	switch (arch) {
 	case 0:
-		f = cfg->dhcp.bootfile.bios;
+		f = bootfile_for(h, cfg, INV_BOOT_BIOS);
 		break;
 	case 7:		/* x64 UEFI */
 	case 9:		/* RFC 4578's "EFI x86-64", sent by older x64 ROMs */
-		f = cfg->dhcp.bootfile.efi64;
+		f = bootfile_for(h, cfg, INV_BOOT_EFI64);
 		break;
 	case 11:
-		f = cfg->dhcp.bootfile.arm64;
+		f = bootfile_for(h, cfg, INV_BOOT_ARM64);
 		break;
 	case 16:
-		rc = http_file(&w, cfg->dhcp.bootfile.efi64, cfg, server_ip);
+		rc = http_file(&w, bootfile_for(h, cfg, INV_BOOT_EFI64), cfg,
+		    server_ip);
 		goto done;
 	case 19:
-		rc = http_file(&w, cfg->dhcp.bootfile.arm64, cfg, server_ip);
+		rc = http_file(&w, bootfile_for(h, cfg, INV_BOOT_ARM64), cfg,
+		    server_ip);
 		goto done;
 	default:
 		*note = "unsupported client architecture; sent the BIOS "
 		    "boot file";
-		f = cfg->dhcp.bootfile.bios;
+		f = bootfile_for(h, cfg, INV_BOOT_BIOS);
 		break;
 	}
 	rc = buf_put_bytes(&w, f, strlen(f));

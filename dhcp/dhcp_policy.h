@@ -77,8 +77,10 @@ struct dhcp_decision {
  *   it is the host's IP, else NAK: this is how an IP changed in the DB
  *   reaches a client holding the old one. INFORM → ACK without yiaddr or
  *   lease (§4.3.5). RELEASE, DECLINE → IGNORE with their own reasons.
- * - Boot file by option 93 (RFC 4578 §2.1), iPXE (user class) first; see
- *   dhcp_policy.c for the HTTP boot and iPXE URLs.
+ * - Boot file by option 93 (RFC 4578 §2.1), iPXE (user class) first; the
+ *   host's profile override (bootfile_bios, _efi64, _arm64, _ipxe) wins
+ *   over the config's dhcp.bootfile.*; see dhcp_policy.c for the HTTP
+ *   boot and iPXE URLs.
  * - d->reply.dest: relay → giaddr:port; NAK → broadcast (§4.1); ciaddr set
  *   → unicast to it; else broadcast. Ports: cfg->dhcp.port for relays, one
  *   more for clients (67 → 68, as udhcpc -P expects).

@@ -14,6 +14,7 @@
 
 #include "bootd/addr.h"
 #include "bootd/log.h"
+#include "db/inv_bootfile.h"
 #include "dhcpgen/dhcpgen.h"
 
 #define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
@@ -49,17 +50,39 @@ static const char *const boot_settings[BOOT_MAX] = {
 	[BOOT_BIOS] = "dhcp.bootfile.bios",
 };
 
+/* The column of a profile's override of each rule. */
+static const enum inv_boot boot_inv[BOOT_MAX] = {
+	[BOOT_IPXE] = INV_BOOT_IPXE,
+	[BOOT_EFI64] = INV_BOOT_EFI64,
+	[BOOT_ARM64] = INV_BOOT_ARM64,
+	[BOOT_BIOS] = INV_BOOT_BIOS,
+};
+
+/*
+ * One set of boot file rules: the config's, or those of a profile with
+ * overrides (each override, else the config's file). file[BOOT_x]: "" =
+ * that rule sends no file; no_ipxe: no iPXE rule.
+ */
+struct rules {
+	const struct inv_profile	*profile;	/* NULL: the config's */
+	const char			*file[BOOT_MAX];
+	char				 ipxe[DHCPGEN_BOOTFILE_MAX + 1];
+	int				 no_ipxe;
+};
+
 /* What every emitter writes; strings borrowed from cfg, snap or itself. */
 struct plan {
 	const struct bootd_config	*cfg;
 	const struct inv_snapshot	*snap;
 	enum dhcpgen_format		 fmt;
-	/* file[BOOT_x]: "" = that rule sends no file; no_ipxe: no iPXE rule */
-	const char			*file[BOOT_MAX];
-	char				 ipxe[DHCPGEN_BOOTFILE_MAX + 1];
-	int				 no_ipxe;
+	struct rules			 rules;		/* the config's */
+	/* Profiles with overrides and served hosts, in snapshot order. */
+	struct rules			*prules;
+	size_t				 nprules;
 	int				*subnet;	/* per host: subnet
 							   index, or -1 */
+	int				*hrules;	/* per host: index
+							   into prules, or -1 */
 	size_t				 nserved, nleft;
 };
 
@@ -244,45 +267,45 @@ domain_ok(const char *s)
 	return lab > 0 && s[n - 1] != '-';
 }
 
+static int
+ipxe_text(void *ctx, const char *s, size_t n)
+{
+	sb_put(ctx, s, n);
+	return 0;
+}
+
+static int
+ipxe_var(void *ctx, enum inv_bootvar v)
+{
+	sb_printf(ctx, "${%s}", inv_bootvar_names[v]);
+	return 0;
+}
+
 /*
- * tmpl with {{mac}}, {{ip}} and {{hostname}} (dhcp_policy's placeholders)
- * written as iPXE's ${mac}, ${ip} and ${hostname}; other text as is.
+ * tmpl with {{mac}}, {{ip}} and {{hostname}} (dhcp_policy's placeholders,
+ * found by the same scanner) written as iPXE's ${mac}, ${ip} and
+ * ${hostname}; other text as is.
  */
 static void
 ipxe_subst(struct sbuf *sb, const char *tmpl)
 {
-	static const char *const names[] = { "mac", "ip", "hostname" };
-	const char	*s, *e;
-	size_t		 i, n;
+	static const struct inv_bootfile_ops ops = { ipxe_text, ipxe_var };
 
-	for (s = tmpl; *s != '\0'; s++) {
-		if (s[0] == '{' && s[1] == '{' &&
-		    (e = strstr(s + 2, "}}")) != NULL) {
-			n = (size_t)(e - (s + 2));
-			for (i = 0; i < NITEMS(names); i++)
-				if (strlen(names[i]) == n &&
-				    memcmp(s + 2, names[i], n) == 0)
-					break;
-			if (i < NITEMS(names)) {
-				sb_printf(sb, "${%s}", names[i]);
-				s = e + 1;
-				continue;
-			}
-		}
-		sb_put(sb, s, 1);
-	}
+	(void)inv_bootfile_walk(tmpl, &ops, sb);
 }
 
 /*
- * The iPXE boot file into pl->ipxe: dhcp.bootfile.ipxe through
- * ipxe_subst(); or, when that is "", bootd's script URL <base>/ipxe/${mac}
- * as dhcp_policy sends it, with <base> http.public_url, else
+ * The iPXE boot file of rs into rs->ipxe: tmpl (dhcp.bootfile.ipxe or a
+ * profile's bootfile_ipxe, named by what) through ipxe_subst(); or, when
+ * that is "", bootd's script URL <base>/ipxe/${mac} as dhcp_policy sends
+ * it, with <base> http.public_url, else
  * http://<http.listen>:<port>, else http://<dhcp.next_server>:<port> (the
  * address a reply would come from is not known here). No base, or HTTP
- * off: pl->no_ipxe.
+ * off: rs->no_ipxe.
  */
 static int
-plan_ipxe(struct plan *pl, char *err, size_t errlen)
+rules_ipxe(const struct plan *pl, struct rules *rs, const char *tmpl,
+    const char *what, char *err, size_t errlen)
 {
 	const struct bootd_config	*cfg = pl->cfg;
 	struct sbuf			 sb = { NULL, 0, 0, 0 };
@@ -290,10 +313,11 @@ plan_ipxe(struct plan *pl, char *err, size_t errlen)
 	size_t				 n;
 	int				 rc = -1;
 
-	if (cfg->dhcp.bootfile.ipxe[0] != '\0')
-		ipxe_subst(&sb, cfg->dhcp.bootfile.ipxe);
+	rs->file[BOOT_IPXE] = rs->ipxe;
+	if (tmpl[0] != '\0')
+		ipxe_subst(&sb, tmpl);
 	else if (!cfg->http.enabled) {
-		pl->no_ipxe = 1;
+		rs->no_ipxe = 1;
 		return 0;
 	} else if (cfg->http.public_url[0] != '\0') {
 		n = strlen(cfg->http.public_url);
@@ -307,7 +331,7 @@ plan_ipxe(struct plan *pl, char *err, size_t errlen)
 		else if (cfg->dhcp.next_server_ip != 0)
 			host = cfg->dhcp.next_server;
 		else {
-			pl->no_ipxe = 1;
+			rs->no_ipxe = 1;
 			return 0;
 		}
 		sb_printf(&sb, "http://%s:%d/ipxe/${mac}", host,
@@ -316,15 +340,98 @@ plan_ipxe(struct plan *pl, char *err, size_t errlen)
 	if (sb.nomem)
 		gen_err(err, errlen, "%s", strerror(ENOMEM));
 	else if (sb.len == 0) {
-		pl->no_ipxe = 1;
+		rs->no_ipxe = 1;
 		rc = 0;
-	} else if (check_file(pl->fmt, boot_settings[BOOT_IPXE], sb.p, err,
-	    errlen) == 0) {
-		/* check_file() bounds the length to fit pl->ipxe. */
-		memcpy(pl->ipxe, sb.p, sb.len + 1);
+	} else if (check_file(pl->fmt, what, sb.p, err, errlen) == 0) {
+		/* check_file() bounds the length to fit rs->ipxe. */
+		memcpy(rs->ipxe, sb.p, sb.len + 1);
 		rc = 0;
 	}
 	free(sb.p);
+	return rc;
+}
+
+/* Non-zero when profile p overrides any boot file. */
+static int
+has_override(const struct inv_profile *p)
+{
+	int b;
+
+	for (b = 0; b < INV_BOOT_MAX; b++)
+		if (p->bootfile[b][0] != '\0')
+			return 1;
+	return 0;
+}
+
+/*
+ * The rules of each profile with overrides that some served host uses:
+ * its own file where it has one, else the config's. The inventory accepts
+ * only overrides every format can write; checked again here all the same.
+ */
+static int
+plan_profiles(struct plan *pl, char *err, size_t errlen)
+{
+	const struct inv_snapshot	*snap = pl->snap;
+	const struct inv_profile	*p;
+	struct rules			*rs;
+	char				 what[INV_NAME_MAX + 64];
+	size_t				*idx = NULL, i, k;
+	int				 b, rc = -1;
+
+	if (snap->nhosts > 0 && (pl->hrules = calloc(snap->nhosts,
+	    sizeof(*pl->hrules))) == NULL)
+		return gen_err(err, errlen, "%s", strerror(ENOMEM));
+	if (snap->nprofiles > 0 && ((idx = calloc(snap->nprofiles,
+	    sizeof(*idx))) == NULL || (pl->prules = calloc(snap->nprofiles,
+	    sizeof(*pl->prules))) == NULL)) {
+		gen_err(err, errlen, "%s", strerror(ENOMEM));
+		goto done;
+	}
+	/* idx[profile]: 1 + its index in pl->prules, 0 when none. */
+	for (i = 0; i < snap->nhosts; i++) {
+		pl->hrules[i] = -1;
+		if (pl->subnet[i] < 0 || !has_override(snap->hosts[i].profile))
+			continue;
+		k = (size_t)(snap->hosts[i].profile - snap->profiles);
+		if (idx[k] == 0)
+			idx[k] = 1;
+	}
+	for (k = 0; k < snap->nprofiles; k++) {
+		if (idx[k] == 0)
+			continue;
+		p = &snap->profiles[k];
+		rs = &pl->prules[pl->nprules];
+		idx[k] = ++pl->nprules;
+		rs->profile = p;
+		snprintf(what, sizeof(what), "profile \"%s\" bootfile_ipxe",
+		    p->name);
+		if (p->bootfile[INV_BOOT_IPXE][0] == '\0') {
+			memcpy(rs->ipxe, pl->rules.ipxe, sizeof(rs->ipxe));
+			rs->file[BOOT_IPXE] = rs->ipxe;
+			rs->no_ipxe = pl->rules.no_ipxe;
+		} else if (rules_ipxe(pl, rs, p->bootfile[INV_BOOT_IPXE], what,
+		    err, errlen) == -1)
+			goto done;
+		for (b = 0; b < BOOT_MAX; b++) {
+			if (b == BOOT_IPXE)
+				continue;
+			rs->file[b] = p->bootfile[boot_inv[b]][0] != '\0' ?
+			    p->bootfile[boot_inv[b]] : pl->rules.file[b];
+			snprintf(what, sizeof(what), "profile \"%s\" "
+			    "bootfile_%s", p->name,
+			    inv_boot_names[boot_inv[b]]);
+			if (check_file(pl->fmt, what, rs->file[b], err,
+			    errlen) == -1)
+				goto done;
+		}
+	}
+	for (i = 0; i < snap->nhosts; i++)
+		if (pl->subnet[i] >= 0 && has_override(snap->hosts[i].profile))
+			pl->hrules[i] = (int)idx[snap->hosts[i].profile -
+			    snap->profiles] - 1;
+	rc = 0;
+done:
+	free(idx);
 	return rc;
 }
 
@@ -359,15 +466,15 @@ plan_make(struct plan *pl, char *err, size_t errlen)
 			    "Kea subnet id can be made from this network", j,
 			    esc(v, sizeof(v), s->network));
 	}
-	if (plan_ipxe(pl, err, errlen) == -1)
+	if (rules_ipxe(pl, &pl->rules, cfg->dhcp.bootfile.ipxe,
+	    boot_settings[BOOT_IPXE], err, errlen) == -1)
 		return -1;
-	pl->file[BOOT_IPXE] = pl->ipxe;
-	pl->file[BOOT_EFI64] = cfg->dhcp.bootfile.efi64;
-	pl->file[BOOT_ARM64] = cfg->dhcp.bootfile.arm64;
-	pl->file[BOOT_BIOS] = cfg->dhcp.bootfile.bios;
+	pl->rules.file[BOOT_EFI64] = cfg->dhcp.bootfile.efi64;
+	pl->rules.file[BOOT_ARM64] = cfg->dhcp.bootfile.arm64;
+	pl->rules.file[BOOT_BIOS] = cfg->dhcp.bootfile.bios;
 	for (b = 0; b < BOOT_MAX; b++)
-		if (check_file(pl->fmt, boot_settings[b], pl->file[b], err,
-		    errlen) == -1)
+		if (check_file(pl->fmt, boot_settings[b], pl->rules.file[b],
+		    err, errlen) == -1)
 			return -1;
 
 	if (pl->snap->nhosts > 0 && (pl->subnet = calloc(pl->snap->nhosts,
@@ -389,7 +496,7 @@ plan_make(struct plan *pl, char *err, size_t errlen)
 		pl->subnet[i] = (int)(s - cfg->dhcp.subnets);
 		pl->nserved++;
 	}
-	return 0;
+	return plan_profiles(pl, err, errlen);
 }
 
 /*
@@ -408,7 +515,7 @@ header(struct sbuf *sb, const struct plan *pl)
 	    pl->cfg->dhcp.nsubnets == 1 ? "" : "s");
 	sb_puts(sb, "Do not edit: bootd rewrites this file whenever the "
 	    "inventory changes.\n");
-	if (pl->no_ipxe)
+	if (pl->rules.no_ipxe)
 		sb_puts(sb, "No iPXE rule: set dhcp.bootfile.ipxe, or enable "
 		    "HTTP with http.public_url, http.listen or "
 		    "dhcp.next_server set.\n");
@@ -449,6 +556,16 @@ header_comment(struct sbuf *sb, const struct plan *pl)
 	free(h.p);
 }
 
+/* A MAC as 12 hex digits, as Kea compares pkt4.mac with 0x... */
+static void
+put_machex(struct sbuf *sb, const uint8_t mac[ADDR_MAC_LEN])
+{
+	int i;
+
+	for (i = 0; i < ADDR_MAC_LEN; i++)
+		sb_printf(sb, "%02x", mac[i]);
+}
+
 static void
 put_ip(struct sbuf *sb, uint32_t ip)
 {
@@ -461,14 +578,16 @@ put_ip(struct sbuf *sb, uint32_t ip)
 /* ISC dhcpd */
 
 /*
- * One global if/elsif chain (dhcpd.conf(5) "CONDITIONAL BEHAVIOUR") on the
- * user class and on pxe-system-type, dhcpd's name for option 93 (4.3 and
+ * One if/elsif chain (dhcpd.conf(5) "CONDITIONAL BEHAVIOUR") on the user
+ * class and on pxe-system-type, dhcpd's name for option 93 (4.3 and
  * later), compared as data: 00:07 is the two bytes of arch 7. An empty
  * boot file keeps its branch, empty, so that those clients do not fall
- * through to the BIOS file.
+ * through to the BIOS file. The config's chain is global; a profile's
+ * goes, indented by ind, into each of its hosts' blocks, whose statements
+ * dhcpd runs after the global ones, so the host's filename wins.
  */
 static void
-isc_boot(struct sbuf *sb, const struct plan *pl)
+isc_chain(struct sbuf *sb, const struct rules *rs, const char *ind)
 {
 	static const char *const cond[BOOT_MAX] = {
 		[BOOT_IPXE] = "exists user-class and option user-class = "
@@ -480,19 +599,18 @@ isc_boot(struct sbuf *sb, const struct plan *pl)
 	};
 	int b, first = 1;
 
-	sb_puts(sb, "# Boot file by client architecture (option 93, RFC 4578)"
-	    "; iPXE by its user class.\n");
 	for (b = 0; b < BOOT_MAX; b++) {
-		if (b == BOOT_IPXE && pl->no_ipxe)
+		if (b == BOOT_IPXE && rs->no_ipxe)
 			continue;
 		if (cond[b] == NULL)	/* the last branch; never the first */
 			sb_puts(sb, " else {\n");
 		else
-			sb_printf(sb, "%s %s {\n", first ? "if" : " elsif",
-			    cond[b]);
-		if (pl->file[b][0] != '\0')
-			sb_printf(sb, "\tfilename \"%s\";\n", pl->file[b]);
-		sb_puts(sb, "}");
+			sb_printf(sb, "%s%s %s {\n", first ? ind : " ",
+			    first ? "if" : "elsif", cond[b]);
+		if (rs->file[b][0] != '\0')
+			sb_printf(sb, "%s\tfilename \"%s\";\n", ind,
+			    rs->file[b]);
+		sb_printf(sb, "%s}", ind);
 		first = 0;
 	}
 	sb_puts(sb, "\n");
@@ -510,8 +628,9 @@ isc_render(struct sbuf *sb, const struct plan *pl)
 	header_comment(sb, pl);
 	if (cfg->dhcp.next_server[0] != '\0')
 		sb_printf(sb, "\nnext-server %s;\n", cfg->dhcp.next_server);
-	sb_puts(sb, "\n");
-	isc_boot(sb, pl);
+	sb_puts(sb, "\n# Boot file by client architecture (option 93, RFC 4578)"
+	    "; iPXE by its user class.\n");
+	isc_chain(sb, &pl->rules, "");
 	for (j = 0; j < cfg->dhcp.nsubnets; j++) {
 		s = &cfg->dhcp.subnets[j];
 		sb_puts(sb, "\nsubnet ");
@@ -540,26 +659,34 @@ isc_render(struct sbuf *sb, const struct plan *pl)
 		h = &pl->snap->hosts[i];
 		/* RFC 1123 names are bare words to dhcpd; it takes no "". */
 		sb_printf(sb, "\nhost %s {\n\thardware ethernet %s;\n"
-		    "\tfixed-address %s;\n\toption host-name \"%s\";\n}\n",
+		    "\tfixed-address %s;\n\toption host-name \"%s\";\n",
 		    h->hostname, h->macstr, h->ipstr, h->hostname);
+		if (pl->hrules[i] >= 0) {
+			sb_printf(sb, "\t# Boot files of profile \"%s\".\n",
+			    h->profile->name);
+			isc_chain(sb, &pl->prules[pl->hrules[i]], "\t");
+		}
+		sb_puts(sb, "}\n");
 	}
 }
 
 /* Kea */
 
 /*
- * Boot files through client classes with exclusive tests, in dhcp_policy's
- * order. Not a reservation's boot-file-name: Kea lets that override every
- * class, so all architectures of the host would get the same file.
+ * The classes of one rule set, named <pfx>ipxe, <pfx>efi64, <pfx>arm64 and
+ * <pfx>bios, with exclusive tests in dhcp_policy's order, each behind
+ * guard when it is not NULL. Kea's "and" binds tighter than "or": the
+ * option 93 tests get parentheses whenever something comes before them.
  */
 static void
-kea_classes(struct sbuf *sb, const struct plan *pl)
+kea_rules(struct sbuf *sb, const struct rules *rs, const char *pfx,
+    const char *guard, int *first)
 {
 	static const char *const names[BOOT_MAX] = {
-		[BOOT_IPXE] = "bootd-ipxe",
-		[BOOT_EFI64] = "bootd-efi64",
-		[BOOT_ARM64] = "bootd-arm64",
-		[BOOT_BIOS] = "bootd-bios",
+		[BOOT_IPXE] = "ipxe",
+		[BOOT_EFI64] = "efi64",
+		[BOOT_ARM64] = "arm64",
+		[BOOT_BIOS] = "bios",
 	};
 	static const char *const tests[BOOT_MAX] = {
 		[BOOT_IPXE] = "option[77].hex == 'iPXE'",
@@ -568,34 +695,84 @@ kea_classes(struct sbuf *sb, const struct plan *pl)
 		[BOOT_ARM64] = "option[93].hex == 0x000b",
 		[BOOT_BIOS] = NULL,
 	};
-	int b, first = 1;
+	int b;
 
-	sb_puts(sb, "    \"client-classes\": [\n");
 	for (b = 0; b < BOOT_MAX; b++) {
-		if (b == BOOT_IPXE && pl->no_ipxe)
+		if (b == BOOT_IPXE && rs->no_ipxe)
 			continue;
-		sb_printf(sb, "%s      { \"name\": \"%s\", \"test\": \"",
-		    first ? "" : ",\n", names[b]);
-		if (b == BOOT_BIOS && !pl->no_ipxe)
-			sb_puts(sb, "not member('bootd-ipxe') and "
-			    "not member('bootd-efi64') and "
-			    "not member('bootd-arm64')");
-		else if (b == BOOT_BIOS)
-			sb_puts(sb, "not member('bootd-efi64') and "
-			    "not member('bootd-arm64')");
-		else if (b != BOOT_IPXE && !pl->no_ipxe)
-			sb_printf(sb, "not member('bootd-ipxe') and (%s)",
+		sb_printf(sb, "%s      { \"name\": \"%s%s\", \"test\": \"",
+		    *first ? "" : ",\n", pfx, names[b]);
+		if (guard != NULL)
+			sb_printf(sb, "%s and ", guard);
+		if (b == BOOT_BIOS) {
+			if (!rs->no_ipxe)
+				sb_printf(sb, "not member('%sipxe') and ", pfx);
+			sb_printf(sb, "not member('%sefi64') and "
+			    "not member('%sarm64')", pfx, pfx);
+		} else if (b != BOOT_IPXE && !rs->no_ipxe)
+			sb_printf(sb, "not member('%sipxe') and (%s)", pfx,
 			    tests[b]);
+		else if (b != BOOT_IPXE && guard != NULL)
+			sb_printf(sb, "(%s)", tests[b]);
 		else
 			sb_puts(sb, tests[b]);
 		sb_puts(sb, "\"");
-		if (pl->file[b][0] != '\0') {
+		if (rs->file[b][0] != '\0') {
 			sb_puts(sb, ", \"boot-file-name\": ");
-			sb_json(sb, pl->file[b]);
+			sb_json(sb, rs->file[b]);
 		}
 		sb_puts(sb, " }");
-		first = 0;
+		*first = 0;
 	}
+}
+
+/*
+ * Boot files through client classes. Not a reservation's boot-file-name:
+ * Kea lets that override every class, so all architectures of the host
+ * would get the same file. A profile with overrides gets a class matching
+ * its hosts' MACs, bootd-p-<name>, and its own rule classes behind it
+ * ('/' cannot occur in a profile name, so names never collide); the
+ * config's rules then skip those hosts (bootd-own), so that exactly one
+ * class sets the file whatever order Kea takes them in.
+ */
+static void
+kea_classes(struct sbuf *sb, const struct plan *pl)
+{
+	const struct rules	*rs;
+	char			 pfx[INV_NAME_MAX + 16];
+	char			 guard[INV_NAME_MAX + 32];
+	size_t			 i, k;
+	int			 first = 1, mfirst;
+
+	sb_puts(sb, "    \"client-classes\": [\n");
+	for (k = 0; k < pl->nprules; k++) {
+		rs = &pl->prules[k];
+		sb_printf(sb, "%s      { \"name\": \"bootd-p-%s\", \"test\": "
+		    "\"", first ? "" : ",\n", rs->profile->name);
+		mfirst = 1;
+		for (i = 0; i < pl->snap->nhosts; i++) {
+			if (pl->hrules[i] != (int)k)
+				continue;
+			sb_printf(sb, "%spkt4.mac == 0x", mfirst ? "" : " or ");
+			put_machex(sb, pl->snap->hosts[i].mac);
+			mfirst = 0;
+		}
+		sb_puts(sb, "\" }");
+		first = 0;
+		snprintf(pfx, sizeof(pfx), "bootd-p-%s/", rs->profile->name);
+		snprintf(guard, sizeof(guard), "member('bootd-p-%s')",
+		    rs->profile->name);
+		kea_rules(sb, rs, pfx, guard, &first);
+	}
+	if (pl->nprules > 0) {
+		sb_puts(sb, ",\n      { \"name\": \"bootd-own\", \"test\": \"");
+		for (k = 0; k < pl->nprules; k++)
+			sb_printf(sb, "%smember('bootd-p-%s')", k ? " or " : "",
+			    pl->prules[k].profile->name);
+		sb_puts(sb, "\" }");
+	}
+	kea_rules(sb, &pl->rules, "bootd-", pl->nprules > 0 ?
+	    "not member('bootd-own')" : NULL, &first);
 	sb_puts(sb, "\n    ],\n");
 }
 
@@ -729,12 +906,12 @@ dnsmasq_name_ambiguous(const char *s)
 }
 
 /*
- * Tags: bootd-net<N> per subnet (1-based, config order), bootd-ipxe,
- * bootd-efi64, bootd-arm64 per rule. dhcp-boot lines carry exclusive tag
- * sets, so their order does not matter to dnsmasq.
+ * The dhcp-boot lines of one rule set, each behind the tag test pfx
+ * (ending in ',') when it is not "".
  */
 static void
-dnsmasq_boot(struct sbuf *sb, const struct plan *pl)
+dnsmasq_rules(struct sbuf *sb, const struct plan *pl, const struct rules *rs,
+    const char *pfx)
 {
 	static const char *const tags[BOOT_MAX] = {
 		[BOOT_IPXE] = "tag:bootd-ipxe",
@@ -746,24 +923,52 @@ dnsmasq_boot(struct sbuf *sb, const struct plan *pl)
 	const char	*t, *next = pl->cfg->dhcp.next_server;
 	int		 b;
 
+	for (b = 0; b < BOOT_MAX; b++) {
+		if (rs->file[b][0] == '\0' || (b == BOOT_IPXE && rs->no_ipxe))
+			continue;
+		t = tags[b];
+		/* Without an iPXE rule iPXE takes the others: drop the test. */
+		if (rs->no_ipxe && b != BOOT_IPXE)
+			t += strlen("tag:!bootd-ipxe,");
+		sb_printf(sb, "dhcp-boot=%s%s,%s", pfx, t, rs->file[b]);
+		if (next[0] != '\0')
+			sb_printf(sb, ",,%s", next);
+		sb_puts(sb, "\n");
+	}
+}
+
+/*
+ * Tags: bootd-net<N> per subnet (1-based, config order), bootd-ipxe,
+ * bootd-efi64, bootd-arm64 per rule, bootd-p-<name> on the hosts of a
+ * profile with overrides (set by their dhcp-host lines) and bootd-own on
+ * all of those. dhcp-boot lines carry exclusive tag sets, so their order
+ * does not matter to dnsmasq: the config's lines skip bootd-own.
+ */
+static void
+dnsmasq_boot(struct sbuf *sb, const struct plan *pl)
+{
+	char	 pfx[INV_NAME_MAX + 16];
+	size_t	 k;
+	int	 ipxe = !pl->rules.no_ipxe;
+
+	for (k = 0; k < pl->nprules; k++)
+		ipxe |= !pl->prules[k].no_ipxe;
 	sb_puts(sb, "\n# Boot file by client architecture (option 93, RFC 4578)"
 	    "; iPXE by its user class.\n");
-	if (!pl->no_ipxe)
+	if (ipxe)
 		sb_puts(sb, "dhcp-userclass=set:bootd-ipxe,iPXE\n");
 	sb_puts(sb, "dhcp-match=set:bootd-efi64,option:client-arch,7\n"
 	    "dhcp-match=set:bootd-efi64,option:client-arch,9\n"
 	    "dhcp-match=set:bootd-arm64,option:client-arch,11\n");
-	for (b = 0; b < BOOT_MAX; b++) {
-		if (pl->file[b][0] == '\0' || (b == BOOT_IPXE && pl->no_ipxe))
-			continue;
-		t = tags[b];
-		/* Without the iPXE rule its tag is never set: drop the test. */
-		if (pl->no_ipxe && b != BOOT_IPXE)
-			t += strlen("tag:!bootd-ipxe,");
-		sb_printf(sb, "dhcp-boot=%s,%s", t, pl->file[b]);
-		if (next[0] != '\0')
-			sb_printf(sb, ",,%s", next);
-		sb_puts(sb, "\n");
+	dnsmasq_rules(sb, pl, &pl->rules, pl->nprules > 0 ?
+	    "tag:!bootd-own," : "");
+	for (k = 0; k < pl->nprules; k++) {
+		sb_printf(sb, "# Boot files of profile \"%s\".\n"
+		    "tag-if=set:bootd-own,tag:bootd-p-%s\n",
+		    pl->prules[k].profile->name, pl->prules[k].profile->name);
+		snprintf(pfx, sizeof(pfx), "tag:bootd-p-%s,",
+		    pl->prules[k].profile->name);
+		dnsmasq_rules(sb, pl, &pl->prules[k], pfx);
 	}
 }
 
@@ -805,15 +1010,17 @@ dnsmasq_render(struct sbuf *sb, const struct plan *pl)
 		if (pl->subnet[i] < 0)
 			continue;
 		h = &pl->snap->hosts[i];
-		if (dnsmasq_name_ambiguous(h->hostname)) {
+		if (dnsmasq_name_ambiguous(h->hostname))
 			sb_printf(sb, "# %s: dnsmasq would read this name as a "
-			    "lease time, keyword or address; no name given\n"
-			    "dhcp-host=%s,%s\n", h->hostname, h->macstr,
-			    h->ipstr);
-			continue;
-		}
-		sb_printf(sb, "dhcp-host=%s,%s,%s\n", h->macstr, h->ipstr,
-		    h->hostname);
+			    "lease time, keyword or address; no name given\n",
+			    h->hostname);
+		sb_printf(sb, "dhcp-host=%s,", h->macstr);
+		if (pl->hrules[i] >= 0)
+			sb_printf(sb, "set:bootd-p-%s,", h->profile->name);
+		sb_puts(sb, h->ipstr);
+		if (!dnsmasq_name_ambiguous(h->hostname))
+			sb_printf(sb, ",%s", h->hostname);
+		sb_puts(sb, "\n");
 	}
 }
 
@@ -870,5 +1077,7 @@ dhcpgen_render(const struct inv_snapshot *snap,
 	rc = 0;
 done:
 	free(pl.subnet);
+	free(pl.hrules);
+	free(pl.prules);
 	return rc;
 }

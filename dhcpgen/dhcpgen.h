@@ -52,17 +52,32 @@ int	dhcpgen_format_parse(const char *name);
  *   {{hostname}} in dhcp.bootfile.ipxe are written as iPXE's own ${mac},
  *   ${ip} and ${hostname}, which iPXE expands in the DHCP filename itself,
  *   so the rule stays one global rule (Kea has no per-host conditional);
+ * - a profile's boot file overrides (bootfile_bios, _efi64, _arm64,
+ *   _ipxe; the iPXE one rewritten the same way) for the served hosts of
+ *   that profile, as the whole rule set of those hosts (each override,
+ *   else the config's file): ISC, the same if/elsif chain inside each
+ *   host block (dhcpd runs host statements after global ones); Kea, a
+ *   class "bootd-p-<profile>" matching the hosts' MACs (pkt4.mac) with
+ *   rule classes "bootd-p-<profile>/<rule>" behind it, while the config's
+ *   classes skip the class "bootd-own"; dnsmasq, a tag set on the hosts'
+ *   dhcp-host lines, "bootd-p-<profile>", with its own dhcp-boot lines,
+ *   while the config's lines skip the tag "bootd-own" (tag-if). Kea and
+ *   dnsmasq tests stay exclusive, so no order of theirs decides; ISC
+ *   host scope is the innermost (checked with the real servers by
+ *   tests/integration/80-dhcpgen.sh). UEFI HTTP boot (arch 16, 19) is
+ *   not written in any map;
  * - dhcp.next_server, when set, as the servers' siaddr setting.
  * No generation number or time goes in: an inventory change that the map
  * does not show (a host_var, a profile's kernel) gives the same bytes.
  *
- * Every string from the config is validated for its format: boot file
- * names must be printable ASCII without spaces, at most
- * DHCPGEN_BOOTFILE_MAX bytes, and without the characters the format cannot
- * quote (ISC: '"' and '\'; dnsmasq: also ',' and '#'); Kea strings are
- * JSON-escaped. Domains must be DNS names (RFC 1123 labels). Returns -1
- * with err (errlen bytes) naming the setting when something cannot be
- * written safely, when dhcp.subnets is empty, or on ENOMEM.
+ * Every string from the config (and, again, each override, which the
+ * inventory already limits to what every format can carry) is validated
+ * for its format: boot file names must be printable ASCII without spaces,
+ * at most DHCPGEN_BOOTFILE_MAX bytes, and without the characters the
+ * format cannot quote (ISC: '"' and '\'; dnsmasq: also ',' and '#'); Kea
+ * strings are JSON-escaped. Domains must be DNS names (RFC 1123 labels).
+ * Returns -1 with err (errlen bytes) naming the setting when something
+ * cannot be written safely, when dhcp.subnets is empty, or on ENOMEM.
  */
 int	dhcpgen_render(const struct inv_snapshot *snap,
 	    const struct bootd_config *cfg, enum dhcpgen_format fmt, char **out,

@@ -55,6 +55,9 @@ In another shell, try:
       -e "UPDATE hosts SET profile='diskless-6.6' WHERE hostname='node01'"
   curl http://127.0.0.1:$HTTP_PORT/inventory/node01   # new profile within 1 s
   curl tftp://127.0.0.1:$TFTP_PORT/pxelinux.cfg/01-52-54-00-00-01-01
+  mariadb --socket=$MDB_SOCK -uroot bootd \\
+      -e "UPDATE profiles SET bootfile_efi64='shimx64.efi' WHERE name='diskless-6.6'"
+  curl http://127.0.0.1:$HTTP_PORT/inventory/node03   # its x64 UEFI boot file
   $BOOTD --config $run/bootd.conf hosts
 Ctrl-C stops bootd and the demo database.
 

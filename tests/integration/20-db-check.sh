@@ -12,8 +12,8 @@ rc=0; out=$(B check 2>&1) || rc=$?
 	fail "unmigrated DB not refused: $out"
 ok "check refuses an unmigrated DB"
 
-B db migrate | grep -q 'migrated from version 0 to 1' || fail "migrate"
-B db migrate | grep -q 'schema is current (version 1)' || fail "migrate again"
+B db migrate | grep -q 'migrated from version 0 to 2' || fail "migrate"
+B db migrate | grep -q 'schema is current (version 2)' || fail "migrate again"
 ok "db migrate, idempotent"
 
 mariadb_sql "$(cat "$BOOTD_SRC/demo/inventory.sql")" || fail "demo inventory"
@@ -98,6 +98,31 @@ rc=0; B check > "$T/check4.out" 2>&1 || rc=$?
 [ $rc -ne 0 ] && grep -qx 'host "elsewhere": IP 192.168.7.7 is in no dhcp.subnets entry' \
 	"$T/check4.out" || { cat "$T/check4.out"; fail "host outside the subnets not reported"; }
 ok "a host outside every dhcp.subnets entry is reported"
+
+# Boot file overrides: a bad value rejects its profile (and so its hosts),
+# named by check; an iPXE URL that its placeholders make too long for
+# option 67 names the host; '' is the config's default again.
+mariadb_sql "DELETE FROM hosts WHERE hostname='elsewhere';
+	UPDATE profiles SET bootfile_efi64='shim x64.efi' WHERE name='diskless-6.6';
+	INSERT INTO profiles (name, kind, bootfile_ipxe) VALUES
+	 ('longipxe', 'local', REPEAT('{{mac}}', 18));
+	UPDATE hosts SET profile='longipxe' WHERE hostname='node02'" ||
+	fail "bad overrides"
+rc=0; B check > "$T/check5.out" 2>&1 || rc=$?
+for want in \
+	'rejected profiles "diskless-6.6": bootfile_efi64 "shim x64.efi": whitespace' \
+	'host "node02": profile "longipxe" bootfile_ipxe is longer than 254 bytes (DHCP option 67) for this host'; do
+	[ $rc -ne 0 ] && grep -qxF "$want" "$T/check5.out" ||
+		{ cat "$T/check5.out"; fail "check does not say: $want"; }
+	ok "named: $want"
+done
+grep -q '^rejected hosts ".*": unknown profile "diskless-6.6"' "$T/check5.out" ||
+	{ cat "$T/check5.out"; fail "hosts of the rejected profile still served"; }
+mariadb_sql "UPDATE profiles SET bootfile_efi64='' WHERE name='diskless-6.6';
+	UPDATE profiles SET bootfile_ipxe='http://boot/{{hostname}}.ipxe',
+	 bootfile_bios='lpxelinux.0' WHERE name='longipxe'"
+B check > "$T/check6.out" || { cat "$T/check6.out"; fail "check not clean with good overrides"; }
+ok "good overrides (and '') check clean"
 
 # A schema newer than the binary is refused too.
 mariadb_sql "INSERT INTO schema_version (version) VALUES (99)"

@@ -3,7 +3,8 @@
 # here (10.213.0.0/16 only): busybox udhcpc and ISC dhclient get their
 # reserved IP and boot file, a request through ISC dhcrelay gets the
 # relay's subnet, an IP changed in the DB is served at the next request
-# (old one NAKed on INIT-REBOOT), unknown MACs are recorded but not
+# (old one NAKed on INIT-REBOOT), a profile's boot file override set by
+# UPDATE is offered within 2 s, unknown MACs are recorded but not
 # answered, crafted packets (arch, iPXE, unicast renew, malformed) and a
 # burst of 10,000 unknown MACs (the discovered table stays bounded).
 #
@@ -230,6 +231,38 @@ check_file "option 93 = 16 (x64 UEFI HTTP)" "$HB/files/grubx64.efi" --arch 16 --
 grep -qx opt60=HTTPClient "$T/r" || fail "HTTP boot: vendor class not echoed"
 check_file "user class iPXE" "$HB/ipxe/52:54:00:00:01:03" --arch 0 --user-class iPXE
 grep -q '^opt175=' "$T/r" || fail "iPXE: no option 175"
+# A profile's boot file override, set in the DB while serving: node03's
+# profile diskless-6.6 gets bootfile_efi64; an arch-7 DISCOVER gets it
+# within 2 s of the UPDATE, and UEFI HTTP boot gets it as a URL; BIOS and
+# node02 (another profile) keep the config's files; '' restores them.
+offer_file() {	# offer_file MAC ARCH: the boot file in the OFFER
+	raw ask --dev c0 --mac "$1" --arch "$2" --tries 1 --wait 0.3 | sed -n 's/^file=//p'
+}
+start=$(date +%s%N)
+mariadb_sql "UPDATE profiles SET bootfile_efi64='efi/shimx64.efi' WHERE name='diskless-6.6'" ||
+	fail "UPDATE profiles"
+until [ "$(offer_file 52:54:00:00:01:03 7)" = efi/shimx64.efi ]; do
+	[ $(( ($(date +%s%N) - start) / 1000000 )) -lt 2000 ] ||
+		fail "bootfile_efi64 not offered within 2 s of the UPDATE"
+	sleep 0.05
+done
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+ok "UPDATE profiles SET bootfile_efi64: arch-7 DISCOVER gets efi/shimx64.efi after $ms ms"
+check_file "override, option 93 = 7" efi/shimx64.efi --arch 7
+check_file "override, option 93 = 9" efi/shimx64.efi --arch 9
+check_file "override, option 93 = 16 (HTTP boot)" "$HB/files/efi/shimx64.efi" --arch 16 --vendor HTTPClient:Arch:00016
+check_file "no BIOS override, option 93 = 0" pxelinux.0 --arch 0
+check_file "no iPXE override, user class iPXE" "$HB/ipxe/52:54:00:00:01:03" --arch 7 --user-class iPXE
+[ "$(offer_file 52:54:00:00:01:02 7)" = grubx64.efi ] || fail "node02 (diskless-6.1) got the override"
+ok "node02 (diskless-6.1), option 93 = 7 -> grubx64.efi"
+nsx "$SRV" curl -fsS --max-time 2 "http://127.0.0.1:$HTTP_PORT/inventory/node03" |
+	grep -qx 'bootfile_efi64=efi/shimx64.efi' || fail "/inventory/node03 does not show the override"
+ok "/inventory/node03: bootfile_efi64=efi/shimx64.efi"
+mariadb_sql "UPDATE profiles SET bootfile_efi64='' WHERE name='diskless-6.6'"
+wait_until 2 sh -c "[ \"\$(ip netns exec $CLI python3 $BOOTD_SRC/tests/lib/dhcp_raw.py ask --dev c0 --mac 52:54:00:00:01:03 --arch 7 --tries 1 --wait 0.3 | sed -n 's/^file=//p')\" = grubx64.efi ]" ||
+	fail "bootfile_efi64 '' did not restore the default"
+ok "bootfile_efi64 '': grubx64.efi again"
+
 raw ask --dev c0 --mac 52:54:00:00:01:03 --type request --ciaddr 10.213.0.13 > "$T/r" ||
 	fail "no ACK to a renewal"
 grep -qx type=ACK "$T/r" && grep -qx dst=10.213.0.13 "$T/r" && grep -qx ciaddr=10.213.0.13 "$T/r" ||

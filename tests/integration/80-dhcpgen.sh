@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # dhcpgen against the real servers: 1,000 generated hosts rendered by
 # `bootd dhcpgen` in every format and accepted by each server's own checker
-# (dhcpd -t, kea-dhcp4 -t, dnsmasq --test); the serve-mode hook (rewrite
+# (dhcpd -t, kea-dhcp4 -t, dnsmasq --test), with a profile's boot file
+# overrides (profiles.bootfile_*) for one host; the serve-mode hook (rewrite
 # and one reload per change, nothing on a change the map does not show,
 # coalesced reloads, a failing reload puts the previous file back); and
 # ISC dhcpd, dnsmasq and Kea serving the generated files to busybox udhcpc
@@ -48,9 +49,15 @@ INSERT INTO hosts (hostname, mac, ip, profile, build)
 INSERT INTO hosts (hostname, mac, ip, profile, enabled) VALUES
  ('off1', '02:00:00:01:00:01', '10.213.9.1', 'p-a', 0),
  ('far1', '02:00:00:01:00:02', '10.99.0.1', 'p-a', 1);
-INSERT INTO host_vars (hostname, name, value) VALUES ('n0001', 'rack', 'r1');" ||
+INSERT INTO host_vars (hostname, name, value) VALUES ('n0001', 'rack', 'r1');
+INSERT INTO profiles (name, kind, bootfile_bios, bootfile_efi64, bootfile_arm64,
+  bootfile_ipxe) VALUES
+ ('p-shim', 'local', 'lpxelinux.0', 'efi/shimx64.efi', '',
+  'http://boot.test/{{hostname}}.ipxe?ip={{ip}}');
+INSERT INTO hosts (hostname, mac, ip, profile, build) VALUES
+ ('ovr1', '02:00:00:02:00:01', '10.213.9.9', 'p-shim', 0);" ||
 	fail "generate hosts"
-[ "$(mariadb_sql 'SELECT COUNT(*) FROM hosts')" = 1002 ] || fail "host count"
+[ "$(mariadb_sql 'SELECT COUNT(*) FROM hosts')" = 1003 ] || fail "host count"
 
 # --- bootd dhcpgen, every format, checked by the real servers' checkers
 mkdir -p "$T/gen"
@@ -72,7 +79,10 @@ for f in isc kea dnsmasq; do
 	grep -q 'off1' "$out" && fail "$f: disabled host named"
 	grep -q 'far1 (10.99.0.1)' "$out" || fail "$f: host outside the subnets not reported"
 	[ "$(stat -c %a "$out")" = 644 ] || fail "$f: mode $(stat -c %a "$out")"
-	ok "$f: 1000 reservations, accepted by the $f checker"
+	grep -q 'efi/shimx64.efi' "$out" && grep -q 'lpxelinux.0' "$out" &&
+		grep -qF 'http://boot.test/${hostname}.ipxe?ip=${ip}' "$out" ||
+		fail "$f: profile p-shim's overrides missing"
+	ok "$f: 1000 reservations and p-shim's overrides, accepted by the $f checker"
 	B dhcpgen --format "$f" > "$T/gen/stdout.$f" || fail "dhcpgen to stdout"
 	cmp -s "$out" "$T/gen/stdout.$f" || fail "$f: stdout differs from -o"
 done
@@ -238,6 +248,20 @@ expect() {	# expect LABEL PATTERN [udhcpc options]
 	ok "$label: $got"
 }
 
+# ovr1 (profile p-shim): its overrides for BIOS, x64 UEFI and iPXE, the
+# config's file for ARM64 (bootfile_arm64 is ''); then n0042 again, to
+# show the overrides stay with ovr1.
+expect_overrides() {	# expect_overrides SERVER
+	ip -n "$CNS" link set "$VC" address 02:00:00:02:00:01
+	expect "$1, p-shim host, BIOS" "ip=10.213.9.9 .*boot_file=lpxelinux.0 " -x 0x5d:0000
+	expect "$1, p-shim host, x64 UEFI" "boot_file=efi/shimx64.efi " -x 0x5d:0007
+	expect "$1, p-shim host, ARM64 UEFI (no override)" "boot_file=grubaa64.efi " -x 0x5d:000b
+	expect "$1, p-shim host, iPXE on x64 UEFI" 'boot_file=http://boot.test/${hostname}.ipxe?ip=${ip} ' \
+		-x 0x4d:69505845 -x 0x5d:0007
+	ip -n "$CNS" link set "$VC" address 02:00:00:00:00:2a
+	expect "$1, other host, x64 UEFI" "ip=$want_ip .*boot_file=grubx64.efi " -x 0x5d:0007
+}
+
 touch "$T/dhcpd.leases"
 ip netns exec "$SNS" dhcpd -f -4 -cf "$T/gen/cli.isc" -lf "$T/dhcpd.leases" \
 	-pf "$T/dhcpd.pid" "$VS" > "$T/server.log" 2>&1 &
@@ -245,6 +269,7 @@ SRV_PID=$!
 expect "ISC dhcpd, BIOS client" "ip=$want_ip siaddr=10.213.0.1 boot_file=pxelinux.0 router=10.213.0.1 dns=10.213.0.1 hostname=n0042"
 expect "ISC dhcpd, x64 UEFI client" "boot_file=grubx64.efi" -x 0x5d:0007
 expect "ISC dhcpd, iPXE client" 'boot_file=http://127.0.0.1:[0-9]*/ipxe/${mac}' -x 0x4d:69505845
+expect_overrides "ISC dhcpd"
 kill "$SRV_PID"; wait "$SRV_PID" 2>/dev/null || true; SRV_PID=""
 
 ip netns exec "$SNS" dnsmasq -d -k -u root --port=0 -C "$T/gen/cli.dnsmasq" \
@@ -253,6 +278,7 @@ ip netns exec "$SNS" dnsmasq -d -k -u root --port=0 -C "$T/gen/cli.dnsmasq" \
 SRV_PID=$!
 expect "dnsmasq, BIOS client" "ip=$want_ip siaddr=10.213.0.1 boot_file=pxelinux.0 router=10.213.0.1"
 expect "dnsmasq, ARM64 UEFI client" "boot_file=grubaa64.efi" -x 0x5d:000b
+expect_overrides "dnsmasq"
 kill "$SRV_PID"; wait "$SRV_PID" 2>/dev/null || true; SRV_PID=""
 
 # Kea as generated, but with its leases, pid and lock files under $T.
@@ -264,6 +290,7 @@ KEA_PIDFILE_DIR=$T/kea KEA_LOCKFILE_DIR=$T/kea ip netns exec "$SNS" \
 SRV_PID=$!
 expect "Kea, BIOS client" "ip=$want_ip siaddr=10.213.0.1 boot_file=pxelinux.0 router=10.213.0.1 dns=10.213.0.1 hostname=n0042"
 expect "Kea, iPXE client" 'boot_file=http://127.0.0.1:[0-9]*/ipxe/${mac}' -x 0x4d:69505845
+expect_overrides "Kea"
 kill "$SRV_PID"; wait "$SRV_PID" 2>/dev/null || true; SRV_PID=""
 ns_cleanup
 ours >/dev/null && fail "a server is still running"

@@ -21,6 +21,7 @@
 #include "dhcp/dhcp_msg.h"
 #include "dhcp/dhcp_policy.h"
 
+#define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
 #define SERVER_IP	0x0a000002u	/* 10.0.0.2, the receiving interface */
 #define RELAY_IP	0x0a010001u	/* 10.1.0.1 */
 #define WEB1_IP		0x0a000005u	/* 10.0.0.5 */
@@ -31,6 +32,13 @@ static const uint8_t mac_off1[6] = { 0x52, 0x54, 0, 0, 0, 0x02 };
 static const uint8_t mac_far1[6] = { 0x52, 0x54, 0, 0, 0, 0x03 };
 static const uint8_t mac_out1[6] = { 0x52, 0x54, 0, 0, 0, 0x04 };
 static const uint8_t mac_unknown[6] = { 0x52, 0x54, 0, 0, 0, 0x99 };
+/* cust1: profile "custom", every boot file overridden (10.0.0.8). */
+static const uint8_t mac_cust1[6] = { 0x52, 0x54, 0, 0, 0, 0x05 };
+/* efi1: profile "efionly", only bootfile_efi64 set, others ''. */
+static const uint8_t mac_efi1[6] = { 0x52, 0x54, 0, 0, 0, 0x06 };
+/* long1: profile "longipxe", whose bootfile_ipxe grows past 254 bytes. */
+static const uint8_t mac_long1[6] = { 0x52, 0x54, 0, 0, 0, 0x07 };
+#define MAC18	"{{mac}}{{mac}}{{mac}}{{mac}}{{mac}}{{mac}}"
 
 /* printf format: the http group's settings, then extra dhcp settings. */
 static const char conf_fmt[] =
@@ -54,45 +62,77 @@ struct fixture {
 };
 
 static void
-add_host(struct inv_rows *rows, const char *name, const char *mac,
-    const char *ip, const char *enabled)
+add_host_p(struct inv_rows *rows, const char *name, const char *mac,
+    const char *ip, const char *enabled, const char *profile)
 {
 	const char	*c[INV_H_NCOLS] = { NULL };
 
 	c[INV_H_HOSTNAME] = name;
 	c[INV_H_MAC] = mac;
 	c[INV_H_IP] = ip;
-	c[INV_H_PROFILE] = "rocky9";
+	c[INV_H_PROFILE] = profile;
 	c[INV_H_ENABLED] = enabled;
 	c[INV_H_BUILD] = "0";
 	assert_int_equal(inv_rows_add(rows, INV_T_HOSTS, c, NULL), 0);
 }
 
+static void
+add_host(struct inv_rows *rows, const char *name, const char *mac,
+    const char *ip, const char *enabled)
+{
+	add_host_p(rows, name, mac, ip, enabled, "rocky9");
+}
+
+/* A profile with boot file overrides bios, efi64, arm64 and ipxe. */
+static void
+add_profile(struct inv_rows *rows, const char *name, const char *bios,
+    const char *efi64, const char *arm64, const char *ipxe)
+{
+	const char	*p[INV_P_NCOLS] = { NULL };
+
+	p[INV_P_NAME] = name;
+	p[INV_P_KIND] = "install";
+	p[INV_P_KERNEL] = "vmlinuz";
+	p[INV_P_INITRD] = "initrd.img";
+	p[INV_P_SELECTABLE] = "1";
+	p[INV_P_BOOTFILE_BIOS] = bios;
+	p[INV_P_BOOTFILE_EFI64] = efi64;
+	p[INV_P_BOOTFILE_ARM64] = arm64;
+	p[INV_P_BOOTFILE_IPXE] = ipxe;
+	assert_int_equal(inv_rows_add(rows, INV_T_PROFILES, p, NULL), 0);
+}
+
 static struct inv_snapshot *
 snap_new(void)
 {
-	const char	*p[INV_P_NCOLS] = { NULL };
 	struct inv_rows	*rows;
 	struct inv_snapshot *snap;
 	size_t		 i;
 
 	assert_non_null(rows = inv_rows_new(1));
-	p[INV_P_NAME] = "rocky9";
-	p[INV_P_KIND] = "install";
-	p[INV_P_KERNEL] = "vmlinuz";
-	p[INV_P_INITRD] = "initrd.img";
-	p[INV_P_SELECTABLE] = "1";
-	assert_int_equal(inv_rows_add(rows, INV_T_PROFILES, p, NULL), 0);
+	/* rocky9: every override NULL, so the config's files serve. */
+	add_profile(rows, "rocky9", NULL, NULL, NULL, NULL);
+	add_profile(rows, "custom", "bios/lpxelinux.0", "efi/shimx64.efi",
+	    "efi/shimaa64.efi", "http://boot/{{hostname}}/{{mac}}?ip={{ip}}");
+	add_profile(rows, "efionly", "", "efi/only.efi", "", "");
+	/* 126 bytes as stored, 306 once the 18 {{mac}} are expanded */
+	add_profile(rows, "longipxe", NULL, NULL, NULL, MAC18 MAC18 MAC18);
 	add_host(rows, "web1", "52:54:00:00:00:01", "10.0.0.5", "1");
 	add_host(rows, "off1", "52:54:00:00:00:02", "10.0.0.6", "0");
 	add_host(rows, "far1", "52:54:00:00:00:03", "10.1.0.7", "1");
 	add_host(rows, "out1", "52:54:00:00:00:04", "192.168.5.5", "1");
+	add_host_p(rows, "cust1", "52:54:00:00:00:05", "10.0.0.8", "1",
+	    "custom");
+	add_host_p(rows, "efi1", "52:54:00:00:00:06", "10.0.0.9", "1",
+	    "efionly");
+	add_host_p(rows, "long1", "52:54:00:00:00:07", "10.0.0.10", "1",
+	    "longipxe");
 	assert_non_null(snap = inv_build(rows));
 	inv_rows_free(rows);
 	for (i = 0; i < snap->nrejects; i++)
 		print_message("reject: %s\n", snap->rejects[i]);
 	assert_int_equal(snap->nrejects, 0);
-	assert_int_equal(snap->nhosts, 4);
+	assert_int_equal(snap->nhosts, 7);
 	return snap;
 }
 
@@ -386,6 +426,133 @@ test_bootfile_ipxe(void **state)
 	assert_string_equal(d.reply.bootfile, "pxelinux.0");
 }
 
+/* msg as an iPXE request (user class "iPXE", option 175). */
+static void
+msg_ipxe(struct dhcp_msg *m, const uint8_t mac[6], int arch)
+{
+	msg_pxe(m, DHCP_DISCOVER, mac, arch);
+	memcpy(m->user_class, "iPXE", 4);
+	m->user_class_len = 4;
+	m->is_ipxe = 1;
+	m->has_ipxe_encap = 1;
+}
+
+/* msg as a UEFI HTTP boot request for arch (16 or 19). */
+static void
+msg_http(struct dhcp_msg *m, const uint8_t mac[6], int arch)
+{
+	msg_init(m, DHCP_DISCOVER, mac);
+	snprintf(m->vendor_class, sizeof(m->vendor_class),
+	    "HTTPClient:Arch:%05d:UNDI:003001", arch);
+	m->vendor_class_len = strlen(m->vendor_class);
+	m->is_http = 1;
+	m->has_arch = 1;
+	m->arch = (uint16_t)arch;
+}
+
+enum client { PXE, HTTP, IPXE };
+
+/* One DISCOVER and the boot file it must get (noted: with a note). */
+struct bootcase {
+	const uint8_t	*mac;
+	enum client	 client;
+	int		 arch;		/* -1: no option 93 */
+	const char	*want;
+	int		 noted;
+};
+
+static void
+expect_bootcases(const struct fixture *f, const struct bootd_config *cfg,
+    const struct bootcase *c, size_t n)
+{
+	struct dhcp_msg	 m;
+	size_t		 i;
+
+	for (i = 0; i < n; i++) {
+		if (c[i].client == HTTP)
+			msg_http(&m, c[i].mac, c[i].arch);
+		else if (c[i].client == IPXE)
+			msg_ipxe(&m, c[i].mac, c[i].arch);
+		else
+			msg_pxe(&m, DHCP_DISCOVER, c[i].mac, c[i].arch);
+		expect_bootfile(f, cfg, &m, c[i].want, c[i].noted);
+	}
+}
+
+#define CUST1_IPXE	"http://boot/cust1/52:54:00:00:00:05?ip=10.0.0.8"
+
+/* A profile's override wins over dhcp.bootfile.* for its architecture. */
+static void
+test_bootfile_profile_override(void **state)
+{
+	static const struct bootcase own[] = {
+		{ mac_cust1, PXE, 0, "bios/lpxelinux.0", 0 },
+		{ mac_cust1, PXE, -1, "bios/lpxelinux.0", 0 },
+		{ mac_cust1, PXE, 7, "efi/shimx64.efi", 0 },
+		{ mac_cust1, PXE, 9, "efi/shimx64.efi", 0 },
+		{ mac_cust1, PXE, 11, "efi/shimaa64.efi", 0 },
+		/* Unsupported arch: the BIOS rule, so the BIOS override. */
+		{ mac_cust1, PXE, 10, "bios/lpxelinux.0", 1 },
+		/* UEFI HTTP boot: the efi64/arm64 override as a URL. */
+		{ mac_cust1, HTTP, 16,
+		    "http://10.0.0.2:8080/files/efi/shimx64.efi", 0 },
+		{ mac_cust1, HTTP, 19,
+		    "http://10.0.0.2:8080/files/efi/shimaa64.efi", 0 },
+		/* iPXE: placeholders expanded for this host. */
+		{ mac_cust1, IPXE, 7, CUST1_IPXE, 0 },
+		{ mac_cust1, IPXE, 0, CUST1_IPXE, 0 },
+	};
+	/* The override also beats a configured default; others get it. */
+	static const struct bootcase cfgd[] = {
+		{ mac_cust1, PXE, 7, "efi/shimx64.efi", 0 },
+		{ mac_cust1, IPXE, 0, CUST1_IPXE, 0 },
+		{ mac_web1, PXE, 7, "cfg.efi", 0 },
+		{ mac_web1, IPXE, 0, "http://cfg/52:54:00:00:00:01", 0 },
+	};
+	struct fixture	*f = *state;
+	struct bootd_config *cfg;
+	struct dhcp_decision d;
+	struct dhcp_msg	 m;
+
+	expect_bootcases(f, NULL, own, NITEMS(own));
+	cfg = cfg_new(HTTP_DEFAULT, "bootfile = { bios = \"cfg.0\"; "
+	    "efi64 = \"cfg.efi\"; ipxe = \"http://cfg/{{mac}}\"; };");
+	expect_bootcases(f, cfg, cfgd, NITEMS(cfgd));
+	config_free(cfg);
+
+	/* A REQUEST (ACK) gets the same file as the DISCOVER (OFFER). */
+	msg_pxe(&m, DHCP_REQUEST, mac_cust1, 11);
+	m.has_requested_ip = 1;
+	m.requested_ip = 0x0a000008u;
+	assert_int_equal(decide(f, NULL, &m, SERVER_IP, &d), DHCP_ACT_ACK);
+	assert_string_equal(d.reply.bootfile, "efi/shimaa64.efi");
+}
+
+/* NULL and '' overrides fall back to dhcp.bootfile.*, rule by rule. */
+static void
+test_bootfile_profile_fallback(void **state)
+{
+	static const struct bootcase c[] = {
+		/* efionly: bios, arm64 and ipxe are '', efi64 is set. */
+		{ mac_efi1, PXE, 0, "pxelinux.0", 0 },
+		{ mac_efi1, PXE, 7, "efi/only.efi", 0 },
+		{ mac_efi1, PXE, 11, "grubaa64.efi", 0 },
+		{ mac_efi1, HTTP, 16,
+		    "http://10.0.0.2:8080/files/efi/only.efi", 0 },
+		{ mac_efi1, HTTP, 19,
+		    "http://10.0.0.2:8080/files/grubaa64.efi", 0 },
+		/* iPXE must get its script, not the efi64 override. */
+		{ mac_efi1, IPXE, 7,
+		    "http://10.0.0.2:8080/ipxe/52:54:00:00:00:06", 0 },
+		/* rocky9 (all NULL): the config's files. */
+		{ mac_web1, PXE, 9, "grubx64.efi", 0 },
+		{ mac_web1, IPXE, 7,
+		    "http://10.0.0.2:8080/ipxe/52:54:00:00:00:01", 0 },
+	};
+
+	expect_bootcases(*state, NULL, c, NITEMS(c));
+}
+
 /* A boot file too long for option 67 is refused, not cut. */
 static void
 test_bootfile_too_long(void **state)
@@ -410,6 +577,13 @@ test_bootfile_too_long(void **state)
 	assert_int_equal(decide(f, cfg, &m, SERVER_IP, &d), DHCP_ACT_IGNORE);
 	assert_int_equal(d.reason, DHCP_R_BOOTFILE_LONG);
 	config_free(cfg);
+
+	/* A profile's iPXE URL that its placeholders make too long. */
+	msg_ipxe(&m, mac_long1, 0);
+	assert_int_equal(decide(f, NULL, &m, SERVER_IP, &d), DHCP_ACT_IGNORE);
+	assert_int_equal(d.reason, DHCP_R_BOOTFILE_LONG);
+	msg_pxe(&m, DHCP_DISCOVER, mac_long1, 0);	/* not iPXE: fine */
+	expect_bootfile(f, NULL, &m, "pxelinux.0", 0);
 }
 
 static void
@@ -827,6 +1001,8 @@ main(void)
 		cmocka_unit_test(test_bootfile_http_config),
 		cmocka_unit_test(test_bootfile_ipxe),
 		cmocka_unit_test(test_bootfile_too_long),
+		cmocka_unit_test(test_bootfile_profile_override),
+		cmocka_unit_test(test_bootfile_profile_fallback),
 		cmocka_unit_test(test_next_server),
 		cmocka_unit_test(test_request_selecting),
 		cmocka_unit_test(test_request_init_reboot),

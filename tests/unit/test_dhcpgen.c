@@ -56,22 +56,61 @@ add(struct inv_rows *rows, enum inv_table_id t, ...)
 }
 
 static void
+host_p(struct inv_rows *rows, const char *name, const char *mac,
+    const char *ip, const char *enabled, const char *profile)
+{
+	add(rows, INV_T_HOSTS, name, mac, ip, profile, enabled, "0",
+	    (const char *)NULL, (const char *)NULL, (const char *)NULL,
+	    (const char *)NULL, "2024-05-01 12:00:00");
+}
+
+static void
 host(struct inv_rows *rows, const char *name, const char *mac,
     const char *ip, const char *enabled)
 {
-	add(rows, INV_T_HOSTS, name, mac, ip, "p1", enabled, "0",
+	host_p(rows, name, mac, ip, enabled, "p1");
+}
+
+/* A profile with boot file overrides bios, efi64, arm64 and ipxe. */
+static void
+boot_profile(struct inv_rows *rows, const char *name, const char *bios,
+    const char *efi64, const char *arm64, const char *ipxe)
+{
+	add(rows, INV_T_PROFILES, name, "local", (const char *)NULL,
 	    (const char *)NULL, (const char *)NULL, (const char *)NULL,
-	    (const char *)NULL, "2024-05-01 12:00:00");
+	    (const char *)NULL, "0", bios, efi64, arm64, ipxe);
+}
+
+/*
+ * Profiles with boot file overrides: "shim" (efi64 and an iPXE URL with
+ * placeholders) for uefi01 and uefi02 (second subnet), "old" (bios only,
+ * arm64 '') for bios01, and "unused", whose only host is disabled.
+ */
+static void
+add_overrides(struct inv_rows *rows)
+{
+	boot_profile(rows, "shim", NULL, "efi/shimx64.efi", NULL,
+	    "http://boot.test/{{hostname}}.ipxe?mac={{mac}}");
+	boot_profile(rows, "old", "lpxelinux.0", NULL, "", NULL);
+	boot_profile(rows, "unused", NULL, "unused.efi", NULL, NULL);
+	host_p(rows, "uefi01", "52:54:00:00:03:01", "10.213.0.21", "1",
+	    "shim");
+	host_p(rows, "uefi02", "52:54:00:00:03:02", "10.213.1.22", "1",
+	    "shim");
+	host_p(rows, "bios01", "52:54:00:00:03:03", "10.213.0.23", "1", "old");
+	host_p(rows, "off02", "52:54:00:00:03:04", "10.213.0.24", "0",
+	    "unused");
 }
 
 /*
  * The golden inventory: node01 and node02 (given out of order), a disabled
  * host, one outside every subnet, one in the second subnet, and "5h", a
  * name dnsmasq would read as a lease time. reverse adds the hosts in the
- * opposite order; with_var adds a host_var (not shown by any map).
+ * opposite order; with_var adds a host_var (not shown by any map);
+ * overrides adds add_overrides().
  */
 static struct inv_snapshot *
-snapshot(int reverse, int with_var)
+snapshot_x(int reverse, int with_var, int overrides)
 {
 	static const char *const h[][4] = {
 		{ "node02", "52:54:00:00:01:02", "10.213.0.12", "1" },
@@ -88,18 +127,28 @@ snapshot(int reverse, int with_var)
 	rows = inv_rows_new(7);
 	assert_non_null(rows);
 	add(rows, INV_T_PROFILES, "p1", "diskless", "vmlinuz", "initrd.img",
-	    "ip={{ip}}", (const char *)NULL, (const char *)NULL, "1");
+	    "ip={{ip}}", (const char *)NULL, (const char *)NULL, "1",
+	    (const char *)NULL, (const char *)NULL,
+	    (const char *)NULL, (const char *)NULL);
 	for (k = 0; k < NITEMS(h); k++) {
 		i = reverse ? NITEMS(h) - 1 - k : k;
 		host(rows, h[i][0], h[i][1], h[i][2], h[i][3]);
 	}
 	if (with_var)
 		add(rows, INV_T_VARS, "node01", "rack", "r12");
+	if (overrides)
+		add_overrides(rows);
 	snap = inv_build(rows);
 	assert_non_null(snap);
 	assert_int_equal(snap->nrejects, 0);
 	inv_rows_free(rows);
 	return snap;
+}
+
+static struct inv_snapshot *
+snapshot(int reverse, int with_var)
+{
+	return snapshot_x(reverse, with_var, 0);
 }
 
 /*
@@ -179,23 +228,24 @@ slurp(const char *path)
 	return buf;
 }
 
-/* tests/golden/dhcpgen-<fmt>.ok is exactly what the golden set renders. */
+/*
+ * tests/golden/dhcpgen-<name><fmt>.ok is exactly what snap renders in
+ * every format.
+ */
 static void
-test_golden(void **state)
+golden(const struct inv_snapshot *snap, const struct bootd_config *cfg,
+    const char *name)
 {
-	struct inv_snapshot	*snap = snapshot(0, 0);
-	struct bootd_config	*cfg = config();
 	const char		*src = getenv("BOOTD_SRC");
 	char			*path, *got, *want;
 	FILE			*fp;
 	int			 f;
 
-	(void)state;
 	if (src == NULL)
 		fail_msg("BOOTD_SRC is not set (run under ctest)");
 	for (f = 0; f < DHCPGEN_FMT_MAX; f++) {
-		assert_true(asprintf(&path, "%s/tests/golden/dhcpgen-%s.ok",
-		    src, dhcpgen_format_names[f]) > 0);
+		assert_true(asprintf(&path, "%s/tests/golden/dhcpgen-%s%s.ok",
+		    src, name, dhcpgen_format_names[f]) > 0);
 		got = render_ok(snap, cfg, f);
 		if (getenv("BOOTD_GOLDEN_WRITE") != NULL) {
 			assert_non_null(fp = fopen(path, "w"));
@@ -209,8 +259,27 @@ test_golden(void **state)
 		free(got);
 		free(path);
 	}
+}
+
+/*
+ * The golden set, and with profiles that override boot files: ISC gets a
+ * chain in each of their hosts' blocks, Kea classes by MAC, dnsmasq tags
+ * set by dhcp-host (tests/integration/80-dhcpgen.sh has the real servers
+ * check and serve such overrides).
+ */
+static void
+test_golden(void **state)
+{
+	struct bootd_config	*cfg = config();
+	struct inv_snapshot	*snap;
+	int			 o;
+
+	for (o = 0; o < 2; o++) {
+		snap = snapshot_x(0, 0, o);
+		golden(snap, cfg, o ? "overrides-" : "");
+		inv_unref(snap);
+	}
 	config_free(cfg);
-	inv_unref(snap);
 }
 
 /* Only enabled hosts inside a subnet get a reservation, in name order. */
@@ -347,6 +416,55 @@ test_ipxe(void **state)
 		assert_null(strstr(out, "iPXE\""));
 		assert_null(strstr(out, "bootd-ipxe"));
 		assert_null(strstr(out, "/ipxe/"));
+		assert_non_null(strstr(out, "No iPXE rule"));
+		free(out);
+	}
+	config_free(cfg);
+	inv_unref(snap);
+}
+
+/*
+ * Without a config iPXE rule (HTTP off), a profile's bootfile_ipxe still
+ * makes one for its own hosts, and only theirs: the config's rules keep
+ * sending iPXE clients the loader, as bootd's DHCP would not (it always
+ * has a script URL), but as this map did before.
+ */
+static void
+test_overrides_no_ipxe(void **state)
+{
+	static const char *const want[DHCPGEN_FMT_MAX][3] = {
+		[DHCPGEN_ISC] = {
+		    "\nif option pxe-system-type = 00:07 or",
+		    "\tif exists user-class and option user-class = \"iPXE\" "
+		    "{\n\t\tfilename \"http://boot.test/${hostname}.ipxe?mac="
+		    "${mac}\";\n",
+		    "profile \"old\".\n\tif option pxe-system-type = 00:07" },
+		[DHCPGEN_KEA] = {
+		    "\"name\": \"bootd-efi64\", \"test\": \"not member("
+		    "'bootd-own') and (option[93]",
+		    "\"name\": \"bootd-p-shim/ipxe\"",
+		    "\"name\": \"bootd-p-shim/efi64\", \"test\": \"member("
+		    "'bootd-p-shim') and not member('bootd-p-shim/ipxe')" },
+		[DHCPGEN_DNSMASQ] = {
+		    "dhcp-userclass=set:bootd-ipxe,iPXE\n",
+		    "dhcp-boot=tag:!bootd-own,tag:bootd-efi64,grubx64.efi,",
+		    "dhcp-boot=tag:bootd-p-shim,tag:!bootd-ipxe,"
+		    "tag:bootd-efi64,efi/shimx64.efi," },
+	};
+	struct inv_snapshot	*snap = snapshot_x(0, 0, 1);
+	struct bootd_config	*cfg;
+	char			*out;
+	int			 f, i;
+
+	(void)state;
+	cfg = cfg_with("", "http = { enabled = false; };\n");
+	for (f = 0; f < DHCPGEN_FMT_MAX; f++) {
+		out = render_ok(snap, cfg, f);
+		for (i = 0; i < 3; i++)
+			if (want[f][i] != NULL && strstr(out, want[f][i]) ==
+			    NULL)
+				fail_msg("%s: no \"%s\" in:\n%s",
+				    dhcpgen_format_names[f], want[f][i], out);
 		assert_non_null(strstr(out, "No iPXE rule"));
 		free(out);
 	}
@@ -531,7 +649,9 @@ test_many_hosts(void **state)
 	assert_non_null(rows = inv_rows_new(1));
 	add(rows, INV_T_PROFILES, "p1", "local", (const char *)NULL,
 	    (const char *)NULL, (const char *)NULL, (const char *)NULL,
-	    (const char *)NULL, "0");
+	    (const char *)NULL, "0",
+	    (const char *)NULL, (const char *)NULL,
+	    (const char *)NULL, (const char *)NULL);
 	for (i = 1000; i >= 1; i--) {
 		snprintf(name, sizeof(name), "n%04d", i);
 		snprintf(mac, sizeof(mac), "02:00:00:00:%02x:%02x", i >> 8,
@@ -567,6 +687,7 @@ main(void)
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_dnsmasq_ambiguous_names),
 		cmocka_unit_test(test_ipxe),
+		cmocka_unit_test(test_overrides_no_ipxe),
 		cmocka_unit_test(test_empty_bootfile),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_kea_escapes),

@@ -33,7 +33,8 @@ static struct inv_rows *
 sample(void)
 {
 	static const char *const p[INV_P_NCOLS] = { "rocky9", "install",
-	    "vmlinuz", "initrd.img", "ks={{ks_url}}", NULL, "", "1" };
+	    "vmlinuz", "initrd.img", "ks={{ks_url}}", NULL, "", "1",
+	    "lpxelinux.0", "", NULL, "http://boot/{{hostname}}.ipxe" };
 	static const char *const h[INV_H_NCOLS] = { "web1",
 	    "52:54:00:00:00:01", "10.0.0.1", "rocky9", "1", NULL, "", NULL,
 	    "2048", "2", "2024-05-01 12:00:00" };
@@ -143,6 +144,14 @@ t_roundtrip_build(void **state)
 	assert_non_null(s = inv_build(back));
 	assert_int_equal(s->nhosts, 1);
 	assert_int_equal(s->generation, 0x0123456789abcdefULL);
+	/* the boot file overrides survive; NULL and "" both mean none */
+	assert_int_equal(s->nprofiles, 1);
+	assert_string_equal(s->profiles[0].bootfile[INV_BOOT_BIOS],
+	    "lpxelinux.0");
+	assert_string_equal(s->profiles[0].bootfile[INV_BOOT_EFI64], "");
+	assert_string_equal(s->profiles[0].bootfile[INV_BOOT_ARM64], "");
+	assert_string_equal(s->profiles[0].bootfile[INV_BOOT_IPXE],
+	    "http://boot/{{hostname}}.ipxe");
 	/* the binary var is rejected, with its bytes escaped */
 	assert_int_equal(s->nrejects, 1);
 	assert_string_equal(s->rejects[0],
@@ -236,7 +245,11 @@ t_bad_header(void **state)
 
 	buf[8] = 9;
 	decode_fails(buf, len, "unsupported version 9");
+	/* A cache written before profiles had bootfile_* columns. */
+	assert_int_equal(INV_CACHE_VERSION, 2);
 	buf[8] = 1;
+	decode_fails(buf, len, "unsupported version 1");
+	buf[8] = INV_CACHE_VERSION;
 
 	buf[12] = 4;
 	decode_fails(buf, len, "table count 4, expected 3");

@@ -38,7 +38,9 @@ static void
 profile(struct inv_rows *rows, const char *name, const char *kind)
 {
 	add(rows, INV_T_PROFILES, name, kind, "vmlinuz", "initrd.img",
-	    "ks={{ks_url}}", "rocky.ks", (const char *)NULL, "1");
+	    "ks={{ks_url}}", "rocky.ks", (const char *)NULL, "1",
+	    (const char *)NULL, (const char *)NULL,
+	    (const char *)NULL, (const char *)NULL);
 }
 
 /* hostname, mac, ip, profile, enabled, build, dom0, vdisk, mem, vcpus */
@@ -188,6 +190,12 @@ t_tables(void **state)
 	assert_string_equal(inv_col_names[INV_T_PROFILES][INV_P_SELECTABLE],
 	    "selectable");
 	assert_string_equal(inv_col_names[INV_T_VARS][INV_V_VALUE], "value");
+	assert_int_equal(inv_ncols[INV_T_PROFILES], 12);
+	assert_string_equal(inv_col_names[INV_T_PROFILES][INV_P_BOOTFILE_BIOS],
+	    "bootfile_bios");
+	assert_string_equal(inv_col_names[INV_T_PROFILES][INV_P_BOOTFILE_IPXE],
+	    "bootfile_ipxe");
+	assert_string_equal(inv_boot_names[INV_BOOT_EFI64], "efi64");
 	assert_string_equal(inv_kind_names[INV_KIND_DISKLESS], "diskless");
 	assert_true(inv_var_name_reserved("tftp_server"));
 	assert_false(inv_var_name_reserved("role"));
@@ -275,9 +283,13 @@ t_profile_bad_selectable(void **state)
 	struct inv_rows *rows = base();
 
 	add(rows, INV_T_PROFILES, "p2", "local", NULL, NULL, NULL, NULL, NULL,
-	    "yes");
+	    "yes",
+	    (const char *)NULL, (const char *)NULL,
+	    (const char *)NULL, (const char *)NULL);
 	add(rows, INV_T_PROFILES, "p3", "local", NULL, NULL, NULL, NULL, NULL,
-	    "");
+	    "",
+	    (const char *)NULL, (const char *)NULL,
+	    (const char *)NULL, (const char *)NULL);
 	EXPECT(rows, "profiles \"p2\": invalid selectable \"yes\" (expected "
 	    "0 or 1)",
 	    "profiles \"p3\": invalid selectable \"\" (expected 0 or 1)");
@@ -323,10 +335,14 @@ t_profile_cell_too_long(void **state)
 	memset(big, 'x', INV_VALUE_MAX + 1);
 	big[INV_VALUE_MAX + 1] = '\0';
 	add(rows, INV_T_PROFILES, "p2", "install", NULL, NULL, big, NULL,
-	    NULL, NULL);
+	    NULL, NULL,
+	    (const char *)NULL, (const char *)NULL,
+	    (const char *)NULL, (const char *)NULL);
 	big[INV_VALUE_MAX] = '\0';		/* exactly the limit */
 	add(rows, INV_T_PROFILES, "p3", "install", NULL, NULL, big, NULL,
-	    NULL, NULL);
+	    NULL, NULL,
+	    (const char *)NULL, (const char *)NULL,
+	    (const char *)NULL, (const char *)NULL);
 	free(big);
 	EXPECT(rows, "profiles \"p2\": append longer than 65536 bytes");
 }
@@ -339,11 +355,17 @@ t_profile_fields(void **state)
 	const struct inv_profile *p;
 
 	add(rows, INV_T_PROFILES, "local", "local", NULL, NULL, NULL, NULL,
-	    NULL, NULL);
+	    NULL, NULL,
+	    (const char *)NULL, (const char *)NULL,
+	    (const char *)NULL, (const char *)NULL);
 	add(rows, INV_T_PROFILES, "alpine", "diskless", "k", "i", "a", "ks",
-	    "Alpine (RAM)", "0");
+	    "Alpine (RAM)", "0",
+	    (const char *)NULL, (const char *)NULL,
+	    (const char *)NULL, (const char *)NULL);
 	add(rows, INV_T_PROFILES, "empty-label", "local", NULL, NULL, NULL,
-	    NULL, "", "1");
+	    NULL, "", "1",
+	    (const char *)NULL, (const char *)NULL,
+	    (const char *)NULL, (const char *)NULL);
 	s = expect(rows, NULL, 0);
 	assert_int_equal(s->nprofiles, 4);
 	assert_string_equal(s->profiles[0].name, "alpine");
@@ -364,6 +386,93 @@ t_profile_fields(void **state)
 	assert_string_equal(p->menu_label, "empty-label");
 	assert_int_equal(p->selectable, 1);
 	assert_null(inv_profile_by_name(s, "Local"));
+	inv_unref(s);
+}
+
+/* A local-boot profile with boot file overrides bios, efi64, arm64, ipxe. */
+static void
+pboot(struct inv_rows *rows, const char *name, const char *bios,
+    const char *efi64, const char *arm64, const char *ipxe)
+{
+	add(rows, INV_T_PROFILES, name, "local", (const char *)NULL,
+	    (const char *)NULL, (const char *)NULL, (const char *)NULL,
+	    (const char *)NULL, "0", bios, efi64, arm64, ipxe);
+}
+
+static void
+t_profile_bootfiles(void **state)
+{
+	struct inv_rows *rows = base();
+	struct inv_snapshot *s;
+	const struct inv_profile *p;
+	char		 max[INV_BOOTFILE_MAX + 1];
+
+	memset(max, 'f', INV_BOOTFILE_MAX);
+	max[INV_BOOTFILE_MAX] = '\0';
+	pboot(rows, "shim", NULL, "shimx64.efi", "", NULL);
+	pboot(rows, "ipxe", "undionly.kpxe", NULL, "grubaa64.efi",
+	    "http://boot/{{hostname}}/{{mac}}?ip={{ip}}&x={{other}}");
+	pboot(rows, "longest", max, max, max, max);
+	s = expect(rows, NULL, 0);
+	assert_non_null(p = inv_profile_by_name(s, "shim"));
+	assert_string_equal(p->bootfile[INV_BOOT_BIOS], "");
+	assert_string_equal(p->bootfile[INV_BOOT_EFI64], "shimx64.efi");
+	assert_string_equal(p->bootfile[INV_BOOT_ARM64], "");
+	assert_string_equal(p->bootfile[INV_BOOT_IPXE], "");
+	assert_non_null(p = inv_profile_by_name(s, "ipxe"));
+	assert_string_equal(p->bootfile[INV_BOOT_BIOS], "undionly.kpxe");
+	assert_string_equal(p->bootfile[INV_BOOT_IPXE],
+	    "http://boot/{{hostname}}/{{mac}}?ip={{ip}}&x={{other}}");
+	assert_non_null(p = inv_profile_by_name(s, "rocky9"));
+	assert_string_equal(p->bootfile[INV_BOOT_EFI64], "");
+	inv_unref(s);
+}
+
+static void
+t_profile_bootfile_bad(void **state)
+{
+	struct inv_rows *rows = base();
+	struct inv_snapshot *s;
+	char		 big[INV_BOOTFILE_MAX + 2];
+
+	memset(big, 'f', INV_BOOTFILE_MAX + 1);
+	big[INV_BOOTFILE_MAX + 1] = '\0';
+	pboot(rows, "long", big, NULL, NULL, NULL);
+	pboot(rows, "space", NULL, "shim x64.efi", NULL, NULL);
+	pboot(rows, "newline", NULL, NULL, "grubaa64.efi\n", NULL);
+	pboot(rows, "ctl", NULL, "a\x01" "b", NULL, NULL);
+	pboot(rows, "del", "a\x7f", NULL, NULL, NULL);
+	pboot(rows, "utf8", "gr\xc3\xbc\xc3\x9f.efi", NULL, NULL, NULL);
+	pboot(rows, "quote", NULL, NULL, NULL, "http://b/\"x\"");
+	pboot(rows, "comma", NULL, NULL, NULL, "http://b/?a=1,2");
+	pboot(rows, "hash", "boot#1", NULL, NULL, NULL);
+	pboot(rows, "tag", NULL, "tag:x", NULL, NULL);
+	/* The first bad column names the row. */
+	pboot(rows, "two", NULL, "ok.efi", "bad one", "bad two");
+	hostx(rows, "uses-bad", "52:54:00:00:00:02", "10.0.0.2", "space", NULL,
+	    NULL, NULL, NULL, NULL, NULL);
+	EXPECT_INTO(s, rows,
+	    "profiles \"long\": bootfile_bios \"ffffffffffffffffffffffffffff"
+	    "ffffffffffffffffffffffffffffffffffff...\": longer than 127 bytes "
+	    "(the DHCP file field)",
+	    "profiles \"space\": bootfile_efi64 \"shim x64.efi\": whitespace",
+	    "profiles \"newline\": bootfile_arm64 \"grubaa64.efi\\x0a\": "
+	    "whitespace",
+	    "profiles \"ctl\": bootfile_efi64 \"a\\x01b\": control character",
+	    "profiles \"del\": bootfile_bios \"a\\x7f\": control character",
+	    "profiles \"utf8\": bootfile_bios \"gr\\xc3\\xbc\\xc3\\x9f.efi\": "
+	    "non-ASCII byte",
+	    "profiles \"quote\": bootfile_ipxe \"http://b/\\\"x\\\"\": '\"', "
+	    "'\\', ',' or '#', which a generated DHCP config cannot carry",
+	    "profiles \"comma\": bootfile_ipxe \"http://b/?a=1,2\": '\"', "
+	    "'\\', ',' or '#', which a generated DHCP config cannot carry",
+	    "profiles \"hash\": bootfile_bios \"boot#1\": '\"', '\\', ',' or "
+	    "'#', which a generated DHCP config cannot carry",
+	    "profiles \"tag\": bootfile_efi64 \"tag:x\": starts like a dnsmasq "
+	    "tag (tag:, set:, net:)",
+	    "profiles \"two\": bootfile_arm64 \"bad one\": whitespace",
+	    "hosts \"uses-bad\": unknown profile \"space\"");
+	assert_int_equal(s->nprofiles, 1);
 	inv_unref(s);
 }
 
@@ -1148,6 +1257,8 @@ main(void)
 		cmocka_unit_test(t_profile_nul_byte),
 		cmocka_unit_test(t_profile_cell_too_long),
 		cmocka_unit_test(t_profile_fields),
+		cmocka_unit_test(t_profile_bootfiles),
+		cmocka_unit_test(t_profile_bootfile_bad),
 		cmocka_unit_test(t_host_missing_hostname),
 		cmocka_unit_test(t_host_invalid_hostname),
 		cmocka_unit_test(t_host_malformed_mac),

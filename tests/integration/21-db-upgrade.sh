@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Upgrading a database that an older bootd left at schema version 1, with
+# its inventory in it: check refuses it, `bootd db migrate` applies 002
+# (profiles.bootfile_*), every row survives with the new columns NULL, the
+# triggers still canonicalise MACs and bump the generation (also for the
+# new columns), and check then passes.
+. "$(dirname "$0")/../lib/common.sh"
+t_init dbupgrade
+mariadb_start "$T" || fail "mariadb did not start"
+bootd_config "$T/bootd.conf"
+B() { "$BOOTD_BIN" --config "$T/bootd.conf" "$@"; }
+
+# Version 1 as `bootd db migrate` of that release wrote it: 001 applied
+# and recorded; then the demo inventory, whose INSERTs name only
+# version-1 columns.
+mariadb_sql "$(cat "$BOOTD_SRC/db/schema/001-initial.sql")
+	INSERT INTO schema_version (version) VALUES (1);" || fail "schema 1"
+mariadb_sql "$(cat "$BOOTD_SRC/demo/inventory.sql")" || fail "demo inventory at version 1"
+mariadb_sql "SHOW COLUMNS FROM profiles LIKE 'bootfile%'" | grep -q . &&
+	fail "schema 1 already has bootfile columns"
+gen0=$(mariadb_sql "SELECT gen FROM generation")
+ok "a version-1 database with 7 hosts (generation $gen0)"
+
+rc=0; out=$(B check 2>&1) || rc=$?
+[ $rc -ne 0 ] && echo "$out" | grep -q 'schema version 1 is older than this bootd.s 2: run `bootd db migrate`' ||
+	fail "version 1 not refused: $out"
+ok "check refuses version 1"
+
+out=$(B db migrate) || fail "migrate: $out"
+[ "$out" = "schema migrated from version 1 to 2" ] || fail "migrate said: $out"
+[ "$(mariadb_sql 'SELECT GROUP_CONCAT(version ORDER BY version) FROM schema_version')" = 1,2 ] ||
+	fail "schema_version: $(mariadb_sql 'SELECT version FROM schema_version')"
+B db migrate | grep -qx 'schema is current (version 2)' || fail "migrate again"
+ok "db migrate: version 1 to 2, then current"
+
+[ "$(mariadb_sql 'SELECT COUNT(*) FROM hosts')" = 7 ] &&
+	[ "$(mariadb_sql 'SELECT COUNT(*) FROM profiles')" = 4 ] &&
+	[ "$(mariadb_sql 'SELECT COUNT(*) FROM host_vars')" = 3 ] ||
+	fail "rows lost in the upgrade"
+[ "$(mariadb_sql "SELECT COUNT(*) FROM profiles WHERE bootfile_bios IS NULL
+	AND bootfile_efi64 IS NULL AND bootfile_arm64 IS NULL AND bootfile_ipxe IS NULL")" = 4 ] ||
+	fail "new columns not NULL"
+[ "$(mariadb_sql "SELECT CONCAT(kernel, ' ', selectable) FROM profiles WHERE name='diskless-6.6'")" = 'kernels/6.6/vmlinuz 1' ] ||
+	fail "profile data changed"
+[ "$(mariadb_sql "SELECT mac FROM hosts WHERE hostname='node03'")" = 52:54:00:00:01:03 ] ||
+	fail "host data changed"
+[ "$(mariadb_sql "SELECT gen FROM generation")" = "$gen0" ] || fail "migrate moved the generation"
+ok "every row kept, bootfile_* NULL, generation unchanged"
+
+[ "$(mariadb_sql "SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA='bootd'")" = 11 ] ||
+	fail "triggers: $(mariadb_sql "SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA='bootd'")"
+mariadb_sql "UPDATE profiles SET bootfile_efi64='efi/shimx64.efi' WHERE name='diskless-6.6'"
+gen1=$(mariadb_sql "SELECT gen FROM generation")
+[ "$gen1" -gt "$gen0" ] || fail "setting bootfile_efi64 did not bump the generation ($gen0 -> $gen1)"
+mariadb_sql "INSERT INTO hosts (hostname, mac, ip, profile, build) VALUES
+	('node04', '52-54-00-00-01-04', '10.213.0.14', 'diskless-6.6', 0)"
+[ "$(mariadb_sql "SELECT mac FROM hosts WHERE hostname='node04'")" = 52:54:00:00:01:04 ] ||
+	fail "MAC trigger lost"
+[ "$(mariadb_sql "SELECT gen FROM generation")" -gt "$gen1" ] || fail "INSERT did not bump the generation"
+ok "11 triggers kept: an UPDATE of bootfile_efi64 bumps the generation, MACs canonical"
+
+out=$(B check) || fail "check after the upgrade: $out"
+echo "$out" | grep -q '8 hosts, 4 profiles, 0 rejected rows, 0 template' || fail "check: $out"
+ok "check passes after the upgrade"
+t_done
