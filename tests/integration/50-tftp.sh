@@ -18,6 +18,7 @@ head -c 100000 /dev/urandom > "$R/small.bin"
 head -c $((8 * 1024 * 1024)) /dev/urandom > "$R/sub/medium.bin"
 head -c $((70 * 1024 * 1024)) /dev/urandom > "$R/big.bin"
 head -c $((512 * 64)) /dev/urandom > "$R/exact.bin"
+head -c $((512 * 63)) /dev/urandom > "$R/exact63.bin"
 : > "$R/empty.bin"
 printf 'one\ntwo\r\nthree\rfour\n' > "$R/text.txt"
 ln -s small.bin "$R/inside-link"
@@ -46,6 +47,12 @@ at --option "blksize 1468" --option "windowsize 1" -g -r sub/medium.bin -l "$T/o
 same "$R/sub/medium.bin" "$T/out/w1" "atftp windowsize 1"
 at --option "blksize 1468" --option "windowsize 64" -g -r sub/medium.bin -l "$T/out/w64" >/dev/null 2>&1
 same "$R/sub/medium.bin" "$T/out/w64" "atftp windowsize 64"
+# Windows leave as GSO batches: the empty last block inside one (63 full
+# blocks + 0 bytes = one window of 64), and 8-byte blocks (12-byte segments).
+at --option "windowsize 64" -g -r exact63.bin -l "$T/out/x63" >/dev/null 2>&1
+same "$R/exact63.bin" "$T/out/x63" "atftp windowsize 64, 63 full blocks and an empty one"
+at --option "blksize 8" --option "windowsize 64" -g -r small.bin -l "$T/out/b8w" >/dev/null 2>&1
+same "$R/small.bin" "$T/out/b8w" "atftp blksize 8 windowsize 64"
 at --option "windowsize 16" -g -r big.bin -l "$T/out/w16" >/dev/null 2>&1
 same "$R/big.bin" "$T/out/w16" "atftp 70 MiB blksize 512 windowsize 16"
 at --trace --option "tsize" --option "timeout 2" -g -r exact.bin -l "$T/out/ts" >"$T/at.log" 2>&1
