@@ -42,6 +42,8 @@
  */
 #define DHCP_IFACE_CACHE	8
 #define DHCP_IFACE_TTL_MS	1000
+/* Receive buffer asked for, bytes (the kernel doubles it): see dhcp_start. */
+#define DHCP_RCVBUF		(1024 * 1024)
 /* Longest datagram read; a longer one is dropped as malformed. */
 #define DHCP_PKT_MAX		4096
 /* Longest reply: an Ethernet MTU less the IPv4 and UDP headers. */
