@@ -7,49 +7,13 @@
 # binary. Never starts a service: the benchmark runs each daemon itself.
 set -euo pipefail
 
-PKGS=(
-	# servers: tftpd-hpa (in.tftpd), dnsmasq (its built-in TFTP server)
-	tftpd-hpa dnsmasq-base
-	# clients
-	tftp-hpa atftp curl
-	# atftpd's runtime libraries (it is fetched, not installed: see below)
-	libwrap0 libpcre2-8-0
-	# namespaces, process tools, a C compiler for bench/tftp_client.c
-	iproute2 procps gcc libc6-dev
-)
+# servers: tftpd-hpa (in.tftpd), dnsmasq (its built-in TFTP server);
+# clients; atftpd's runtime libraries (it is fetched, not installed: see
+# below); namespaces, process tools, a C compiler for bench/tftp_client.c.
 # perf is optional: it only adds a profile to the ceiling section.
-OPTIONAL=(linux-perf)
-
-installed() {
-	dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed"
-}
-
-missing=()
-for p in "${PKGS[@]}"; do
-	installed "$p" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-	if [ "$(id -u)" -ne 0 ]; then
-		echo "peers: missing ${missing[*]}; run as root to install" >&2
-		exit 1
-	fi
-	echo "peers: installing ${missing[*]}" >&2
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -qq
-	# tftpd-hpa's postinst would start its service on :69: refuse that.
-	if [ ! -e /usr/sbin/policy-rc.d ]; then
-		printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
-		chmod +x /usr/sbin/policy-rc.d
-		trap 'rm -f /usr/sbin/policy-rc.d' EXIT
-	fi
-	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
-for p in "${OPTIONAL[@]}"; do
-	installed "$p" || [ "$(id -u)" -ne 0 ] ||
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-		    --no-install-recommends "$p" >/dev/null 2>&1 ||
-		echo "peers: optional $p not installed" >&2
-done
+"$(dirname "$0")/../scripts/deps.sh" tftpd-hpa dnsmasq-base \
+	tftp-hpa atftp curl libwrap0 libpcre2-8-0 iproute2 procps gcc libc6-dev \
+	--optional linux-perf
 
 [ $# -ge 1 ] || exit 0
 dir=$1

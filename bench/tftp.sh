@@ -43,24 +43,15 @@ T=""
 NS=""
 CGS=()
 declare -A PID PORT
+. "$top/bench/lib.sh"
 
 # Stops what this script started: daemons by PID, then anything still in
 # its cgroups (tftpd-hpa's per-transfer children), then the namespace, the
 # cgroups and the temp dir.
 cleanup() {
-	local rc=$? s p i
+	local rc=$? p i
 	trap - EXIT INT TERM
-	for s in "${!PID[@]}"; do
-		kill -TERM "${PID[$s]}" 2>/dev/null || true
-	done
-	for s in "${!PID[@]}"; do
-		for i in $(seq 1 50); do
-			kill -0 "${PID[$s]}" 2>/dev/null || break
-			sleep 0.1
-		done
-		kill -KILL "${PID[$s]}" 2>/dev/null || true
-		wait "${PID[$s]}" 2>/dev/null || true
-	done
+	bench_stop_daemons
 	for cg in "${CGS[@]}"; do
 		[ -f "$cg/cgroup.procs" ] || continue
 		for p in $(cat "$cg/cgroup.procs"); do
@@ -87,14 +78,8 @@ log() { echo "# [$(( $(date +%s) - T0 ))s] $*" >&2; }
 
 # Peers and clients; atftpd is fetched into $T (it conflicts with tftpd-hpa).
 ATFTPD=$(bash "$top/bench/peers.sh" "$T/peers" | tail -1)
-if [ -z "${BOOTD_BIN:-}" ]; then
-	log "building bootd (RelWithDebInfo) in build-bench/"
-	cmake -S "$top" -B "$top/build-bench" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-	    >"$T/cmake.log" 2>&1 || { cat "$T/cmake.log"; exit 1; }
-	cmake --build "$top/build-bench" -j2 --target bootd >"$T/build.log" 2>&1 ||
-		{ tail -30 "$T/build.log"; exit 1; }
-	BOOTD_BIN=$top/build-bench/bootd/bootd
-fi
+[ -n "${BOOTD_BIN:-}" ] || log "building bootd (RelWithDebInfo) in build-bench/"
+bench_build build-bench
 CLIENT=$T/tftp_client
 cc -O2 -Wall -Wextra -o "$CLIENT" "$top/bench/tftp_client.c"
 
@@ -251,23 +236,6 @@ run_client() {	# run_client CLIENT BLKSIZE WINDOW SERVER FILE [OUT]
 	awk -v b="$size" -v ns=$((t1 - t0)) 'BEGIN { printf "%.2f\n", b / (ns / 1e9) / 1e6 }'
 }
 
-best() {	# best VALUES...: the highest ("fail" counts as 0)
-	printf '%s\n' "$@" | sed 's/^fail$/0/' | sort -g | awk 'END { print NR ? $1 : "-" }'
-}
-median() {	# median VALUES... ("fail" counts as 0)
-	printf '%s\n' "$@" | sed 's/^fail$/0/' | sort -g |
-		awk '{ a[NR] = $1 } END { if (NR == 0) print "-"; else print a[int((NR + 1) / 2)] }'
-}
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
-verdict() { awk -v r="$1" -v t="$2" 'BEGIN { print (r != "-" && r >= t) ? "met" : "MISSED" }'; }
-rotate() {	# rotate N ITEMS...: the items starting at index N mod count
-	local n=$1
-	shift
-	local a=("$@") i
-	for i in $(seq 0 $((${#a[@]} - 1))); do
-		echo "${a[$(( (i + n) % ${#a[@]} ))]}"
-	done
-}
 cpu_s() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b - a) / 1e9 }'; }
 
 # 0. Every server, every client: the bytes arrive intact (untimed).

@@ -61,11 +61,20 @@ struct lograte {
 	uint64_t	 held;		/* lines not written since last_ms */
 };
 
+/* An interface's name and primary address, as looked up at at_ms. */
+struct dhcp_iface {
+	int		 ifindex;	/* 0: free slot */
+	int64_t		 at_ms;
+	char		 name[IF_NAMESIZE];
+	uint32_t	 addr;		/* host order; 0: none */
+};
+
 /* Where a request came from and how it arrived. */
 struct dhcp_rx {
 	struct sockaddr_in peer;
 	int		 ifindex;
 	char		 ifname[IF_NAMESIZE];
+	uint32_t	 ifaddr;	/* its primary address, or 0 */
 	uint32_t	 dst;		/* header destination, host order */
 	uint32_t	 spec_dst;	/* kernel's local address for it */
 	int64_t		 now_ms;
@@ -81,7 +90,8 @@ struct dhcp_srv {
 	uint32_t		 seed;		/* disc table hash */
 	struct disc_slot	 disc[DHCP_DISC_SLOTS];
 	struct lograte		 lr[DHCP_LOG_KEYS];
-	uint8_t			 rbuf[DHCP_PKT_MAX];
+	struct dhcp_iface	 ifc[DHCP_IFACE_CACHE];
+	uint8_t			 rbuf[DHCP_RECV_BATCH][DHCP_PKT_MAX];
 	uint8_t			 wbuf[DHCP_REPLY_MAX];
 };
 
@@ -220,7 +230,7 @@ lograte_ok(struct lograte *lr, const char *key, int64_t now, uint64_t *held)
 
 /* The interface's name ("if7" when it is gone). */
 static void
-iface_name(int fd, int ifindex, char *name)
+iface_name(int fd, int ifindex, char name[IF_NAMESIZE])
 {
 	struct ifreq ifr;
 
@@ -249,6 +259,38 @@ iface_addr(int fd, const char *name)
 	return ntohl(sin.sin_addr.s_addr);
 }
 
+/*
+ * Fills rx's interface name and address from the cache, looking them up
+ * (two ioctls) when the index is not there or its entry is older than
+ * DHCP_IFACE_TTL_MS: per packet they were a third of the system calls of
+ * an exchange. A full cache reuses its oldest entry.
+ */
+static void
+iface_get(struct dhcp_srv *srv, struct dhcp_rx *rx)
+{
+	struct dhcp_iface	*e = NULL, *oldest = &srv->ifc[0];
+	int			 i;
+
+	for (i = 0; i < DHCP_IFACE_CACHE; i++) {
+		if (srv->ifc[i].ifindex == rx->ifindex) {
+			e = &srv->ifc[i];
+			break;
+		}
+		if (srv->ifc[i].at_ms < oldest->at_ms)
+			oldest = &srv->ifc[i];
+	}
+	if (e == NULL || rx->now_ms - e->at_ms >= DHCP_IFACE_TTL_MS) {
+		if (e == NULL)
+			e = oldest;
+		e->ifindex = rx->ifindex;
+		e->at_ms = rx->now_ms;
+		iface_name(srv->fd, rx->ifindex, e->name);
+		e->addr = iface_addr(srv->fd, e->name);
+	}
+	memcpy(rx->ifname, e->name, IF_NAMESIZE);
+	rx->ifaddr = e->addr;
+}
+
 static int
 iface_allowed(const struct bootd_config *cfg, const char *name)
 {
@@ -269,11 +311,11 @@ iface_allowed(const struct bootd_config *cfg, const char *name)
  * equals it then), else the receiving interface's primary address.
  */
 static uint32_t
-server_ip_for(struct dhcp_srv *srv, const struct dhcp_rx *rx)
+server_ip_for(const struct dhcp_rx *rx)
 {
 	if (rx->dst != 0 && rx->dst == rx->spec_dst)
 		return rx->dst;
-	return iface_addr(srv->fd, rx->ifname);
+	return rx->ifaddr;
 }
 
 /*
@@ -361,19 +403,26 @@ db_queue(struct dhcp_srv *srv, const struct db_event *ev)
 }
 
 /*
- * A boot event of a known host, within DHCP_EVENT_RATE. Returns 0 when it
- * was over the rate (and counted), else 1.
+ * Whether a boot event may be queued now (DHCP_EVENT_RATE): 1, or 0 when
+ * it is over the rate (and counted).
  */
 static int
-boot_event(struct dhcp_srv *srv, const struct dhcp_rx *rx,
-    const struct inv_host *h, const char *stage, const char *detail)
+boot_event_ok(struct dhcp_srv *srv, const struct dhcp_rx *rx)
 {
-	struct db_event ev;
-
 	if (!tbucket_take(&srv->event_rate, rx->now_ms)) {
 		srv->st.events_suppressed++;
 		return 0;
 	}
+	return 1;
+}
+
+/* Queues a boot event of a known host; boot_event_ok() said yes. */
+static void
+boot_event(struct dhcp_srv *srv, const struct inv_host *h, const char *stage,
+    const char *detail)
+{
+	struct db_event ev;
+
 	memset(&ev, 0, sizeof(ev));
 	ev.kind = DB_EV_BOOT;
 	ev.arch = -1;
@@ -383,7 +432,6 @@ boot_event(struct dhcp_srv *srv, const struct dhcp_rx *rx,
 	snprintf(ev.detail, sizeof(ev.detail), "%s", detail);
 	if (db_queue(srv, &ev) == 0)
 		srv->st.events_queued++;
-	return 1;
 }
 
 /* An unknown MAC's DISCOVER: a row in discovered, rate-limited. */
@@ -450,11 +498,13 @@ handle_ignored(struct dhcp_srv *srv, const struct dhcp_rx *rx,
 	 */
 	if (d->host != NULL && (d->reason == DHCP_R_RELEASE ||
 	    d->reason == DHCP_R_DECLINE)) {
-		if (boot_event(srv, rx, d->host, d->reason == DHCP_R_RELEASE ?
-		    "dhcp-release" : "dhcp-decline", why))
+		if (boot_event_ok(srv, rx)) {
+			boot_event(srv, d->host, d->reason == DHCP_R_RELEASE ?
+			    "dhcp-release" : "dhcp-decline", why);
 			log_info("dhcp: %s: %s from %s (%s)", rx->ifname,
 			    dhcp_msg_type_name(m->type), macstr,
 			    d->host->hostname);
+		}
 		return;
 	}
 	if (reason_is_setup(d->reason))
@@ -477,6 +527,7 @@ handle_answer(struct dhcp_srv *srv, const struct dhcp_rx *rx,
 	char			 file[DHCP_BOOTFILE_MAX * 4 + 8];
 	char			 detail[sizeof(file) + 160];
 	ssize_t			 n;
+	int			 want_event;
 
 	if ((n = dhcp_reply_build(r, m, srv->wbuf, sizeof(srv->wbuf))) < 0) {
 		srv->st.build_errors++;
@@ -507,6 +558,13 @@ handle_answer(struct dhcp_srv *srv, const struct dhcp_rx *rx,
 		stage = "dhcp-nak";
 		break;
 	}
+	/*
+	 * The strings below cost more than building the reply: make them
+	 * only for the info log or a boot event within its rate.
+	 */
+	want_event = boot_event_ok(srv, rx);
+	if (!want_event && log_cur_level < LOG_LVL_INFO)
+		return;
 	name = dhcp_msg_type_name(r->type);
 	addr_ip4_str(r->yiaddr, yi);
 	addr_ip4_str(r->dest_ip, to);
@@ -535,11 +593,13 @@ handle_answer(struct dhcp_srv *srv, const struct dhcp_rx *rx,
 		    m->type == DHCP_INFORM ? "-" : yi, arch,
 		    m->is_ipxe ? " ipxe" : "", file, via);
 	}
-	boot_event(srv, rx, d->host, stage, detail);
+	if (want_event)
+		boot_event(srv, d->host, stage, detail);
 }
 
 static void
-handle_packet(struct dhcp_srv *srv, size_t len, const struct dhcp_rx *rx)
+handle_packet(struct dhcp_srv *srv, const uint8_t *p, size_t len,
+    const struct dhcp_rx *rx)
 {
 	const struct bootd_config *cfg = srv->bd->cfg;
 	struct dhcp_msg		 m;
@@ -552,13 +612,13 @@ handle_packet(struct dhcp_srv *srv, size_t len, const struct dhcp_rx *rx)
 		srv->st.other_iface++;
 		return;
 	}
-	if (dhcp_msg_parse(srv->rbuf, len, &m, &why) == -1) {
+	if (dhcp_msg_parse(p, len, &m, &why) == -1) {
 		srv->st.malformed++;
 		warn_limited(srv, rx, "malformed packet dropped", why, NULL);
 		return;
 	}
 	addr_mac_str(m.chaddr, macstr);
-	server_ip = server_ip_for(srv, rx);
+	server_ip = server_ip_for(rx);
 	dhcp_policy_decide(&m, srv->bd->snap, cfg, server_ip, &d, &why);
 	log_debug("dhcp: %s: %s xid %08" PRIx32 " from %s: %s", rx->ifname,
 	    dhcp_msg_type_name(m.type), m.xid, macstr,
@@ -569,62 +629,90 @@ handle_packet(struct dhcp_srv *srv, size_t len, const struct dhcp_rx *rx)
 		handle_answer(srv, rx, &m, &d, macstr, why);
 }
 
+/* One datagram as recvmmsg() left it: where it came from, then handle it. */
+static void
+rx_packet(struct dhcp_srv *srv, struct msghdr *msg, size_t len, int64_t now)
+{
+	struct dhcp_rx		 rx;
+	struct cmsghdr		*cm;
+	struct in_pktinfo	 pi;
+
+	srv->st.received++;
+	memset(&rx, 0, sizeof(rx));
+	memcpy(&rx.peer, msg->msg_name, sizeof(rx.peer));
+	rx.now_ms = now;
+	for (cm = CMSG_FIRSTHDR(msg); cm != NULL;
+	    cm = CMSG_NXTHDR(msg, cm))
+		if (cm->cmsg_level == IPPROTO_IP &&
+		    cm->cmsg_type == IP_PKTINFO) {
+			memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
+			rx.ifindex = pi.ipi_ifindex;
+			rx.dst = ntohl(pi.ipi_addr.s_addr);
+			rx.spec_dst = ntohl(pi.ipi_spec_dst.s_addr);
+		}
+	iface_get(srv, &rx);
+	if (msg->msg_namelen < sizeof(rx.peer) ||
+	    rx.peer.sin_family != AF_INET || rx.peer.sin_port == 0 ||
+	    rx.ifindex == 0) {
+		srv->st.malformed++;
+		warn_limited(srv, &rx, "packet dropped",
+		    "no source port or receiving interface", NULL);
+		return;
+	}
+	if (msg->msg_flags & MSG_TRUNC) {
+		srv->st.malformed++;
+		warn_limited(srv, &rx, "malformed packet dropped",
+		    "datagram longer than 4096 bytes", NULL);
+		return;
+	}
+	handle_packet(srv, msg->msg_iov[0].iov_base, len, &rx);
+}
+
+/*
+ * Reads up to DHCP_RECV_BURST datagrams, DHCP_RECV_BATCH per recvmmsg():
+ * a short batch means the socket is empty, so a quiet server makes one
+ * call per wakeup and a busy one a call per batch, not one per datagram
+ * plus the EAGAIN.
+ */
 static void
 listener_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct dhcp_srv		*srv = arg;
-	struct dhcp_rx		 rx;
-	struct msghdr		 msg;
-	struct iovec		 iov;
-	struct cmsghdr		*cm;
-	struct in_pktinfo	 pi;
+	struct mmsghdr		 mm[DHCP_RECV_BATCH];
+	struct iovec		 iov[DHCP_RECV_BATCH];
+	struct sockaddr_in	 peer[DHCP_RECV_BATCH];
 	union {
 		struct cmsghdr	hdr;
 		char		buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
-	}			 cbuf;
-	ssize_t			 n;
-	int			 i;
+	}			 cbuf[DHCP_RECV_BATCH];
+	int64_t			 now;
+	int			 i, n, total = 0;
 
-	for (i = 0; i < DHCP_RECV_BURST; i++) {
-		memset(&rx, 0, sizeof(rx));
-		memset(&msg, 0, sizeof(msg));
-		iov.iov_base = srv->rbuf;
-		iov.iov_len = sizeof(srv->rbuf);
-		msg.msg_name = &rx.peer;
-		msg.msg_namelen = sizeof(rx.peer);
-		msg.msg_iov = &iov;
-		msg.msg_iovlen = 1;
-		msg.msg_control = &cbuf;
-		msg.msg_controllen = sizeof(cbuf);
-		if ((n = recvmsg(srv->fd, &msg, 0)) == -1)
+	(void)fd;
+	(void)what;
+	do {
+		memset(mm, 0, sizeof(mm));
+		for (i = 0; i < DHCP_RECV_BATCH; i++) {
+			iov[i].iov_base = srv->rbuf[i];
+			iov[i].iov_len = sizeof(srv->rbuf[i]);
+			mm[i].msg_hdr.msg_name = &peer[i];
+			mm[i].msg_hdr.msg_namelen = sizeof(peer[i]);
+			mm[i].msg_hdr.msg_iov = &iov[i];
+			mm[i].msg_hdr.msg_iovlen = 1;
+			mm[i].msg_hdr.msg_control = &cbuf[i];
+			mm[i].msg_hdr.msg_controllen = sizeof(cbuf[i]);
+		}
+		do
+			n = recvmmsg(srv->fd, mm, DHCP_RECV_BATCH, MSG_DONTWAIT,
+			    NULL);
+		while (n == -1 && errno == EINTR);
+		if (n <= 0)
 			return;	/* EAGAIN: the burst is over */
-		srv->st.received++;
-		rx.now_ms = now_ms();
-		for (cm = CMSG_FIRSTHDR(&msg); cm != NULL;
-		    cm = CMSG_NXTHDR(&msg, cm))
-			if (cm->cmsg_level == IPPROTO_IP &&
-			    cm->cmsg_type == IP_PKTINFO) {
-				memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
-				rx.ifindex = pi.ipi_ifindex;
-				rx.dst = ntohl(pi.ipi_addr.s_addr);
-				rx.spec_dst = ntohl(pi.ipi_spec_dst.s_addr);
-			}
-		iface_name(srv->fd, rx.ifindex, rx.ifname);
-		if (rx.peer.sin_family != AF_INET || rx.peer.sin_port == 0 ||
-		    rx.ifindex == 0) {
-			srv->st.malformed++;
-			warn_limited(srv, &rx, "packet dropped",
-			    "no source port or receiving interface", NULL);
-			continue;
-		}
-		if (msg.msg_flags & MSG_TRUNC) {
-			srv->st.malformed++;
-			warn_limited(srv, &rx, "malformed packet dropped",
-			    "datagram longer than 4096 bytes", NULL);
-			continue;
-		}
-		handle_packet(srv, (size_t)n, &rx);
-	}
+		now = now_ms();
+		for (i = 0; i < n; i++)
+			rx_packet(srv, &mm[i].msg_hdr, mm[i].msg_len, now);
+		total += n;
+	} while (n == DHCP_RECV_BATCH && total < DHCP_RECV_BURST);
 }
 
 struct dhcp_srv *
@@ -634,7 +722,7 @@ dhcp_start(struct bootd *bd, char *err, size_t errlen)
 	struct dhcp_srv			*srv;
 	struct sockaddr_in		 sin;
 	int64_t				 now = now_ms();
-	int				 on = 1;
+	int				 on = 1, rcvbuf = DHCP_RCVBUF;
 
 	if ((srv = calloc(1, sizeof(*srv))) == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -666,6 +754,17 @@ dhcp_start(struct bootd *bd, char *err, size_t errlen)
 		    cfg->dhcp.listen, cfg->dhcp.port, strerror(errno));
 		goto fail;
 	}
+	/*
+	 * With the default buffer (about 200 KiB: a hundred requests, as
+	 * the kernel counts them) a loop held up for 20 ms during a boot
+	 * storm of 5,000 requests/s drops some, and each costs its client a
+	 * retransmission seconds later. Best effort: past net.core.rmem_max
+	 * only with CAP_NET_ADMIN (SO_RCVBUFFORCE).
+	 */
+	if (setsockopt(srv->fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
+	    sizeof(rcvbuf)) == -1 && setsockopt(srv->fd, SOL_SOCKET,
+	    SO_RCVBUF, &rcvbuf, sizeof(rcvbuf)) == -1)
+		log_warn("dhcp: SO_RCVBUF %d", rcvbuf);
 	if ((srv->ev = event_new(bd->base, srv->fd, EV_READ | EV_PERSIST,
 	    listener_cb, srv)) == NULL || event_add(srv->ev, NULL) == -1) {
 		snprintf(err, errlen, "cannot add the listener event");

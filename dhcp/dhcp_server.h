@@ -9,9 +9,10 @@
  * SO_BROADCAST and IP_PKTINFO. Broadcasts reach it only when dhcp.listen is
  * 0.0.0.0; a unicast address there serves relayed and unicast requests
  * only. When dhcp.interfaces is set, a request is answered only when the
- * interface it came in on has one of those names (looked up per packet by
- * index, so an interface that appears later, or a HUP that changes the
- * list, applies at once); nothing is bound per interface. A bridge's
+ * interface it came in on has one of those names (looked up by index, so
+ * an interface that appears later, or a HUP that changes the list,
+ * applies at once; a renamed interface or a changed address is seen
+ * within DHCP_IFACE_TTL_MS); nothing is bound per interface. A bridge's
  * ports are not interfaces here: list the bridge.
  *
  * The server address (option 54, siaddr fallback, reply source) is the
@@ -32,8 +33,17 @@
 
 #include "dhcp/dhcp_policy.h"
 
-/* Datagrams read per callback before the loop gets a turn. */
+/* Datagrams read per callback before the loop gets a turn, and per call. */
 #define DHCP_RECV_BURST		64
+#define DHCP_RECV_BATCH		16
+/*
+ * Interfaces' names and primary addresses are cached by index: up to
+ * DHCP_IFACE_CACHE of them, each looked up again after DHCP_IFACE_TTL_MS.
+ */
+#define DHCP_IFACE_CACHE	8
+#define DHCP_IFACE_TTL_MS	1000
+/* Receive buffer asked for, bytes (the kernel doubles it): see dhcp_start. */
+#define DHCP_RCVBUF		(1024 * 1024)
 /* Longest datagram read; a longer one is dropped as malformed. */
 #define DHCP_PKT_MAX		4096
 /* Longest reply: an Ethernet MTU less the IPv4 and UDP headers. */

@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
-# Installs what bootd needs to build, test and run its demo on Debian 12.
-# Idempotent: apt-get runs only when a package is missing.
+# Installs what bootd needs to build, test and run its demo on Debian 12,
+# or, given package names, those (the benchmarks name their peers):
+#   scripts/deps.sh [PKG... [--optional PKG...]]
+# An optional package that cannot be installed is reported, not fatal.
+# Idempotent: apt-get runs only when a package is missing. Never starts a
+# service: tests and benchmarks run every daemon themselves.
 set -euo pipefail
 
 PKGS=(
@@ -13,6 +17,8 @@ PKGS=(
 	busybox-static isc-dhcp-client isc-dhcp-relay
 	# dhcpgen: the real servers' own config checkers (services never started)
 	isc-dhcp-server kea-dhcp4-server dnsmasq-base
+	# perfdhcp (the DHCP benchmark's load client) and kea-admin
+	kea-admin
 	# HTTP routes: virt-xml-validate checks the libvirt domain XML
 	libvirt-clients
 	# end-to-end PXE boots (tests/e2e): QEMU, iPXE ROMs, OVMF, pxelinux,
@@ -21,25 +27,51 @@ PKGS=(
 	qemu-system-x86 ipxe-qemu ovmf pxelinux syslinux-common
 	grub-efi-amd64-bin cpio
 )
+OPTIONAL=()
+if [ $# -gt 0 ]; then
+	PKGS=()
+	while [ $# -gt 0 ] && [ "$1" != --optional ]; do
+		PKGS+=("$1")
+		shift
+	done
+	[ $# -eq 0 ] || { shift; OPTIONAL=("$@"); }
+fi
+
+installed() {
+	dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed"
+}
+export DEBIAN_FRONTEND=noninteractive
 
 missing=()
 for p in "${PKGS[@]}"; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
-		missing+=("$p")
+	installed "$p" || missing+=("$p")
 done
-if [ ${#missing[@]} -gt 0 ]; then
-	if [ "$(id -u)" -ne 0 ]; then
+optional=()
+for p in "${OPTIONAL[@]}"; do
+	installed "$p" || optional+=("$p")
+done
+[ ${#missing[@]} -gt 0 ] || [ ${#optional[@]} -gt 0 ] || exit 0
+if [ "$(id -u)" -ne 0 ]; then
+	[ ${#missing[@]} -eq 0 ] || {
 		echo "deps: missing ${missing[*]}; run as root to install" >&2
 		exit 1
-	fi
-	echo "deps: installing ${missing[*]}"
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -qq
-	# Never start the distribution's own mariadb service: tests run their own.
-	if [ ! -e /usr/sbin/policy-rc.d ]; then
-		printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
-		chmod +x /usr/sbin/policy-rc.d
-		trap 'rm -f /usr/sbin/policy-rc.d' EXIT
-	fi
+	}
+	echo "deps: optional ${optional[*]} not installed (not root)" >&2
+	exit 0
+fi
+apt-get update -qq
+# Refuse the postinst scripts' service starts: the distribution's MariaDB,
+# Kea on :67 or tftpd-hpa on :69 of the host.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+	printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+	chmod +x /usr/sbin/policy-rc.d
+	trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+	echo "deps: installing ${missing[*]}" >&2
 	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+for p in "${optional[@]}"; do
+	apt-get install -y -qq --no-install-recommends "$p" >/dev/null 2>&1 ||
+		echo "deps: optional $p not installed" >&2
+done
