@@ -26,6 +26,7 @@ const char *const db_state_names[DB_STATE_MAX] = {
 };
 
 #define DB_RETRY_MIN	0.5	/* first reconnect delay, seconds */
+#define DB_EVENT_LINGER	0.05	/* seconds events gather before a write */
 
 struct db_thread {
 	pthread_t		 tid;
@@ -380,25 +381,41 @@ db_thread_event(struct db_thread *dt, const struct db_event *ev)
 	return rc;
 }
 
+/* Waits on the condition until t (CLOCK_MONOTONIC seconds). mu is held. */
+static int
+wait_until(struct db_thread *dt, double t)
+{
+	struct timespec until;
+
+	until.tv_sec = (time_t)t;
+	until.tv_nsec = (long)((t - (double)until.tv_sec) * 1e9);
+	return pthread_cond_timedwait(&dt->cv, &dt->mu, &until);
+}
+
+/* After a DB error: down, and the next try after a doubling delay. */
+static double
+db_down(struct db_thread *dt, const char *err)
+{
+	set_state(dt, DB_STATE_DOWN, err);
+	dt->backoff = dt->backoff == 0 ? DB_RETRY_MIN : dt->backoff * 2;
+	if (dt->backoff > dt->params.retry_max)
+		dt->backoff = dt->params.retry_max;
+	return dt->backoff;
+}
+
 static void *
 db_thread_main(void *arg)
 {
 	struct db_thread	*dt = arg;
-	struct timespec		 until;
 	sigset_t		 all;
 	char			 err[DB_ERRLEN];
-	double			 wait, deadline;
+	double			 start, next_poll = 0, t;
 	int			 force = 0, stop;
 
 	/* Signals (SIGCHLD, SIGHUP, ...) belong to the event loop's thread. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, NULL);
 	for (;;) {
-		/*
-		 * Polls run at a fixed rate from the start of each poll, so a
-		 * change waits at most poll_interval plus one load.
-		 */
-		deadline = now_mono();
 		pthread_mutex_lock(&dt->mu);
 		if (dt->params_changed) {
 			if (db_params_differ(&dt->params, &dt->next_params)) {
@@ -420,33 +437,47 @@ db_thread_main(void *arg)
 		if (stop)
 			break;
 
-		if (poll_once(dt, force, err, sizeof(err)) == 0 &&
-		    drain_events(dt, err, sizeof(err)) == 0) {
-			force = 0;
-			dt->backoff = 0;
-			set_state(dt, DB_STATE_UP, NULL);
-			wait = dt->params.poll_interval;
-		} else {
-			set_state(dt, DB_STATE_DOWN, err);
-			dt->backoff = dt->backoff == 0 ? DB_RETRY_MIN :
-			    dt->backoff * 2;
-			if (dt->backoff > dt->params.retry_max)
-				dt->backoff = dt->params.retry_max;
-			wait = dt->backoff;
-		}
+		start = now_mono();
+		if (force || start >= next_poll) {
+			/*
+			 * Polls run at a fixed rate from the start of each
+			 * poll, so a change waits at most poll_interval plus
+			 * one load.
+			 */
+			if (poll_once(dt, force, err, sizeof(err)) == 0 &&
+			    drain_events(dt, err, sizeof(err)) == 0) {
+				force = 0;
+				dt->backoff = 0;
+				set_state(dt, DB_STATE_UP, NULL);
+				next_poll = start + dt->params.poll_interval;
+			} else
+				next_poll = start + db_down(dt, err);
+		} else if (drain_events(dt, err, sizeof(err)) == -1)
+			next_poll = start + db_down(dt, err);
+		if (next_poll < now_mono())
+			next_poll = now_mono();
 
-		deadline += wait;
-		if (deadline < now_mono())
-			deadline = now_mono();
-		until.tv_sec = (time_t)deadline;
-		until.tv_nsec = (long)((deadline - (double)until.tv_sec) * 1e9);
 		pthread_mutex_lock(&dt->mu);
 		while (!dt->stop && !dt->kick && !dt->params_changed &&
 		    !(dt->evcount > 0 && dt->my != NULL) &&
-		    pthread_cond_timedwait(&dt->cv, &dt->mu, &until) != ETIMEDOUT)
+		    wait_until(dt, next_poll) != ETIMEDOUT)
 			;
+		/*
+		 * Woken by events: let more gather for a moment, so a burst
+		 * of them (a rack booting) is one transaction, not one each.
+		 */
+		if (dt->evcount > 0 && dt->evcount < DB_EVENT_BATCH) {
+			t = now_mono() + DB_EVENT_LINGER;
+			while (!dt->stop && !dt->kick && !dt->params_changed &&
+			    wait_until(dt, t < next_poll ? t : next_poll) !=
+			    ETIMEDOUT)
+				;
+		}
 		pthread_mutex_unlock(&dt->mu);
 	}
+	/* Nothing lost at a clean stop: what is queued goes out if it can. */
+	if (dt->my != NULL && drain_events(dt, err, sizeof(err)) == -1)
+		log_warnx("db: events not written at stop: %s", err);
 	disconnect(dt);
 	mysql_thread_end();
 	return NULL;

@@ -388,5 +388,10 @@ ok "a kickstart name outside paths.templates: 500, logged once by the loader"
 expect 200 $A /healthz
 expect 200 $A /ks/dom0-01
 kill -0 "$BOOTD_PID" || fail "bootd died"
+# Events still queued at a stop are written before bootd exits.
+[ "$(hpost 127.0.0.21 /status/lohost 'stage=last-words')" = 200 ] || fail "last status"
 bootd_stop
+[ "$(mariadb_sql "SELECT COUNT(*) FROM boot_events WHERE hostname='lohost' AND stage='last-words'")" = 1 ] ||
+	fail "an event queued just before SIGTERM was lost"
+ok "an event queued just before SIGTERM is written at the stop"
 t_done
