@@ -69,9 +69,9 @@ start_dnsmasq() {
 # bootd from e2e_bootd is stopped; each round starts its server afresh.
 kill "$BOOTD_PID"; wait "$BOOTD_PID" 2>/dev/null; BOOTD_PID=""
 
-declare -A R L
+declare -A R L P
 run() {	# SERVER ROUND
-	local srv=$1 n=$2 log=$T/serial-$1-$2.log sn t1 tl up k l
+	local srv=$1 n=$2 log=$T/serial-$1-$2.log sn t1 tl trrq up k l
 	"start_$srv"
 	ip netns exec "$E2E_NS" python3 "$E2E_DIR/sniff_dhcp.py" br0 "$IP" > "$T/sniff" &
 	sn=$!
@@ -80,8 +80,9 @@ run() {	# SERVER ROUND
 	e2e_boot bios "$MAC" "$log"
 	e2e_marker "$log" | grep -q " e2e=B " || fail "$srv round $n: wrong marker"
 	kill "$sn" 2>/dev/null; wait "$sn" 2>/dev/null
-	read -r t1 tl < "$T/sniff"
+	read -r t1 tl trrq < "$T/sniff"
 	l=$((tl - t1))
+	P[$srv]="${P[$srv]:-} $((trrq - t1))/$((tl - trrq))"
 	up=$(tr -d '\r' < "$log" | sed -n 's/.*BOOTD-E2E-INIT uptime=\([0-9.]*\).*/\1/p' | head -1)
 	k=$(awk -v t0="$E2E_T0" -v ti="$E2E_T_init" -v u="$up" -v d="$t1" \
 		'BEGIN { printf "%d", t0 + ti - u * 1000 - d }')
@@ -99,6 +100,7 @@ ratio() { awk -v b="$1" -v d="$2" 'BEGIN { printf "%.2f", d / b }'; }
 b=$(med ${L[bootd]}) d=$(med ${L[dnsmasq]})
 echo "RESULT first DHCP packet -> last TFTP ACK, median of $ROUNDS: bootd $(e2e_s "$b"), dnsmasq $(e2e_s "$d"), ratio dnsmasq/bootd $(ratio "$b" "$d")"
 echo "  raw ms: bootd${L[bootd]}; dnsmasq${L[dnsmasq]}"
+echo "  split ms, first DHCP -> first TFTP request / -> last TFTP ACK: bootd${P[bootd]}; dnsmasq${P[dnsmasq]}"
 b=$(med ${R[bootd]}) d=$(med ${R[dnsmasq]})
 echo "RESULT first DHCP packet -> kernel start, median of $ROUNDS: bootd $(e2e_s "$b"), dnsmasq $(e2e_s "$d"), ratio dnsmasq/bootd $(ratio "$b" "$d")"
 echo "  raw ms: bootd${R[bootd]}; dnsmasq${R[dnsmasq]}"

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Watches one interface (inside a test's own network namespace) and, when
-terminated, prints "FIRST_DHCP LAST_TFTP" in epoch ms: the first DHCP
-request (UDP to port 67) and the last other UDP datagram sent from
-CLIENT_IP (the client's TFTP ACKs: its last one ends the last transfer)."""
+terminated, prints "FIRST_DHCP LAST_TFTP FIRST_RRQ" in epoch ms: the first
+DHCP request (UDP to port 67), the last other UDP datagram sent from
+CLIENT_IP (the client's TFTP ACKs: its last one ends the last transfer)
+and its first TFTP request (UDP to port 69)."""
 import signal
 import socket
 import struct
@@ -10,11 +11,11 @@ import sys
 import time
 
 dev, client = sys.argv[1], socket.inet_aton(sys.argv[2])
-first = last = 0
+first = last = rrq = 0
 
 
 def done(*_):
-    print(first, last, flush=True)
+    print(first, last, rrq, flush=True)
     sys.exit(0)
 
 
@@ -32,3 +33,5 @@ while True:
         first = first or t
     elif p[14 + 12:14 + 16] == client and sport != 68:
         last = t
+        if dport == 69:
+            rrq = rrq or t
