@@ -97,14 +97,4 @@ int	http_allow(struct http_ctx *c, const struct inv_host *owner,
 /* Logs "http: <peer>: <path>: <why>" at warning level and answers 403. */
 void	http_forbid(struct http_ctx *c, const char *why);
 
-/*
- * Parses a Range header value for an entity of size bytes (pure; RFC 7233
- * §2.1, one byte range only). Returns 1 with *off and *len set for a
- * satisfiable range, 0 when the header is to be ignored (absent, malformed,
- * several ranges, another unit: the whole entity is sent), or -1 when no
- * byte of the entity is in range (416).
- */
-int	http_range_parse(const char *h, uint64_t size, uint64_t *off,
-	    uint64_t *len);
-
 #endif
