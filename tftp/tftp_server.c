@@ -142,6 +142,7 @@ struct tftp_srv {
 	struct tftp_files	 files;
 	struct tftp_stats	 st;
 	uint8_t			 rbuf[TFTP_PKT_MAX];
+	uint64_t		 gso_refused;	/* transfers that fell back */
 	uint8_t			 gbuf[TFTP_GSO_BYTES];	/* one GSO batch */
 };
 
@@ -596,10 +597,19 @@ xfer_send_gso(struct tftp_xfer *x, uint64_t last)
 			return -2;
 		if (errno == EINVAL || errno == EIO || errno == EMSGSIZE ||
 		    errno == ENOPROTOOPT || errno == EOPNOTSUPP) {
-			/* Blocks above the route's MTU, no offload, no GSO. */
-			log_info("tftp: %s: \"%s\": UDP GSO refused (%s), one "
-			    "send per block", x->peerstr, x->name,
-			    strerror(errno));
+			/*
+			 * Blocks above the route's MTU, no offload, no GSO:
+			 * said once at info (a NIC without checksum offload
+			 * refuses every batch), then at debug.
+			 */
+			if (srv->gso_refused++ == 0)
+				log_info("tftp: %s: \"%s\": UDP GSO refused (%s), "
+				    "one send per block (logged once)",
+				    x->peerstr, x->name, strerror(errno));
+			else
+				log_debug("tftp: %s: \"%s\": UDP GSO refused "
+				    "(%s)", x->peerstr, x->name,
+				    strerror(errno));
 			x->nogso = 1;
 			return 0;
 		}
