@@ -147,7 +147,6 @@ struct tftp_srv {
 };
 
 static int	xfer_send_window(struct tftp_xfer *, uint64_t);
-static int	xfer_recv(struct tftp_xfer *);
 static void	xfer_end(struct tftp_xfer *, const char *, uint64_t *);
 
 static int64_t
@@ -690,9 +689,6 @@ xfer_timer_cb(evutil_socket_t fd, short what, void *arg)
 	struct tftp_xfer	*x = arg;
 	struct tftp_srv		*srv = x->srv;
 
-	/* A packet the edge-triggered read left behind comes first. */
-	if (xfer_recv(x) != 0)
-		return;
 	/*
 	 * Everything was sent and only the last ACK is missing: clients
 	 * exit right after the last block, so a lost final ACK is common
@@ -809,14 +805,15 @@ xfer_packet(struct tftp_xfer *x, const uint8_t *p, size_t len)
  * Reads the transfer's socket: packets from its peer drive it, strangers
  * get error 5. Stops after data went out (its ACK is a round trip away, so
  * no recvfrom that finds nothing), at EAGAIN, or after a burst. The read
- * event is edge-triggered (no re-poll of every socket on every loop turn):
- * a packet left behind is read at the next packet's edge, at the burst's
- * re-activation, or by the timer before it resends. Returns -1 when the
- * transfer ended (x is freed), 1 when data went out, else 0.
+ * event is level-triggered, so a packet left behind brings the loop back
+ * at once. (Edge-triggered, it waited for the next packet or the
+ * retransmit timer: a stale ACK read first and a newer one left queued
+ * stalled lossy windowed transfers for seconds.)
  */
-static int
-xfer_recv(struct tftp_xfer *x)
+static void
+xfer_read_cb(evutil_socket_t fd, short what, void *arg)
 {
+	struct tftp_xfer	*x = arg;
 	struct tftp_srv		*srv = x->srv;
 	struct sockaddr_in	 from;
 	socklen_t		 flen;
@@ -829,7 +826,7 @@ xfer_recv(struct tftp_xfer *x)
 		n = recvfrom(x->fd, srv->rbuf, sizeof(srv->rbuf), 0,
 		    (struct sockaddr *)&from, &flen);
 		if (n == -1)
-			return 0; /* EAGAIN, or an ICMP error: the timer copes */
+			return;	/* EAGAIN, or an ICMP error: the timer copes */
 		if (from.sin_family != AF_INET ||
 		    from.sin_addr.s_addr != x->peer.sin_addr.s_addr ||
 		    from.sin_port != x->peer.sin_port) {
@@ -839,19 +836,9 @@ xfer_recv(struct tftp_xfer *x)
 			continue;
 		}
 		next = x->next;
-		if (xfer_packet(x, srv->rbuf, (size_t)n))
-			return -1;
-		if (x->next != next)
-			return 1;
+		if (xfer_packet(x, srv->rbuf, (size_t)n) || x->next != next)
+			return;
 	}
-	event_active(x->rev, EV_READ, 0);	/* more may be queued */
-	return 0;
-}
-
-static void
-xfer_read_cb(evutil_socket_t fd, short what, void *arg)
-{
-	(void)xfer_recv(arg);
 }
 
 /* Requests. */
@@ -1103,7 +1090,7 @@ handle_request(struct tftp_srv *srv, const uint8_t *p, size_t len,
 	if (sndbuf > 212992)
 		(void)setsockopt(x->fd, SOL_SOCKET, SO_SNDBUF, &sndbuf,
 		    sizeof(sndbuf));
-	x->rev = event_new(srv->bd->base, x->fd, EV_READ | EV_PERSIST | EV_ET,
+	x->rev = event_new(srv->bd->base, x->fd, EV_READ | EV_PERSIST,
 	    xfer_read_cb, x);
 	x->wev = event_new(srv->bd->base, x->fd, EV_WRITE, xfer_write_cb, x);
 	x->timer = evtimer_new(srv->bd->base, xfer_timer_cb, x);
