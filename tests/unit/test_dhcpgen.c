@@ -18,6 +18,7 @@
 
 #include "bootd/config.h"
 #include "db/inventory.h"
+#include "inv_rows_add.h"
 #include "dhcpgen/dhcpgen.h"
 
 #define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
@@ -41,19 +42,6 @@
 	"      lease_time = 3600; },\n" \
 	"    { network = \"10.213.1.0/24\"; } );\n"
 
-static void
-add(struct inv_rows *rows, enum inv_table_id t, ...)
-{
-	const char	*c[16];
-	va_list		 ap;
-	int		 i;
-
-	va_start(ap, t);
-	for (i = 0; i < inv_ncols[t]; i++)
-		c[i] = va_arg(ap, const char *);
-	va_end(ap);
-	assert_int_equal(inv_rows_add(rows, t, c, NULL), 0);
-}
 
 static void
 host_p(struct inv_rows *rows, const char *name, const char *mac,

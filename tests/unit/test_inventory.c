@@ -16,23 +16,11 @@
 
 #include "bootd/addr.h"
 #include "db/inventory.h"
+#include "inv_rows_add.h"
 
 #define GOOD_MAC	"52:54:00:00:00:01"
 #define GOOD_IP		"10.0.0.1"
 
-static void
-add(struct inv_rows *rows, enum inv_table_id t, ...)
-{
-	const char	*c[16];
-	va_list		 ap;
-	int		 i;
-
-	va_start(ap, t);
-	for (i = 0; i < inv_ncols[t]; i++)
-		c[i] = va_arg(ap, const char *);
-	va_end(ap);
-	assert_int_equal(inv_rows_add(rows, t, c, NULL), 0);
-}
 
 static void
 profile(struct inv_rows *rows, const char *name, const char *kind)

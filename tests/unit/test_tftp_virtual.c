@@ -13,6 +13,7 @@
 
 #include "bootd/config.h"
 #include "db/inventory.h"
+#include "inv_rows_add.h"
 #include "tftp/tftp_virtual.h"
 
 struct fix {
@@ -21,20 +22,6 @@ struct fix {
 	char			*out;
 	char			 why[256];
 };
-
-static void
-row(struct inv_rows *rows, enum inv_table_id t, ...)
-{
-	const char	*cells[16];
-	va_list		 ap;
-	int		 i;
-
-	va_start(ap, t);
-	for (i = 0; i < inv_ncols[t]; i++)
-		cells[i] = va_arg(ap, const char *);
-	va_end(ap);
-	assert_int_equal(inv_rows_add(rows, t, cells, NULL), 0);
-}
 
 static int
 setup(void **state)
@@ -48,41 +35,41 @@ setup(void **state)
 	    "dhcp = { subnets = ( { network = \"10.213.0.0/24\"; "
 	    "router = \"10.213.0.1\"; } ); };\n", "t.conf", err, sizeof(err));
 	assert_non_null(f->cfg);
-	row(rows, INV_T_PROFILES, "d61", "diskless", "k/6.1", "i/6.1",
+	add(rows, INV_T_PROFILES, "d61", "diskless", "k/6.1", "i/6.1",
 	    "ip={{ip}} gw={{gateway}}", NULL, "Linux 6.1", "1",
 	    (const char *)NULL, (const char *)NULL,
 	    (const char *)NULL, (const char *)NULL);
-	row(rows, INV_T_PROFILES, "d66", "diskless", "k/6.6", "",
+	add(rows, INV_T_PROFILES, "d66", "diskless", "k/6.6", "",
 	    "v=6.6 {{hostname}}", NULL, NULL, "1",
 	    (const char *)NULL, (const char *)NULL,
 	    (const char *)NULL, (const char *)NULL);
-	row(rows, INV_T_PROFILES, "inst", "install", "inst/vmlinuz",
+	add(rows, INV_T_PROFILES, "inst", "install", "inst/vmlinuz",
 	    "inst/initrd", "ks={{ks_url}}", NULL, NULL, "0",
 	    (const char *)NULL, (const char *)NULL,
 	    (const char *)NULL, (const char *)NULL);
-	row(rows, INV_T_PROFILES, "hidden", "diskless", "k/h", "", "x", NULL,
+	add(rows, INV_T_PROFILES, "hidden", "diskless", "k/h", "", "x", NULL,
 	    NULL, "0",
 	    (const char *)NULL, (const char *)NULL,
 	    (const char *)NULL, (const char *)NULL);
-	row(rows, INV_T_PROFILES, "broken", "diskless", "k/b", "",
+	add(rows, INV_T_PROFILES, "broken", "diskless", "k/b", "",
 	    "{{nosuch}}", NULL, NULL, "1",
 	    (const char *)NULL, (const char *)NULL,
 	    (const char *)NULL, (const char *)NULL);
-	row(rows, INV_T_PROFILES, "disk", "local", NULL, NULL, NULL, NULL,
+	add(rows, INV_T_PROFILES, "disk", "local", NULL, NULL, NULL, NULL,
 	    NULL, "0",
 	    (const char *)NULL, (const char *)NULL,
 	    (const char *)NULL, (const char *)NULL);
-	row(rows, INV_T_HOSTS, "n1", "52:54:00:00:01:01", "10.213.0.11", "d61",
+	add(rows, INV_T_HOSTS, "n1", "52:54:00:00:01:01", "10.213.0.11", "d61",
 	    "1", "0", NULL, NULL, NULL, NULL, NULL);
-	row(rows, INV_T_HOSTS, "i1", "52:54:00:00:02:01", "10.213.0.21",
+	add(rows, INV_T_HOSTS, "i1", "52:54:00:00:02:01", "10.213.0.21",
 	    "inst", "1", "1", NULL, NULL, NULL, NULL, NULL);
-	row(rows, INV_T_HOSTS, "i2", "52:54:00:00:02:02", "10.213.0.22",
+	add(rows, INV_T_HOSTS, "i2", "52:54:00:00:02:02", "10.213.0.22",
 	    "inst", "1", "0", NULL, NULL, NULL, NULL, NULL);
-	row(rows, INV_T_HOSTS, "off", "52:54:00:00:03:01", "10.213.0.31",
+	add(rows, INV_T_HOSTS, "off", "52:54:00:00:03:01", "10.213.0.31",
 	    "d61", "0", "0", NULL, NULL, NULL, NULL, NULL);
-	row(rows, INV_T_HOSTS, "bad", "52:54:00:00:04:01", "10.213.0.41",
+	add(rows, INV_T_HOSTS, "bad", "52:54:00:00:04:01", "10.213.0.41",
 	    "broken", "1", "0", NULL, NULL, NULL, NULL, NULL);
-	row(rows, INV_T_HOSTS, "loc", "52:54:00:00:05:01", "10.213.0.51",
+	add(rows, INV_T_HOSTS, "loc", "52:54:00:00:05:01", "10.213.0.51",
 	    "disk", "1", "0", NULL, NULL, NULL, NULL, NULL);
 	f->snap = inv_build(rows);
 	inv_rows_free(rows);
