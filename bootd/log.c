@@ -3,6 +3,8 @@
  * log: level-filtered logging to stderr or syslog, and escaping of peer data.
  */
 #include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,9 +13,15 @@
 #include <time.h>
 
 #include "bootd/log.h"
+#include "bootd/ratelimit.h"
 
 int		 log_cur_level = LOG_LVL_INFO;
 static int	 log_to_syslog;
+
+/* The peer-line limiter; the DB thread logs too, hence the lock. */
+static pthread_mutex_t	 log_peer_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct rl_log	 log_peer_rl;
+static int		 log_peer_ready;
 
 static const char *const log_names[LOG_LVL_MAX] = {
 	[LOG_LVL_ERROR] = "error",
@@ -99,6 +107,55 @@ log_emit(int level, int with_errno, const char *fmt, ...)
 	va_start(ap, fmt);
 	log_vemit(level, with_errno, fmt, ap);
 	va_end(ap);
+}
+
+static int64_t
+log_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void
+log_peer_emit(int level, const void *key, const char *fmt, ...)
+{
+	va_list		 ap;
+	char		 msg[1024];
+	uint64_t	 held = 0;
+	int64_t		 now = log_now_ms();
+	int		 ok;
+
+	pthread_mutex_lock(&log_peer_mu);
+	if (!log_peer_ready) {
+		rl_log_init(&log_peer_rl, LOG_PEER_INTERVAL_MS, LOG_PEER_RATE,
+		    LOG_PEER_BURST, now);
+		log_peer_ready = 1;
+	}
+	ok = rl_log_ok(&log_peer_rl, key, now, &held);
+	pthread_mutex_unlock(&log_peer_mu);
+	if (!ok)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (held > 0)
+		log_emit(level, 0, "%s (%" PRIu64 " more like it suppressed)",
+		    msg, held);
+	else
+		log_emit(level, 0, "%s", msg);
+}
+
+uint64_t
+log_peer_suppressed(void)
+{
+	uint64_t n;
+
+	pthread_mutex_lock(&log_peer_mu);
+	n = log_peer_rl.suppressed;
+	pthread_mutex_unlock(&log_peer_mu);
+	return n;
 }
 
 void

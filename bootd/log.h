@@ -8,6 +8,7 @@
 #define BOOTD_LOG_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 enum log_level {
 	LOG_LVL_ERROR,
@@ -41,6 +42,41 @@ void	fatalx(const char *fmt, ...)
 	log_emit(LOG_LVL_INFO, 0, __VA_ARGS__); } while (0)
 #define log_debug(...)	do { if (log_cur_level >= LOG_LVL_DEBUG) \
 	log_emit(LOG_LVL_DEBUG, 0, __VA_ARGS__); } while (0)
+
+/*
+ * Lines a peer can trigger (a refused request, a malformed packet, a
+ * failed accept): through one limiter, at most one line per key per
+ * LOG_PEER_INTERVAL_MS and LOG_PEER_RATE lines a second over all keys
+ * (bursts of LOG_PEER_BURST), so no flood writes more than a few hundred
+ * kilobytes of log a minute. A line written after suppressed ones of its
+ * key ends with "(N more like it suppressed)". key is a static string
+ * compared by address: the log_peer_* macros use the call site, the
+ * _keyed forms a reason string, so each reason has its own slot.
+ * Thread-safe. Nothing is formatted for a suppressed line.
+ */
+#define LOG_PEER_INTERVAL_MS	1000
+#define LOG_PEER_RATE		10
+#define LOG_PEER_BURST		40
+
+void	log_peer_emit(int level, const void *key, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+/* Lines held back by the limiter since start. */
+uint64_t log_peer_suppressed(void);
+
+#define LOG_STR_(x)	#x
+#define LOG_STR(x)	LOG_STR_(x)
+#define LOG_SITE	(__FILE__ ":" LOG_STR(__LINE__))
+
+#define log_peer_warnx(...)	do { if (log_cur_level >= LOG_LVL_WARN) \
+	log_peer_emit(LOG_LVL_WARN, LOG_SITE, __VA_ARGS__); } while (0)
+#define log_peer_info(...)	do { if (log_cur_level >= LOG_LVL_INFO) \
+	log_peer_emit(LOG_LVL_INFO, LOG_SITE, __VA_ARGS__); } while (0)
+#define log_peer_keyed_warnx(key, ...)	do { \
+	if (log_cur_level >= LOG_LVL_WARN) \
+		log_peer_emit(LOG_LVL_WARN, (key), __VA_ARGS__); } while (0)
+#define log_peer_keyed_info(key, ...)	do { \
+	if (log_cur_level >= LOG_LVL_INFO) \
+		log_peer_emit(LOG_LVL_INFO, (key), __VA_ARGS__); } while (0)
 
 /*
  * Copies src (srclen bytes, may hold anything) into dst (dstlen >= 1) with

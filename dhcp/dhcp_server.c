@@ -29,6 +29,7 @@
 #include "bootd/addr.h"
 #include "bootd/bootd.h"
 #include "bootd/log.h"
+#include "bootd/ratelimit.h"
 #include "dhcp/dhcp_msg.h"
 #include "dhcp/dhcp_policy.h"
 #include "dhcp/dhcp_server.h"
@@ -40,25 +41,10 @@ _Static_assert(DHCP_PKT_MAX == 4096, "update the \"datagram longer\" reason");
 
 #define DISC_SETS	(DHCP_DISC_SLOTS / DHCP_DISC_WAYS)
 
-/* A token bucket in thousandths of a token, so refills need no floats. */
-struct tbucket {
-	int64_t		 milli;		/* tokens x 1000 */
-	int64_t		 last_ms;
-	int64_t		 rate;		/* tokens per second */
-	int64_t		 burst;		/* tokens */
-};
-
 /* A MAC whose discovery was written at seen_ms (0: empty slot). */
 struct disc_slot {
 	uint8_t		 mac[ADDR_MAC_LEN];
 	int64_t		 seen_ms;
-};
-
-/* Rate-limited warnings: one line per key per interval. */
-struct lograte {
-	const char	*key;		/* a static reason string; NULL: free */
-	int64_t		 last_ms;
-	uint64_t	 held;		/* lines not written since last_ms */
 };
 
 /* An interface's name and primary address, as looked up at at_ms. */
@@ -85,11 +71,10 @@ struct dhcp_srv {
 	int			 fd;
 	struct event		*ev;
 	struct dhcp_stats	 st;
-	struct tbucket		 disc_rate;
-	struct tbucket		 event_rate;
+	struct rl_bucket	 disc_rate;
+	struct rl_bucket	 event_rate;
 	uint32_t		 seed;		/* disc table hash */
 	struct disc_slot	 disc[DHCP_DISC_SLOTS];
-	struct lograte		 lr[DHCP_LOG_KEYS];
 	struct dhcp_iface	 ifc[DHCP_IFACE_CACHE];
 	uint8_t			 rbuf[DHCP_RECV_BATCH][DHCP_PKT_MAX];
 	uint8_t			 wbuf[DHCP_REPLY_MAX];
@@ -103,33 +88,6 @@ now_ms(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	/* +1 s so that 0 never names a real time (empty disc slots). */
 	return ((int64_t)ts.tv_sec + 1) * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Rate limiters: pure functions of their state and the time given. */
-
-static void
-tbucket_init(struct tbucket *b, int64_t rate, int64_t burst, int64_t now)
-{
-	b->rate = rate;
-	b->burst = burst;
-	b->milli = burst * 1000;
-	b->last_ms = now;
-}
-
-/* Takes one token if there is one. Returns 1 when taken. */
-static int
-tbucket_take(struct tbucket *b, int64_t now)
-{
-	if (now > b->last_ms) {
-		b->milli += (now - b->last_ms) * b->rate;
-		if (b->milli > b->burst * 1000)
-			b->milli = b->burst * 1000;
-		b->last_ms = now;
-	}
-	if (b->milli < 1000)
-		return 0;
-	b->milli -= 1000;
-	return 1;
 }
 
 /*
@@ -163,7 +121,7 @@ enum disc_verdict {
  * DISCOVER (clients retry every few seconds) gets another chance.
  */
 static enum disc_verdict
-disc_check(struct disc_slot *table, uint32_t seed, struct tbucket *rate,
+disc_check(struct disc_slot *table, uint32_t seed, struct rl_bucket *rate,
     const uint8_t *mac, int64_t now)
 {
 	struct disc_slot	*set, *victim;
@@ -183,47 +141,11 @@ disc_check(struct disc_slot *table, uint32_t seed, struct tbucket *rate,
 		if (set[i].seen_ms < victim->seen_ms)
 			victim = &set[i];
 	}
-	if (!tbucket_take(rate, now))
+	if (!rl_bucket_take(rate, now))
 		return DISC_HELD_RATE;
 	memcpy(victim->mac, mac, ADDR_MAC_LEN);
 	victim->seen_ms = now;
 	return DISC_WRITE;
-}
-
-/*
- * Returns 1 when a warning keyed by key (a static string) may be written at
- * now, with *held set to the lines suppressed since the last one; 0 when it
- * is to be suppressed (and counted). A full table recycles its oldest key.
- */
-static int
-lograte_ok(struct lograte *lr, const char *key, int64_t now, uint64_t *held)
-{
-	struct lograte	*e = NULL, *oldest = &lr[0];
-	int		 i;
-
-	for (i = 0; i < DHCP_LOG_KEYS; i++) {
-		if (lr[i].key == key) {
-			e = &lr[i];
-			break;
-		}
-		if (lr[i].key == NULL || (oldest->key != NULL &&
-		    lr[i].last_ms < oldest->last_ms))
-			oldest = &lr[i];
-	}
-	if (e == NULL) {
-		e = oldest;
-		e->key = key;
-		e->last_ms = now - DHCP_LOG_INTERVAL_MS;
-		e->held = 0;
-	}
-	if (now - e->last_ms < DHCP_LOG_INTERVAL_MS) {
-		e->held++;
-		return 0;
-	}
-	*held = e->held;
-	e->held = 0;
-	e->last_ms = now;
-	return 1;
 }
 
 /* I/O helpers. */
@@ -326,17 +248,11 @@ static void
 warn_limited(struct dhcp_srv *srv, const struct dhcp_rx *rx, const char *what,
     const char *why, const char *detail)
 {
-	char		 peer[32], more[64] = "";
-	uint64_t	 held = 0;
+	char peer[32];
 
-	if (!lograte_ok(srv->lr, why, rx->now_ms, &held))
-		return;
 	addr_sin_str(&rx->peer, peer, sizeof(peer));
-	if (held > 0)
-		snprintf(more, sizeof(more), " (%" PRIu64 " more like it "
-		    "suppressed)", held);
-	log_warnx("dhcp: %s %s: %s: %s%s%s%s", rx->ifname, peer, what, why,
-	    detail != NULL ? ": " : "", detail != NULL ? detail : "", more);
+	log_peer_keyed_warnx(why, "dhcp: %s %s: %s: %s%s%s", rx->ifname, peer,
+	    what, why, detail != NULL ? ": " : "", detail != NULL ? detail : "");
 }
 
 /*
@@ -409,7 +325,7 @@ db_queue(struct dhcp_srv *srv, const struct db_event *ev)
 static int
 boot_event_ok(struct dhcp_srv *srv, const struct dhcp_rx *rx)
 {
-	if (!tbucket_take(&srv->event_rate, rx->now_ms)) {
+	if (!rl_bucket_take(&srv->event_rate, rx->now_ms)) {
 		srv->st.events_suppressed++;
 		return 0;
 	}
@@ -730,8 +646,8 @@ dhcp_start(struct bootd *bd, char *err, size_t errlen)
 	}
 	srv->bd = bd;
 	srv->fd = -1;
-	tbucket_init(&srv->disc_rate, DHCP_DISC_RATE, DHCP_DISC_BURST, now);
-	tbucket_init(&srv->event_rate, DHCP_EVENT_RATE, DHCP_EVENT_BURST, now);
+	rl_bucket_init(&srv->disc_rate, DHCP_DISC_RATE, DHCP_DISC_BURST, now);
+	rl_bucket_init(&srv->event_rate, DHCP_EVENT_RATE, DHCP_EVENT_BURST, now);
 	/* Without entropy the table still works; it is only less salted. */
 	if (getrandom(&srv->seed, sizeof(srv->seed), GRND_NONBLOCK) !=
 	    (ssize_t)sizeof(srv->seed))

@@ -68,8 +68,6 @@
 #define DHCP_EVENT_BURST	200
 
 /* Per-packet warnings: one line per reason per this many ms, then a count. */
-#define DHCP_LOG_INTERVAL_MS	1000
-#define DHCP_LOG_KEYS		16	/* reasons tracked at once */
 
 struct bootd;
 struct dhcp_srv;
