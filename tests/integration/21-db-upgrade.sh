@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Upgrading a database that an older bootd left at schema version 1, with
 # its inventory in it: check refuses it, `bootd db migrate` applies 002
-# (profiles.bootfile_*), every row survives with the new columns NULL, the
-# triggers still canonicalise MACs and bump the generation (also for the
-# new columns), and check then passes.
+# (profiles.bootfile_*) and 003 (every table latin1 -> utf8mb4, as a
+# MariaDB with its compiled-in defaults made them), every row survives with
+# the new columns NULL, the triggers still canonicalise MACs and bump the
+# generation (also for the new columns), and check then passes.
 . "$(dirname "$0")/../lib/common.sh"
 t_init dbupgrade
 mariadb_start "$T" || fail "mariadb did not start"
@@ -19,19 +20,24 @@ mariadb_sql "$(cat "$BOOTD_SRC/demo/inventory.sql")" || fail "demo inventory at 
 mariadb_sql "SHOW COLUMNS FROM profiles LIKE 'bootfile%'" | grep -q . &&
 	fail "schema 1 already has bootfile columns"
 gen0=$(mariadb_sql "SELECT gen FROM generation")
+[ "$(mariadb_sql "SELECT TABLE_COLLATION FROM information_schema.TABLES
+	WHERE TABLE_SCHEMA='bootd' AND TABLE_NAME='boot_events'")" = latin1_swedish_ci ] ||
+	fail "the test server does not make latin1 tables: the conversion is not tested"
+mariadb_sql "INSERT INTO boot_events (mac, hostname, stage, detail) VALUES
+	('52:54:00:00:01:03', 'node03', 'install-done', CONCAT('caf', _latin1 X'E9', ' latin1'))"
 ok "a version-1 database with 7 hosts (generation $gen0)"
 
 rc=0; out=$(B check 2>&1) || rc=$?
-[ $rc -ne 0 ] && echo "$out" | grep -q 'schema version 1 is older than this bootd.s 2: run `bootd db migrate`' ||
+[ $rc -ne 0 ] && echo "$out" | grep -q 'schema version 1 is older than this bootd.s 3: run `bootd db migrate`' ||
 	fail "version 1 not refused: $out"
 ok "check refuses version 1"
 
 out=$(B db migrate) || fail "migrate: $out"
-[ "$out" = "schema migrated from version 1 to 2" ] || fail "migrate said: $out"
-[ "$(mariadb_sql 'SELECT GROUP_CONCAT(version ORDER BY version) FROM schema_version')" = 1,2 ] ||
+[ "$out" = "schema migrated from version 1 to 3" ] || fail "migrate said: $out"
+[ "$(mariadb_sql 'SELECT GROUP_CONCAT(version ORDER BY version) FROM schema_version')" = 1,2,3 ] ||
 	fail "schema_version: $(mariadb_sql 'SELECT version FROM schema_version')"
-B db migrate | grep -qx 'schema is current (version 2)' || fail "migrate again"
-ok "db migrate: version 1 to 2, then current"
+B db migrate | grep -qx 'schema is current (version 3)' || fail "migrate again"
+ok "db migrate: version 1 to 3, then current"
 
 [ "$(mariadb_sql 'SELECT COUNT(*) FROM hosts')" = 7 ] &&
 	[ "$(mariadb_sql 'SELECT COUNT(*) FROM profiles')" = 4 ] &&
@@ -45,7 +51,15 @@ ok "db migrate: version 1 to 2, then current"
 [ "$(mariadb_sql "SELECT mac FROM hosts WHERE hostname='node03'")" = 52:54:00:00:01:03 ] ||
 	fail "host data changed"
 [ "$(mariadb_sql "SELECT gen FROM generation")" = "$gen0" ] || fail "migrate moved the generation"
-ok "every row kept, bootfile_* NULL, generation unchanged"
+[ "$(mariadb_sql "SELECT COUNT(*) FROM information_schema.TABLES WHERE
+	TABLE_SCHEMA='bootd' AND TABLE_COLLATION <> 'utf8mb4_general_ci'")" = 0 ] ||
+	fail "tables left out of utf8mb4: $(mariadb_sql "SELECT TABLE_NAME, TABLE_COLLATION FROM information_schema.TABLES WHERE TABLE_SCHEMA='bootd'")"
+[ "$(mariadb_sql "SELECT HEX(detail) FROM boot_events WHERE hostname='node03'")" = "$(printf 'caf\xc3\xa9 latin1' | od -An -tx1 | tr -d ' \n' | tr a-f A-F)" ] ||
+	fail "latin1 event not converted: $(mariadb_sql "SELECT HEX(detail) FROM boot_events")"
+mariadb_sql "INSERT INTO boot_events (mac, hostname, stage, detail) VALUES
+	('52:54:00:00:01:03', 'node03', 'install-done', 'disk ok ✓ 😀')" ||
+	fail "utf8mb4 detail refused after the upgrade"
+ok "every row kept, bootfile_* NULL, generation unchanged, all tables utf8mb4 (a latin1 row converted, ✓ and 😀 stored)"
 
 [ "$(mariadb_sql "SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA='bootd'")" = 11 ] ||
 	fail "triggers: $(mariadb_sql "SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA='bootd'")"

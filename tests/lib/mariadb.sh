@@ -63,6 +63,7 @@ mariadb_start() {
 
 mariadb_sql() {
 	mariadb --no-defaults --socket="$MDB_SOCK" -uroot --batch \
+		--default-character-set=utf8mb4 \
 		--skip-column-names bootd -e "$*"
 }
 
