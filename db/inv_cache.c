@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bootd/atomicfile.h"
 #include "db/inv_cache.h"
 
 #define MAGIC_LEN	8
@@ -282,95 +283,21 @@ fail:
 	return NULL;
 }
 
-/* Directory part of path, for fsync after the rename. */
-static void
-dir_of(const char *path, char *dir, size_t sz)
-{
-	const char	*slash = strrchr(path, '/');
-
-	if (slash == NULL)
-		snprintf(dir, sz, ".");
-	else if (slash == path)
-		snprintf(dir, sz, "/");
-	else
-		snprintf(dir, sz, "%.*s", (int)(slash - path), path);
-}
-
 int
 inv_cache_write(const char *path, const struct inv_rows *rows, char *err,
     size_t errlen)
 {
-	char		 tmp[PATH_MAX], dir[PATH_MAX];
-	uint8_t		*buf = NULL;
-	size_t		 len, off = 0;
-	ssize_t		 n;
-	int		 fd = -1, dfd = -1, made = 0, rv = -1, saved;
+	uint8_t	*buf = NULL;
+	size_t	 len;
+	int	 rv, saved;
 
 	if (inv_cache_encode(rows, &buf, &len) == -1) {
 		seterr(err, errlen, "%s: encode: %s", path, strerror(errno));
-		goto done;
+		return -1;
 	}
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path,
-	    (long)getpid()) >= sizeof(tmp)) {
-		seterr(err, errlen, "%s: %s", path, strerror(ENAMETOOLONG));
-		goto done;
-	}
-	/* A leftover of a crashed process with our pid is ours to replace. */
-	(void)unlink(tmp);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-	    0600);
-	if (fd == -1) {
-		seterr(err, errlen, "%s: %s", tmp, strerror(errno));
-		goto done;
-	}
-	made = 1;
 	/* Exactly 0600 whatever the umask: it may hold template variables. */
-	if (fchmod(fd, 0600) == -1) {
-		seterr(err, errlen, "%s: chmod: %s", tmp, strerror(errno));
-		goto done;
-	}
-	while (off < len) {
-		if ((n = write(fd, buf + off, len - off)) == -1) {
-			if (errno == EINTR)
-				continue;
-			seterr(err, errlen, "%s: write: %s", tmp,
-			    strerror(errno));
-			goto done;
-		}
-		off += (size_t)n;
-	}
-	if (fsync(fd) == -1) {
-		seterr(err, errlen, "%s: fsync: %s", tmp, strerror(errno));
-		goto done;
-	}
-	n = close(fd);
-	fd = -1;
-	if (n == -1) {
-		seterr(err, errlen, "%s: close: %s", tmp, strerror(errno));
-		goto done;
-	}
-	if (rename(tmp, path) == -1) {
-		seterr(err, errlen, "%s: rename from %s: %s", path, tmp,
-		    strerror(errno));
-		goto done;
-	}
-	made = 0;
-	/* Make the rename itself durable. */
-	dir_of(path, dir, sizeof(dir));
-	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
-	    (fsync(dfd) == -1 && errno != EINVAL)) {
-		seterr(err, errlen, "%s: fsync: %s", dir, strerror(errno));
-		goto done;
-	}
-	rv = 0;
-done:
+	rv = atomicfile_write(path, buf, len, 0600, err, errlen);
 	saved = errno;
-	if (fd != -1)
-		close(fd);
-	if (dfd != -1)
-		close(dfd);
-	if (made)
-		(void)unlink(tmp);
 	free(buf);
 	errno = saved;
 	return rv;
