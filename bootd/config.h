@@ -57,6 +57,13 @@ struct bootd_config {
 		int	 connect_timeout; /* seconds */
 	} database;
 	struct {
+		int	 events_days;	/* 0 = keep */
+		int	 events_rows;
+		int	 discovered_days;
+		int	 discovered_rows;
+		double	 interval;	/* seconds between rounds */
+	} retention;
+	struct {
 		char	*tftp_root;
 		char	*templates;
 		char	*cache;

@@ -222,14 +222,26 @@ static void
 route_healthz(struct http_ctx *c)
 {
 	struct bootd	*bd = c->bd;
-	char		 body[512];
+	struct db_status st;
+	char		 body[768];
 	int		 n;
 
+	memset(&st, 0, sizeof(st));
+	if (bd->db != NULL)
+		db_thread_status(bd->db, &st);
 	n = snprintf(body, sizeof(body), "%s generation=%llu hosts=%zu "
-	    "rejected=%zu source=%s db=%s\n", bd->snap ? "ok" : "empty",
+	    "rejected=%zu source=%s db=%s events_written=%llu "
+	    "events_dropped=%llu events_rejected=%llu events_queued=%zu "
+	    "builds_pending=%zu builds_written=%llu pruned=%llu\n",
+	    bd->snap ? "ok" : "empty",
 	    (unsigned long long)(bd->snap ? bd->snap->generation : 0),
 	    bd->snap ? bd->snap->nhosts : 0, bd->snap ? bd->snap->nrejects : 0,
-	    bootd_source_names[bd->source], db_state_names[bd->dbst.state]);
+	    bootd_source_names[bd->source], db_state_names[bd->dbst.state],
+	    (unsigned long long)st.events_written,
+	    (unsigned long long)st.events_dropped,
+	    (unsigned long long)st.events_rejected, st.events_queued,
+	    st.builds_pending, (unsigned long long)st.builds_written,
+	    (unsigned long long)st.pruned);
 	http_reply(c, bd->snap != NULL ? HTTP_C_OK : HTTP_C_UNAVAIL, NULL, body,
 	    (size_t)n);
 }

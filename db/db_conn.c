@@ -28,6 +28,11 @@ db_params_from_config(struct db_params *p, const struct bootd_config *cfg)
 	p->poll_interval = cfg->database.poll_interval;
 	p->retry_max = cfg->database.retry_max;
 	p->connect_timeout = cfg->database.connect_timeout;
+	p->keep_events_days = cfg->retention.events_days;
+	p->keep_events_rows = cfg->retention.events_rows;
+	p->keep_disc_days = cfg->retention.discovered_days;
+	p->keep_disc_rows = cfg->retention.discovered_rows;
+	p->prune_interval = cfg->retention.interval;
 	if (p->host == NULL || p->socket == NULL || p->user == NULL ||
 	    p->password == NULL || p->name == NULL) {
 		db_params_clear(p);

@@ -26,6 +26,10 @@ struct db_params {
 	double	 poll_interval;
 	double	 retry_max;
 	int	 connect_timeout;
+	/* retention: not part of the connection, never a reason to reconnect */
+	int	 keep_events_days, keep_events_rows;
+	int	 keep_disc_days, keep_disc_rows;
+	double	 prune_interval;
 };
 
 /* Fills p with copies of cfg's settings. Returns 0, or -1 on ENOMEM. */

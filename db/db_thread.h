@@ -34,24 +34,46 @@ struct db_status {
 	uint64_t	 failures;	/* failed connects, queries, loads */
 	double		 last_load_ms;	/* DB read + validate + index */
 	uint64_t	 events_written;
-	uint64_t	 events_dropped;	/* queue full */
+	uint64_t	 events_dropped;	/* its class's room was full */
+	uint64_t	 events_rejected;	/* the DB refused that one row */
 	size_t		 events_queued;
+	size_t		 builds_pending;	/* build-flag clears not written */
+	uint64_t	 builds_written;
+	uint64_t	 pruned;		/* rows removed by retention */
 	char		 last_error[DB_ERRLEN];
 };
 
+/*
+ * Events wait in one ring of DB_EVENTQ_MAX, where each source has its own
+ * reserved room, so that a flood from one (spoofed DHCP, random MACs)
+ * never takes the room of another (a host's status reports over HTTP).
+ */
 #define DB_EVENTQ_MAX	8192	/* events waiting for the DB, at most */
-#define DB_EVENT_BATCH	256	/* rows per INSERT */
+#define DB_EVENT_BATCH	256	/* rows per transaction */
+#define DB_BUILDQ_MAX	16384	/* distinct hosts with a pending clear */
 
 enum db_event_kind {
 	DB_EV_BOOT,		/* a row in boot_events */
 	DB_EV_DISCOVERED,	/* upsert into discovered */
-	DB_EV_BUILD_DONE,	/* hosts.build = 0 for hostname */
 	DB_EV_MAX
 };
 
-/* One event from the main thread; copied into the queue. */
+/* Where an event came from: each has its own room in the queue. */
+enum db_event_src {
+	DB_SRC_HTTP,		/* TCP, from a host's own IP or an admin */
+	DB_SRC_TFTP,		/* UDP: the source may be spoofed */
+	DB_SRC_DHCP,		/* UDP broadcast: anyone on the segment */
+	DB_SRC_MAX
+};
+
+/*
+ * One event from the main thread; copied into the queue. Strings may hold
+ * any bytes from the network: db_thread_event() makes them valid UTF-8
+ * and bounded (utf8_clean()) on the way in, the one boundary.
+ */
 struct db_event {
 	enum db_event_kind	 kind;
+	enum db_event_src	 src;
 	char			 mac[18];	/* canonical, or "" */
 	char			 hostname[254];	/* or "" */
 	char			 stage[32];	/* boot_events.stage */
@@ -99,11 +121,31 @@ int	db_thread_set_config(struct db_thread *dt,
 	    const struct bootd_config *cfg);
 
 /*
- * Main thread: queues ev (copied) for the DB. Never blocks on the DB: when
- * DB_EVENTQ_MAX events wait already, the event is dropped, counted, and -1
- * returned. Strings are truncated to their fields.
+ * Main thread: queues ev (copied, its strings cleaned) for the DB. Never
+ * blocks on the DB: when the room of ev's source (discoveries have their
+ * own) is full, the event is dropped, counted, and -1 returned. A row the
+ * DB refuses (its data, a grant, the schema) is dropped alone, counted and
+ * logged with its kind; the rows behind it go on. Events still queued at
+ * stop while the DB is down are lost, and the log says how many.
  */
 int	db_thread_event(struct db_thread *dt, const struct db_event *ev);
+
+/*
+ * Main thread: hosts.build = 0 for hostname (an installer's install-done).
+ * Never lost once this returned 0: such clears have their own set (one
+ * entry a host), are kept in a journal file beside the cache
+ * (paths.cache + ".journal") until the DB has them, and a bootd that
+ * starts with a journal writes them when the DB answers. A DB error is
+ * retried, never a reason to give up. Returns -1 only when
+ * DB_BUILDQ_MAX other hosts wait already, or hostname is not a host name.
+ */
+int	db_thread_clear_build(struct db_thread *dt, const char *hostname);
+
+/* The journal file that goes with cache path (paths.cache), in buf. */
+void	db_journal_path(const char *cache, char *buf, size_t len);
+
+/* Main thread: copies the current status (counters included) into *st. */
+void	db_thread_status(struct db_thread *dt, struct db_status *st);
 
 /* Asks for a full reload at the next chance (SIGHUP). */
 void	db_thread_kick(struct db_thread *dt);

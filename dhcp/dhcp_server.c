@@ -341,6 +341,7 @@ boot_event(struct dhcp_srv *srv, const struct inv_host *h, const char *stage,
 
 	memset(&ev, 0, sizeof(ev));
 	ev.kind = DB_EV_BOOT;
+	ev.src = DB_SRC_DHCP;
 	ev.arch = -1;
 	snprintf(ev.mac, sizeof(ev.mac), "%s", h->macstr);
 	snprintf(ev.hostname, sizeof(ev.hostname), "%s", h->hostname);
@@ -373,6 +374,7 @@ discovered(struct dhcp_srv *srv, const struct dhcp_rx *rx,
 	}
 	memset(&ev, 0, sizeof(ev));
 	ev.kind = DB_EV_DISCOVERED;
+	ev.src = DB_SRC_DHCP;
 	snprintf(ev.mac, sizeof(ev.mac), "%s", macstr);
 	ev.arch = m->has_arch ? m->arch : -1;
 	log_sanitise(ev.vendor_class, sizeof(ev.vendor_class), m->vendor_class,

@@ -882,6 +882,7 @@ static int
 ks_event(struct http_ctx *c, const struct inv_host *h, struct db_event *ev)
 {
 	ev->arch = -1;
+	ev->src = DB_SRC_HTTP;
 	snprintf(ev->mac, sizeof(ev->mac), "%s", h->macstr);
 	snprintf(ev->hostname, sizeof(ev->hostname), "%s", h->hostname);
 	if (c->bd->db == NULL || db_thread_event(c->bd->db, ev) == -1) {
@@ -913,7 +914,8 @@ ks_served(struct http_ctx *c, const struct inv_host *h, const char *stage)
 	/* The path named an enabled host: no bytes needing escapes. */
 	snprintf(ev.detail, sizeof(ev.detail), "%s from %s", c->path, c->peer);
 	if (ks_event(c, h, &ev) == -1)
-		log_warnx("http: %s: %s: DB event queue full; %s not recorded",
+		log_peer_warnx("http: %s: %s: DB event queue full; %s not "
+		    "recorded",
 		    c->peer, esc_path(c, esc, sizeof(esc)), stage);
 }
 
@@ -1170,23 +1172,36 @@ ks_http_status(struct http_ctx *c)
 		http_error(c, code);
 		return;
 	}
-	ev.kind = DB_EV_BOOT;
-	if (ks_event(c, h, &ev) == -1) {
-		log_warnx("http: %s: %s: DB event queue full; status dropped",
-		    c->peer, esc_path(c, esc, sizeof(esc)));
-		http_error(c, HTTP_C_UNAVAIL);
-		return;
-	}
+	/*
+	 * install-done: the build flag first, through its own set and
+	 * journal, so a queue full of ordinary events never costs it; then
+	 * the row in boot_events like any other status.
+	 */
 	if (strcmp(ev.stage, "install-done") == 0) {
-		ev.kind = DB_EV_BUILD_DONE;
-		if (ks_event(c, h, &ev) == -1) {
-			log_warnx("http: %s: build flag of %s not cleared: DB "
-			    "event queue full", c->peer, h->hostname);
+		if (c->bd->db == NULL ||
+		    db_thread_clear_build(c->bd->db, h->hostname) == -1) {
+			log_warnx("http: %s: build flag of %s not cleared: "
+			    "too many clears pending", c->peer, h->hostname);
 			http_error(c, HTTP_C_UNAVAIL);
 			return;
 		}
 		log_info("http: %s: %s reports install-done; clearing its "
 		    "build flag", c->peer, h->hostname);
+	}
+	ev.kind = DB_EV_BOOT;
+	if (ks_event(c, h, &ev) == -1) {
+		if (strcmp(ev.stage, "install-done") == 0) {
+			/* The clear is kept: the row alone is lost. */
+			log_peer_warnx("http: %s: %s: DB event queue full; "
+			    "install-done row not recorded", c->peer,
+			    esc_path(c, esc, sizeof(esc)));
+		} else {
+			log_peer_warnx("http: %s: %s: DB event queue full; "
+			    "status dropped", c->peer,
+			    esc_path(c, esc, sizeof(esc)));
+			http_error(c, HTTP_C_UNAVAIL);
+			return;
+		}
 	}
 	http_reply(c, HTTP_C_OK, NULL, "ok\n", 3);
 }

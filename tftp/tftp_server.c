@@ -351,6 +351,7 @@ xfer_event(struct tftp_xfer *x, const char *stage, const char *detail)
 		return;
 	memset(&ev, 0, sizeof(ev));
 	ev.kind = DB_EV_BOOT;
+	ev.src = DB_SRC_TFTP;
 	snprintf(ev.mac, sizeof(ev.mac), "%s", x->mac);
 	snprintf(ev.hostname, sizeof(ev.hostname), "%s", x->host);
 	snprintf(ev.stage, sizeof(ev.stage), "%s", stage);
