@@ -47,7 +47,7 @@ utf8_clean(char *dst, size_t dstlen, const char *src, size_t srclen)
 	static const char	 hex[] = "0123456789abcdef";
 	const unsigned char	*s = (const unsigned char *)src;
 	size_t			 i = 0, o = 0, n, room, k = 0;
-	size_t			 starts[3] = { 0, 0, 0 };	/* last pieces */
+	size_t			 starts[3] = { 0, 0, 0 };	/* last 3 */
 	char			 esc[4];
 	const char		*piece;
 

@@ -393,7 +393,7 @@ drain_events(struct db_thread *dt, char *err, size_t errlen)
 			return 0;
 		if (ensure_connected(dt, err, errlen) == -1)
 			return -1;
-		/* Slots head..head+n stay ours: the main thread only appends. */
+		/* Slots head..head+n stay ours: the main thread appends. */
 		if (db_exec(dt->my, "START TRANSACTION", err, errlen) == -1)
 			goto fail;
 		rejected = 0;
@@ -590,7 +590,7 @@ journal_load(struct db_thread *dt)
 	pthread_mutex_lock(&dt->mu);
 	for (p = buf + sizeof(DB_JOURNAL_MAGIC) - 1; p < buf + len; p = nl) {
 		if ((nl = memchr(p, '\n', (size_t)(buf + len - p))) == NULL)
-			nl = buf + len;	/* a cut last line is still a name */
+			nl = buf + len;	/* a cut last line still counts */
 		*nl++ = '\0';
 		if (build_name_ok(p, strlen(p)) &&
 		    builds_add_locked(dt, p) == 0)
@@ -700,7 +700,7 @@ drain_builds(struct db_thread *dt, char *err, size_t errlen)
 	}
 out:
 	if (ndone > 0) {
-		/* Entries 0..n-1 are as copied: the main thread only appends. */
+		/* Entries 0..n-1 are as copied: the main thread appends. */
 		pthread_mutex_lock(&dt->mu);
 		for (i = j = 0; i < dt->nbuilds; i++)
 			if (i >= n || !done[i])

@@ -771,7 +771,7 @@ ks_host(struct http_ctx *c, const struct inv_snapshot *snap, const char *key)
 	else if (strlen(key) <= INV_NAME_MAX)
 		h = inv_by_name(snap, key);
 	if (h == NULL || !h->enabled) {
-		log_info("http: %s: %s: no such enabled host", c->peer,
+		log_peer_info("http: %s: %s: no such enabled host", c->peer,
 		    esc_path(c, esc, sizeof(esc)));
 		http_error(c, HTTP_C_NOTFOUND);
 		return NULL;
@@ -802,7 +802,7 @@ ks_serve(struct http_ctx *c, enum ks_doc d, const struct inv_host *h)
 		ctype = "application/xml";
 	memset(&tmp, 0, sizeof(tmp));
 	if (name[0] == '\0') {
-		log_info("http: %s: %s: profile \"%s\" has no kickstart",
+		log_peer_info("http: %s: %s: profile \"%s\" has no kickstart",
 		    c->peer, esc_path(c, esc, sizeof(esc)), h->profile->name);
 		http_error(c, HTTP_C_NOTFOUND);
 		return -1;
@@ -820,15 +820,16 @@ ks_serve(struct http_ctx *c, enum ks_doc d, const struct inv_host *h)
 	}
 	if (f->t == NULL) {
 		ks->st.render_errors++;
-		log_warnx("http: %s: %s: template %s (host \"%s\")", c->peer,
-		    esc_path(c, esc, sizeof(esc)), f->err, h->hostname);
+		log_peer_warnx("http: %s: %s: template %s (host \"%s\")",
+		    c->peer, esc_path(c, esc, sizeof(esc)), f->err,
+		    h->hostname);
 		http_error(c, HTTP_C_INTERNAL);
 		goto done;
 	}
 	if (ks_doc_render(d, c->bd->cfg, h, f->t, f->path, &out, &len,
 	    why, sizeof(why)) == -1) {
 		ks->st.render_errors++;
-		log_warnx("http: %s: %s: %s (host \"%s\")", c->peer,
+		log_peer_warnx("http: %s: %s: %s (host \"%s\")", c->peer,
 		    esc_path(c, esc, sizeof(esc)), why, h->hostname);
 		http_error(c, HTTP_C_INTERNAL);
 		goto done;
@@ -1029,7 +1030,7 @@ ks_http_guests(struct http_ctx *c)
 		return;
 	}
 	if (!guest_file(h, file, &d, &g)) {
-		log_info("http: %s: %s: not a guest config of %s", c->peer,
+		log_peer_info("http: %s: %s: not a guest config of %s", c->peer,
 		    esc_path(c, esc, sizeof(esc)), h->hostname);
 		http_error(c, HTTP_C_NOTFOUND);
 		return;
@@ -1167,7 +1168,7 @@ ks_http_status(struct http_ctx *c)
 		return;
 	memset(&ev, 0, sizeof(ev));
 	if ((code = status_parse(c->req, &ev, &why)) != 0) {
-		log_info("http: %s: %s: %s", c->peer,
+		log_peer_info("http: %s: %s: %s", c->peer,
 		    esc_path(c, esc, sizeof(esc)), why);
 		http_error(c, code);
 		return;
@@ -1180,12 +1181,13 @@ ks_http_status(struct http_ctx *c)
 	if (strcmp(ev.stage, "install-done") == 0) {
 		if (c->bd->db == NULL ||
 		    db_thread_clear_build(c->bd->db, h->hostname) == -1) {
-			log_warnx("http: %s: build flag of %s not cleared: "
-			    "too many clears pending", c->peer, h->hostname);
+			log_peer_warnx("http: %s: build flag of %s not "
+			    "cleared: too many clears pending", c->peer,
+			    h->hostname);
 			http_error(c, HTTP_C_UNAVAIL);
 			return;
 		}
-		log_info("http: %s: %s reports install-done; clearing its "
+		log_peer_info("http: %s: %s reports install-done; clearing its "
 		    "build flag", c->peer, h->hostname);
 	}
 	ev.kind = DB_EV_BOOT;
