@@ -22,6 +22,8 @@ static int	 log_to_syslog;
 static pthread_mutex_t	 log_peer_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct rl_log	 log_peer_rl;
 static int		 log_peer_ready;
+static struct rl_log	 log_note_rl;
+static int		 log_note_ready;
 
 static const char *const log_names[LOG_LVL_MAX] = {
 	[LOG_LVL_ERROR] = "error",
@@ -118,33 +120,66 @@ log_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-void
-log_peer_emit(int level, const void *key, const char *fmt, ...)
+/* Takes a line of key from rl (made on first use); 1 with *held, or 0. */
+static int
+log_limited(struct rl_log *rl, int *ready, int64_t interval, int64_t rate,
+    int64_t burst, const void *key, uint64_t *held)
 {
-	va_list		 ap;
-	char		 msg[1024];
-	uint64_t	 held = 0;
-	int64_t		 now = log_now_ms();
-	int		 ok;
+	int64_t	now = log_now_ms();
+	int	ok;
 
 	pthread_mutex_lock(&log_peer_mu);
-	if (!log_peer_ready) {
-		rl_log_init(&log_peer_rl, LOG_PEER_INTERVAL_MS, LOG_PEER_RATE,
-		    LOG_PEER_BURST, now);
-		log_peer_ready = 1;
+	if (!*ready) {
+		rl_log_init(rl, interval, rate, burst, now);
+		*ready = 1;
 	}
-	ok = rl_log_ok(&log_peer_rl, key, now, &held);
+	ok = rl_log_ok(rl, key, now, held);
 	pthread_mutex_unlock(&log_peer_mu);
-	if (!ok)
-		return;
-	va_start(ap, fmt);
+	return ok;
+}
+
+static void log_vheld(int, uint64_t, const char *, va_list)
+    __attribute__((format(printf, 3, 0)));
+
+static void
+log_vheld(int level, uint64_t held, const char *fmt, va_list ap)
+{
+	char msg[1024];
+
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
 	if (held > 0)
 		log_emit(level, 0, "%s (%" PRIu64 " more like it suppressed)",
 		    msg, held);
 	else
 		log_emit(level, 0, "%s", msg);
+}
+
+void
+log_peer_emit(int level, const void *key, const char *fmt, ...)
+{
+	va_list		 ap;
+	uint64_t	 held = 0;
+
+	if (!log_limited(&log_peer_rl, &log_peer_ready, LOG_PEER_INTERVAL_MS,
+	    LOG_PEER_RATE, LOG_PEER_BURST, key, &held))
+		return;
+	va_start(ap, fmt);
+	log_vheld(level, held, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_note_emit(int level, const void *key, const char *fmt, ...)
+{
+	va_list		 ap;
+	uint64_t	 held = 0;
+
+	if (!log_limited(&log_note_rl, &log_note_ready, 0, LOG_NOTE_RATE,
+	    LOG_NOTE_BURST, key, &held))
+		return;
+	va_start(ap, fmt);
+	log_vheld(level, held, fmt, ap);
+	va_end(ap);
 }
 
 uint64_t
@@ -153,7 +188,7 @@ log_peer_suppressed(void)
 	uint64_t n;
 
 	pthread_mutex_lock(&log_peer_mu);
-	n = log_peer_rl.suppressed;
+	n = log_peer_rl.suppressed + log_note_rl.suppressed;
 	pthread_mutex_unlock(&log_peer_mu);
 	return n;
 }

@@ -60,6 +60,19 @@ void	fatalx(const char *fmt, ...)
 
 void	log_peer_emit(int level, const void *key, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
+
+/*
+ * The record of an exchange a peer starts (a DHCP ACK, a TFTP transfer
+ * done): every one is worth a line while they come at a site's pace, so no
+ * per-key interval, but a flood is bounded by its own budget of
+ * LOG_NOTE_RATE lines a second (bursts of LOG_NOTE_BURST). A line after
+ * suppressed ones of its call site says how many.
+ */
+#define LOG_NOTE_RATE		50
+#define LOG_NOTE_BURST		200
+
+void	log_note_emit(int level, const void *key, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
 /* Lines held back by the limiter since start. */
 uint64_t log_peer_suppressed(void);
 
@@ -71,6 +84,8 @@ uint64_t log_peer_suppressed(void);
 	log_peer_emit(LOG_LVL_WARN, LOG_SITE, __VA_ARGS__); } while (0)
 #define log_peer_info(...)	do { if (log_cur_level >= LOG_LVL_INFO) \
 	log_peer_emit(LOG_LVL_INFO, LOG_SITE, __VA_ARGS__); } while (0)
+#define log_note_info(...)	do { if (log_cur_level >= LOG_LVL_INFO) \
+	log_note_emit(LOG_LVL_INFO, LOG_SITE, __VA_ARGS__); } while (0)
 #define log_peer_keyed_warnx(key, ...)	do { \
 	if (log_cur_level >= LOG_LVL_WARN) \
 		log_peer_emit(LOG_LVL_WARN, (key), __VA_ARGS__); } while (0)

@@ -382,7 +382,7 @@ discovered(struct dhcp_srv *srv, const struct dhcp_rx *rx,
 	if (m->giaddr != 0)
 		addr_ip4_str(m->giaddr, relay);
 	snprintf(ev.relay, sizeof(ev.relay), "%s", relay);
-	log_info("dhcp: %s: DISCOVER from unknown MAC %s%s%s (arch %s, "
+	log_note_info("dhcp: %s: DISCOVER from unknown MAC %s%s%s (arch %s, "
 	    "vendor class \"%s\"): recorded, not answered", rx->ifname, macstr,
 	    relay[0] != '\0' ? " via " : "", relay,
 	    m->has_arch ? dhcp_arch_name(m->arch) : "none", ev.vendor_class);
@@ -419,7 +419,7 @@ handle_ignored(struct dhcp_srv *srv, const struct dhcp_rx *rx,
 		if (boot_event_ok(srv, rx)) {
 			boot_event(srv, d->host, d->reason == DHCP_R_RELEASE ?
 			    "dhcp-release" : "dhcp-decline", why);
-			log_info("dhcp: %s: %s from %s (%s)", rx->ifname,
+			log_note_info("dhcp: %s: %s from %s (%s)", rx->ifname,
 			    dhcp_msg_type_name(m->type), macstr,
 			    d->host->hostname);
 		}
@@ -497,13 +497,13 @@ handle_answer(struct dhcp_srv *srv, const struct dhcp_rx *rx,
 		snprintf(arch, sizeof(arch), "none");
 	log_sanitise(file, sizeof(file), r->bootfile, strlen(r->bootfile));
 	if (d->action == DHCP_ACT_NAK) {
-		log_info("dhcp: %s: NAK to %s (%s) for %s%s: %s", rx->ifname,
-		    macstr, d->host->hostname, dhcp_msg_type_name(m->type), via,
-		    why);
+		log_note_info("dhcp: %s: NAK to %s (%s) for %s%s: %s",
+		    rx->ifname, macstr, d->host->hostname,
+		    dhcp_msg_type_name(m->type), via, why);
 		snprintf(detail, sizeof(detail), "%s%s", why, via);
 	} else {
-		log_info("dhcp: %s: %s %s to %s (%s)%s arch %s%s file \"%s\" "
-		    "-> %s:%u%s%s", rx->ifname, name, yi, macstr,
+		log_note_info("dhcp: %s: %s %s to %s (%s)%s arch %s%s file "
+		    "\"%s\" -> %s:%u%s%s", rx->ifname, name, yi, macstr,
 		    d->host->hostname, via, arch, m->is_ipxe ? " iPXE" : "",
 		    file, to, r->dest_port, why != NULL ? ": " : "",
 		    why != NULL ? why : "");
