@@ -56,6 +56,12 @@
  */
 #define TFTP_BACKOFF_FACTOR	8
 #define TFTP_FINAL_RESENDS	6	/* of the last block, unacknowledged */
+/*
+ * libevent times a timer from the time it cached at the top of the loop,
+ * so a timer armed for the deadline can fire a little before it by our
+ * clock: within this much, the deadline counts as reached.
+ */
+#define TFTP_DEADLINE_SLACK_US	10000
 #define TFTP_SNDBUF_MAX		(4 * 1024 * 1024)
 #define TFTP_RA_BYTES		(32 * 1024)	/* read-ahead chunk */
 #define TFTP_RA_MAX_BLKSIZE	8192		/* read-ahead up to this */
@@ -806,7 +812,8 @@ xfer_timer_cb(evutil_socket_t fd, short what, void *arg)
 	 * count as retries, so a client that re-ACKs slowly (atftp waits
 	 * 5 s) is not given up on after a few fast resends.
 	 */
-	over = now_us() >= xfer_deadline(x) || (x->rto_us >= x->rto_max_us &&
+	over = now_us() + TFTP_DEADLINE_SLACK_US >= xfer_deadline(x) ||
+	    (x->rto_us >= x->rto_max_us &&
 	    ++x->retries > srv->bd->cfg->tftp.retries);
 	if (over && x->state != TFTP_XS_DATA) {
 		/*
