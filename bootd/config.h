@@ -72,7 +72,7 @@ struct bootd_config {
 		int	 max_windowsize;
 		int	 timeout_ms;
 		int	 retries;
-		int	 max_timeout;	/* seconds: RFC 2349 option cap */
+		int	 max_timeout;	/* s: RFC 2349 option cap */
 		int	 first_ack_timeout; /* seconds */
 		int	 stall_timeout;	/* seconds without progress */
 		int	 menu_timeout;	/* tenths of a second */

@@ -87,7 +87,7 @@ struct tftp_file {
 
 /* What file_read() and the reads built on it return besides a length. */
 #define TFTP_RD_EIO		(-1)	/* the read failed */
-#define TFTP_RD_CHANGED		(-2)	/* the file is not what was opened */
+#define TFTP_RD_CHANGED		(-2)	/* not the file that was opened */
 
 /* What a client that got "busy" is told (and retries on). */
 static const char	TFTP_BUSY[] = "server busy, try again";
@@ -105,8 +105,8 @@ static const char	TFTP_NOFD[] = "out of descriptors";
 enum tftp_state {
 	TFTP_XS_NEW,		/* accepted, nothing sent yet */
 	TFTP_XS_OACK,		/* OACK sent, waiting for ACK 0 */
-	TFTP_XS_FIRST,		/* no options: block 1 on, waiting for an ACK */
-	TFTP_XS_DATA,		/* the client ACKs: windows, waiting for ACKs */
+	TFTP_XS_FIRST,		/* no OACK: block 1 sent, no ACK yet */
+	TFTP_XS_DATA,		/* the client has ACKed: windows */
 	TFTP_XS_MAX
 };
 
@@ -139,8 +139,7 @@ struct tftp_xfer {
 	int			 rexmit;	/* window was resent: no RTT */
 	int64_t			 rto_us, srtt_us, rttvar_us, rto_max_us;
 	int64_t			 t_win, t_start;
-	int64_t			 t_progress;	/* last state change or ACK
-						   that advanced */
+	int64_t			 t_progress;	/* state change, new ACK */
 	/* netascii: the block in buf is block na_block; source offset */
 	struct tftp_netascii	 na;
 	uint64_t		 na_block;
