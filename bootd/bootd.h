@@ -54,6 +54,15 @@ struct bootd {
 	struct bootd_stats	 st;
 	struct archmap		 archmap;	/* DHCP option 93 by client IP */
 	time_t			 started;
+	/*
+	 * paths.tftp_root as an open directory, for TFTP and HTTP /files/
+	 * alike, or -1 when it could not be opened. Owned by server.c: it
+	 * opens it at start and again at each SIGHUP, and swaps only when
+	 * the new one opened, so both protocols always serve the same root.
+	 * Readers borrow it within one callback. root is the path it is.
+	 */
+	int			 rootfd;
+	char			*root;
 };
 
 /*

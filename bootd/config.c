@@ -151,9 +151,10 @@ static const struct cfg_row cfg_rows[] = {
 	{ "tftp.max_transfers", CFG_INT, 1024, NULL, 1, 65535,
 	    OFF(tftp.max_transfers),
 	    "Concurrent transfers at most; more get a TFTP error and retry" },
-	{ "tftp.max_per_client", CFG_INT, 64, NULL, 1, 65535,
+	{ "tftp.max_per_client", CFG_INT, 16, NULL, 1, 65535,
 	    OFF(tftp.max_per_client),
-	    "Concurrent transfers per client IP at most" },
+	    "Concurrent transfers per client IP at most; more get \"server "
+	    "busy\"" },
 	{ "tftp.max_blksize", CFG_INT, 65464, NULL, 8, 65464,
 	    OFF(tftp.max_blksize),
 	    "Largest block size granted (RFC 2348); also capped by the "
@@ -168,6 +169,19 @@ static const struct cfg_row cfg_rows[] = {
 	{ "tftp.retries", CFG_INT, 5, NULL, 1, 50, OFF(tftp.retries),
 	    "Retransmissions at the full timeout before giving up (faster "
 	    "adaptive resends come first)" },
+	{ "tftp.max_timeout", CFG_INT, 5, NULL, 1, 255,
+	    OFF(tftp.max_timeout),
+	    "Largest timeout option (RFC 2349) granted, in seconds; a larger "
+	    "one is left out of the OACK and the server's own timeout used" },
+	{ "tftp.first_ack_timeout", CFG_INT, 5, NULL, 1, 60,
+	    OFF(tftp.first_ack_timeout),
+	    "Seconds a transfer may wait for the client's first ACK (of the "
+	    "OACK or of the first DATA), resends included; then it is dropped "
+	    "without a word" },
+	{ "tftp.stall_timeout", CFG_INT, 30, NULL, 1, 600,
+	    OFF(tftp.stall_timeout),
+	    "Seconds a transfer may go without an ACK that advances it, "
+	    "resends included; then it ends" },
 	{ "tftp.bios", CFG_GROUP, 0, NULL, 0, 0, 0,
 	    "Limits for BIOS PXE clients (DHCP option 93 = 0), applied when "
 	    "bootd's own DHCP server has seen the client's architecture; "

@@ -79,6 +79,9 @@ struct bootd_config {
 		int	 max_windowsize;
 		int	 timeout_ms;
 		int	 retries;
+		int	 max_timeout;	/* s: RFC 2349 option cap */
+		int	 first_ack_timeout; /* seconds */
+		int	 stall_timeout;	/* seconds without progress */
 		int	 menu_timeout;	/* tenths of a second */
 		struct {
 			int	 max_blksize;	/* 0 = no limit */

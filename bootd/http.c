@@ -33,8 +33,6 @@ struct http_srv {
 	struct bootd	*bd;
 	struct evhttp	*http;
 	struct ks_http	*ks;
-	int		 rootfd;		/* paths.tftp_root, or -1 */
-	char		 root[PATH_MAX];	/* what rootfd was opened as */
 };
 
 enum http_acl {
@@ -326,26 +324,6 @@ path_code(int res)
 	}
 }
 
-/* (Re)opens the TFTP root when the config names another one (SIGHUP). */
-static int
-files_root(struct http_srv *srv)
-{
-	const char	*root = srv->bd->cfg->paths.tftp_root;
-	int		 same;
-
-	same = strcmp(srv->root, root) == 0;
-	if (srv->rootfd != -1 && same)
-		return srv->rootfd;
-	if (srv->rootfd != -1)
-		close(srv->rootfd);
-	snprintf(srv->root, sizeof(srv->root), "%s", root);
-	/* Retried per request until it exists; logged once per path. */
-	if ((srv->rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
-	    -1 && !same)
-		log_warn("http: paths.tftp_root %s", root);
-	return srv->rootfd;
-}
-
 /*
  * Sends size bytes of an entity, a file (fd != -1, taken over) or memory
  * (mem, taken over), honouring one Range. The file goes out by sendfile(2)
@@ -428,7 +406,6 @@ done:
 static void
 route_files(struct http_ctx *c)
 {
-	struct http_srv	*srv = c->srv;
 	char		 name[TFTP_PATH_MAX + 1], esc[128], vwhy[256];
 	char		*vout = NULL;
 	const char	*why = NULL;
@@ -459,7 +436,8 @@ route_files(struct http_ctx *c)
 	default:
 		break;
 	}
-	if ((rootfd = files_root(srv)) == -1) {
+	/* The TFTP server's root (bootd.h: one owner, swapped on SIGHUP). */
+	if ((rootfd = c->bd->rootfd) == -1) {
 		free(vout);
 		http_error(c, HTTP_C_NOTFOUND);
 		return;
@@ -573,7 +551,6 @@ http_start(struct bootd *bd, char *err, size_t errlen)
 		return NULL;
 	}
 	srv->bd = bd;
-	srv->rootfd = -1;
 	if ((srv->ks = ks_http_new(bd, err, errlen)) == NULL)
 		goto fail;
 	if ((srv->http = evhttp_new(bd->base)) == NULL) {
@@ -592,8 +569,6 @@ http_start(struct bootd *bd, char *err, size_t errlen)
 		    "needs root?)", cfg->http.listen, cfg->http.port);
 		goto fail;
 	}
-	/* A missing root is logged here and retried per request. */
-	(void)files_root(srv);
 	return srv;
 fail:
 	http_stop(srv);
@@ -608,7 +583,5 @@ http_stop(struct http_srv *srv)
 	if (srv->http != NULL)
 		evhttp_free(srv->http);
 	ks_http_free(srv->ks);
-	if (srv->rootfd != -1)
-		close(srv->rootfd);
 	free(srv);
 }

@@ -5,6 +5,7 @@
  * hand-over of new snapshots from the DB thread.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -86,6 +87,38 @@ bootd_load_cache(struct bootd *bd)
 	bootd_swap_snapshot(bd, snap, BOOTD_SRC_CACHE);
 }
 
+/*
+ * Opens path as the root that TFTP and HTTP /files/ serve (bd->rootfd)
+ * and swaps it in; the old descriptor closes, while files already open
+ * (running transfers, HTTP bodies) keep reading the old root's files.
+ * Returns 0, or -1 with err filled (naming paths.tftp_root) and the old
+ * root kept for both protocols.
+ */
+static int
+bootd_root_set(struct bootd *bd, const char *path, char *err, size_t errlen)
+{
+	char	*p;
+	int	 fd;
+
+	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		snprintf(err, errlen, "paths.tftp_root %s: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	if ((p = strdup(path)) == NULL) {
+		close(fd);
+		snprintf(err, errlen, "paths.tftp_root %s: out of memory",
+		    path);
+		return -1;
+	}
+	if (bd->rootfd != -1)
+		close(bd->rootfd);
+	free(bd->root);
+	bd->rootfd = fd;
+	bd->root = p;
+	return 0;
+}
+
 static int
 listeners_differ(const struct bootd_config *a, const struct bootd_config *b)
 {
@@ -107,6 +140,7 @@ bootd_reload(struct bootd *bd)
 {
 	struct bootd_config	*ncfg;
 	char			 err[CONFIG_ERRLEN];
+	int			 moved;
 
 	if ((ncfg = config_load(bd->config_path, err, sizeof(err))) == NULL) {
 		bd->st.config_errors++;
@@ -122,6 +156,19 @@ bootd_reload(struct bootd *bd)
 	if (listeners_differ(bd->cfg, ncfg))
 		log_warnx("config: listener or syslog changes take effect "
 		    "at the next restart");
+	/*
+	 * The root is opened again even when its path is the same: a
+	 * directory (or a symlink to one) swapped in at that path is then
+	 * served. TFTP and HTTP /files/ switch together or not at all.
+	 */
+	moved = bd->root == NULL ||
+	    strcmp(bd->root, ncfg->paths.tftp_root) != 0;
+	if (bootd_root_set(bd, ncfg->paths.tftp_root, err, sizeof(err)) == -1)
+		log_warnx("config: %s; TFTP and HTTP /files/ keep serving %s",
+		    err, bd->root != NULL ? bd->root : "nothing");
+	else if (moved)
+		log_info("config: TFTP and HTTP /files/ now serve %s",
+		    bd->root);
 	log_set_level(ncfg->log.level);
 	config_free(bd->cfg);
 	bd->cfg = ncfg;
@@ -196,6 +243,9 @@ bootd_free(struct bootd *bd)
 		event_free(bd->ev_int);
 	inv_unref(bd->snap);
 	config_free(bd->cfg);
+	if (bd->rootfd != -1)
+		close(bd->rootfd);
+	free(bd->root);
 	if (bd->base != NULL)
 		event_base_free(bd->base);
 	free(bd->config_path);
@@ -209,6 +259,7 @@ bootd_serve(const char *config_path)
 	int		 rc = 1;
 
 	memset(&bd, 0, sizeof(bd));
+	bd.rootfd = -1;
 	bd.started = time(NULL);
 	if ((bd.config_path = strdup(config_path)) == NULL)
 		fatal("strdup");
@@ -235,6 +286,18 @@ bootd_serve(const char *config_path)
 	}
 
 	bootd_load_cache(&bd);
+
+	/* One root for TFTP and HTTP /files/; TFTP cannot start without. */
+	if (bootd_root_set(&bd, bd.cfg->paths.tftp_root, err,
+	    sizeof(err)) == -1) {
+		if (bd.cfg->tftp.enabled) {
+			log_emit(LOG_LVL_ERROR, 0, "tftp: %s", err);
+			goto done;
+		}
+		if (bd.cfg->http.enabled)
+			log_warnx("http: %s; /files/ serves nothing until a "
+			    "SIGHUP opens it", err);
+	}
 
 	if (bd.cfg->http.enabled &&
 	    (bd.http = http_start(&bd, err, sizeof(err))) == NULL) {

@@ -33,6 +33,7 @@ static const struct {
 	[-TFTP_PATH_ESYMLINK] = { TFTP_EACCESS, "symlink not followed" },
 	[-TFTP_PATH_EINVAL] = { TFTP_EACCESS, "bad file name" },
 	[-TFTP_PATH_EIO] = { TFTP_EUNDEF, "cannot open file" },
+	[-TFTP_PATH_ENFILE] = { TFTP_EUNDEF, "server busy, try again" },
 };
 
 enum tftp_err
@@ -146,6 +147,9 @@ errno_res(int e)
 		return TFTP_PATH_ENOTREG;
 	case ENAMETOOLONG:
 		return TFTP_PATH_EINVAL;
+	case EMFILE:		/* the process's or the system's limit */
+	case ENFILE:
+		return TFTP_PATH_ENFILE;
 	default:
 		return TFTP_PATH_EIO;
 	}

@@ -25,7 +25,8 @@ enum tftp_path_res {
 	TFTP_PATH_ESYMLINK = -5,	/* symlink refused (loop, fallback) */
 	TFTP_PATH_EINVAL = -6,		/* name not normalised */
 	TFTP_PATH_EIO = -7,		/* anything else: errno says more */
-	TFTP_PATH_RES_MIN = -8
+	TFTP_PATH_ENFILE = -8,		/* out of descriptors */
+	TFTP_PATH_RES_MIN = -9
 };
 
 /*

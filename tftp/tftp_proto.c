@@ -265,8 +265,14 @@ tftp_negotiate(const struct tftp_req *req, const struct tftp_limits *lim,
 			ack_opt(out, opt);
 			break;
 		case TFTP_OPT_TIMEOUT:
-			/* RFC 2349 timeout: 1..255 s, acknowledged as asked. */
+			/*
+			 * RFC 2349 timeout: 1..255 s, acknowledged as asked,
+			 * or declined above the cap (§"Timeout Interval
+			 * Option": the server may decline any option).
+			 */
 			if (v < TFTP_TIMEOUT_MIN || v > TFTP_TIMEOUT_MAX)
+				break;
+			if (lim->max_timeout > 0 && v > lim->max_timeout)
 				break;
 			out->timeout = (uint8_t)v;
 			ack_opt(out, opt);

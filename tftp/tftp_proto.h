@@ -92,6 +92,13 @@ struct tftp_limits {
 	 */
 	uint16_t	mtu_blksize;
 	uint16_t	max_windowsize;	/* configured cap, 1..65535 */
+	/*
+	 * Largest timeout option granted, 1..255 s. A larger one is declined
+	 * (left out of the OACK, RFC 2349 lets the server), not lowered: a
+	 * client told a smaller timeout than it asked for may not cope, and
+	 * one that asks for 255 s mostly wants to hold a slot.
+	 */
+	uint8_t		max_timeout;
 };
 
 /* The outcome of negotiation for one transfer. */
@@ -159,7 +166,8 @@ int	 tftp_req_parse(const uint8_t *p, size_t len, struct tftp_req *out,
  * Decides the options of a read transfer (RFC 2347, 2348, 2349, 7440)
  * into *out, acknowledging only what req asked for and bootd grants:
  * blksize 8..65464 → min(asked, lim caps), anything else ignored;
- * timeout 1..255 as asked, else ignored; tsize → file_size, unless that is
+ * timeout 1..255 as asked when within lim->max_timeout, else ignored (the
+ * server then uses its own timeout); tsize → file_size, unless that is
  * TFTP_TSIZE_UNKNOWN; windowsize 1..65535 → min(asked, lim cap), else
  * ignored, and always 1 in netascii mode. file_size is what the client
  * will receive: for netascii the converted size (tftp_netascii_size()),

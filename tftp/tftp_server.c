@@ -56,6 +56,12 @@
  */
 #define TFTP_BACKOFF_FACTOR	8
 #define TFTP_FINAL_RESENDS	6	/* of the last block, unacknowledged */
+/*
+ * libevent times a timer from the time it cached at the top of the loop,
+ * so a timer armed for the deadline can fire a little before it by our
+ * clock: within this much, the deadline counts as reached.
+ */
+#define TFTP_DEADLINE_SLACK_US	10000
 #define TFTP_SNDBUF_MAX		(4 * 1024 * 1024)
 #define TFTP_RA_BYTES		(32 * 1024)	/* read-ahead chunk */
 #define TFTP_RA_MAX_BLKSIZE	8192		/* read-ahead up to this */
@@ -79,14 +85,35 @@ struct tftp_file {
 	int			 shared;	/* in srv->files */
 };
 
+/* What file_read() and the reads built on it return besides a length. */
+#define TFTP_RD_EIO		(-1)	/* the read failed */
+#define TFTP_RD_CHANGED		(-2)	/* not the file that was opened */
+
+/* What a client that got "busy" is told (and retries on). */
+static const char	TFTP_BUSY[] = "server busy, try again";
+/* Log keys (log_peer_keyed_*): one line a second per reason at most. */
+static const char	TFTP_NOFD[] = "out of descriptors";
+
+/*
+ * A transfer's states. Only xfer_set_state() changes them. Until the
+ * client's first ACK (OACK, FIRST) the peer has proven nothing, not even
+ * that its address is its own: such a transfer lives
+ * tftp.first_ack_timeout seconds at most and then goes without a word.
+ * In DATA, an ACK that advances is progress; tftp.stall_timeout seconds
+ * without one end the transfer.
+ */
 enum tftp_state {
+	TFTP_XS_NEW,		/* accepted, nothing sent yet */
 	TFTP_XS_OACK,		/* OACK sent, waiting for ACK 0 */
-	TFTP_XS_DATA,		/* a window sent, waiting for its ACK */
+	TFTP_XS_FIRST,		/* no OACK: block 1 sent, no ACK yet */
+	TFTP_XS_DATA,		/* the client has ACKed: windows */
 	TFTP_XS_MAX
 };
 
 static const char *const tftp_state_names[TFTP_XS_MAX] = {
+	[TFTP_XS_NEW] = "new",
 	[TFTP_XS_OACK] = "oack",
+	[TFTP_XS_FIRST] = "first",
 	[TFTP_XS_DATA] = "data",
 };
 
@@ -112,6 +139,7 @@ struct tftp_xfer {
 	int			 rexmit;	/* window was resent: no RTT */
 	int64_t			 rto_us, srtt_us, rttvar_us, rto_max_us;
 	int64_t			 t_win, t_start;
+	int64_t			 t_progress;	/* state change, new ACK */
 	/* netascii: the block in buf is block na_block; source offset */
 	struct tftp_netascii	 na;
 	uint64_t		 na_block;
@@ -136,7 +164,6 @@ struct tftp_srv {
 	struct bootd		*bd;
 	int			 fd;
 	struct event		*ev;
-	int			 rootfd;
 	struct tftp_xfers	 xfers;
 	size_t			 nxfers;
 	struct tftp_files	 files;
@@ -199,7 +226,7 @@ file_open_real(struct tftp_srv *srv, const char *name, int *res,
 	uint64_t		 size;
 	int			 fd;
 
-	if ((*res = tftp_path_open(srv->rootfd, name, &fd, &size, why)) !=
+	if ((*res = tftp_path_open(srv->bd->rootfd, name, &fd, &size, why)) !=
 	    TFTP_PATH_OK)
 		return NULL;
 	if (fstat(fd, &st) == -1) {
@@ -249,23 +276,50 @@ file_virtual(char *data, size_t len)
 	return f;
 }
 
-/* Reads n bytes at off. Returns bytes read or -1. */
+/*
+ * Whether a real file still has the size and mtime it had when opened.
+ * Truncated, grown or rewritten in place, it would reach the client as a
+ * mix of two files (a replacement renamed into place is not a change:
+ * the open descriptor keeps reading the old one).
+ */
+static int
+file_unchanged(const struct tftp_file *f)
+{
+	struct stat st;
+
+	if (f->fd == -1)
+		return 1;
+	return fstat(f->fd, &st) == 0 && (uint64_t)st.st_size == f->size &&
+	    st.st_mtim.tv_sec == f->mtime.tv_sec &&
+	    st.st_mtim.tv_nsec == f->mtime.tv_nsec;
+}
+
+/*
+ * Reads up to n bytes at off. A real file must give exactly what its size
+ * at open says is there, and fstat must still show that size and mtime
+ * (one fstat per read: reads are chunks of 32 KiB or more, or whole
+ * blocks). Returns the bytes read, TFTP_RD_CHANGED or TFTP_RD_EIO.
+ */
 static ssize_t
 file_read(const struct tftp_file *f, uint64_t off, uint8_t *dst, size_t n)
 {
-	ssize_t r;
+	size_t	want;
+	ssize_t	r;
 
+	want = off >= f->size ? 0 : n < f->size - off ? n :
+	    (size_t)(f->size - off);
 	if (f->fd == -1) {
-		if (off >= f->size)
-			return 0;
-		if (n > f->size - off)
-			n = (size_t)(f->size - off);
-		memcpy(dst, f->data + off, n);
-		return (ssize_t)n;
+		if (want > 0)
+			memcpy(dst, f->data + off, want);
+		return (ssize_t)want;
 	}
 	do
 		r = pread(f->fd, dst, n, (off_t)off);
 	while (r == -1 && errno == EINTR);
+	if (r == -1)
+		return TFTP_RD_EIO;
+	if ((size_t)r != want || !file_unchanged(f))
+		return TFTP_RD_CHANGED;
 	return r;
 }
 
@@ -274,8 +328,8 @@ file_read(const struct tftp_file *f, uint64_t off, uint8_t *dst, size_t n)
 /*
  * Reads n bytes at off of x's file. Small blocks of a real file come from
  * the transfer's read-ahead chunk, refilled at off when off..off+n is not
- * in it (a resend before the chunk reads it again). Returns bytes read or
- * -1, like pread.
+ * in it (a resend before the chunk reads it again). Returns what
+ * file_read() does.
  */
 static ssize_t
 xfer_read(struct tftp_xfer *x, uint64_t off, uint8_t *dst, size_t n)
@@ -289,9 +343,9 @@ xfer_read(struct tftp_xfer *x, uint64_t off, uint8_t *dst, size_t n)
 	if (x->ra == NULL && (x->ra = malloc(TFTP_RA_BYTES)) == NULL)
 		return file_read(x->file, off, dst, n);
 	if (off < x->ra_off || off + n > x->ra_off + x->ra_len) {
-		if ((r = file_read(x->file, off, x->ra, TFTP_RA_BYTES)) == -1) {
+		if ((r = file_read(x->file, off, x->ra, TFTP_RA_BYTES)) < 0) {
 			x->ra_len = 0;
-			return -1;
+			return r;
 		}
 		x->ra_off = off;
 		x->ra_len = (size_t)r;
@@ -303,21 +357,48 @@ xfer_read(struct tftp_xfer *x, uint64_t off, uint8_t *dst, size_t n)
 	return (ssize_t)n;
 }
 
+/*
+ * The one place a transfer's state changes. Entering a state counts as
+ * progress: the deadline (xfer_deadline()) runs from here.
+ */
 static void
 xfer_set_state(struct tftp_xfer *x, enum tftp_state st)
 {
 	log_debug("tftp: %s: \"%s\" %s -> %s", x->peerstr, x->name,
 	    tftp_state_names[x->state], tftp_state_names[st]);
 	x->state = st;
+	x->t_progress = now_us();
 }
 
+/*
+ * When the transfer ends unless an ACK advances it: first_ack_timeout
+ * after the start while the client has not ACKed at all, stall_timeout
+ * after the last progress once it has. Whatever the retries and backoff
+ * would allow, nothing a peer starts outlives this.
+ */
+static int64_t
+xfer_deadline(const struct tftp_xfer *x)
+{
+	const struct bootd_config	*cfg = x->srv->bd->cfg;
+	int				 secs;
+
+	secs = x->state == TFTP_XS_DATA ? cfg->tftp.stall_timeout :
+	    cfg->tftp.first_ack_timeout;
+	return x->t_progress + (int64_t)secs * 1000000;
+}
+
+/* The retransmit timer: after rto_us, or at the deadline if sooner. */
 static void
 xfer_arm_timer(struct tftp_xfer *x)
 {
-	struct timeval tv;
+	struct timeval	tv;
+	int64_t		us = x->rto_us, left;
 
-	tv.tv_sec = (time_t)(x->rto_us / 1000000);
-	tv.tv_usec = (suseconds_t)(x->rto_us % 1000000);
+	left = xfer_deadline(x) - now_us();
+	if (left < us)
+		us = left > 0 ? left : 0;
+	tv.tv_sec = (time_t)(us / 1000000);
+	tv.tv_usec = (suseconds_t)(us % 1000000);
 	evtimer_add(x->timer, &tv);
 }
 
@@ -373,14 +454,24 @@ xfer_end(struct tftp_xfer *x, const char *result, uint64_t *counter)
 
 	(*counter)++;
 	log_sanitise(esc, sizeof(esc), x->name, strlen(x->name));
-	if (ok || counter == &srv->st.aborted)
+	/*
+	 * A peer can end transfers as fast as it can start them, so all but
+	 * completed ones log through the limiter.
+	 */
+	if (ok)
 		log_info("tftp: %s: \"%s\" %s: %" PRIu64 " bytes in %.1f ms "
 		    "(blksize %u, window %u, %" PRIu64 " resent)", x->peerstr,
 		    esc, result, x->bytes, ms, x->opts.blksize,
 		    x->opts.windowsize, x->resent);
+	else if (counter == &srv->st.aborted)
+		log_peer_info("tftp: %s: \"%s\" %s: %" PRIu64 " bytes in "
+		    "%.1f ms", x->peerstr, esc, result, x->bytes, ms);
+	else if (counter == &srv->st.unacked)
+		log_peer_info("tftp: %s: \"%s\" dropped: %s", x->peerstr, esc,
+		    result);
 	else
-		log_warnx("tftp: %s: \"%s\" failed after %" PRIu64 " bytes: %s",
-		    x->peerstr, esc, x->bytes, result);
+		log_peer_warnx("tftp: %s: \"%s\" failed after %" PRIu64
+		    " bytes: %s", x->peerstr, esc, x->bytes, result);
 	snprintf(detail, sizeof(detail), "%s %" PRIu64 " bytes %.0f ms%s%s",
 	    x->name, x->bytes, ms, ok ? "" : ": ", ok ? "" : result);
 	if (counter != &srv->st.aborted)
@@ -428,8 +519,28 @@ xfer_rtt(struct tftp_xfer *x)
 }
 
 /*
+ * Ends a transfer whose file could not be read (TFTP_RD_EIO) or changed
+ * under it (TFTP_RD_CHANGED), telling the client: without an ERROR it
+ * would wait out its retries, and a changed file must not be completed
+ * from the new content. One shared file is not re-shared once changed:
+ * file_open_real() matches on size and mtime.
+ */
+static void
+xfer_read_failed(struct tftp_xfer *x, ssize_t r)
+{
+	struct tftp_srv	*srv = x->srv;
+	const char	*why = r == TFTP_RD_CHANGED ? "file changed" :
+			    "read error";
+
+	if (r == TFTP_RD_CHANGED)
+		srv->st.changed++;
+	tftp_send_error(x->fd, &x->peer, TFTP_EUNDEF, why);
+	xfer_end(x, why, &srv->st.failed);
+}
+
+/*
  * Builds the netascii block b (b is na_block or na_block + 1) into buf.
- * Returns the payload length or -1 on a read error.
+ * Returns the payload length, or what file_read() returns on a failure.
  */
 static ssize_t
 xfer_netascii_block(struct tftp_xfer *x, uint64_t b)
@@ -443,8 +554,8 @@ xfer_netascii_block(struct tftp_xfer *x, uint64_t b)
 	while (out < room) {
 		/* Drain a pending half pair first, then read on. */
 		r = xfer_read(x, x->na_off, x->scratch, room - out);
-		if (r == -1)
-			return -1;
+		if (r < 0)
+			return r;
 		w = tftp_netascii_encode(&x->na, x->scratch, (size_t)r, &used,
 		    dst + out, room - out);
 		out += w;
@@ -461,7 +572,10 @@ xfer_netascii_block(struct tftp_xfer *x, uint64_t b)
 	return (ssize_t)out;
 }
 
-/* Puts block b into buf. Returns the packet length or -1. */
+/*
+ * Puts block b into buf. Returns the packet length, or TFTP_RD_EIO /
+ * TFTP_RD_CHANGED.
+ */
 static ssize_t
 xfer_fill(struct tftp_xfer *x, uint64_t b)
 {
@@ -471,15 +585,15 @@ xfer_fill(struct tftp_xfer *x, uint64_t b)
 
 	tftp_data_hdr(x->buf, tftp_block_wire(b));
 	if (x->mode == TFTP_MODE_NETASCII) {
-		if ((r = xfer_netascii_block(x, b)) == -1)
-			return -1;
+		if ((r = xfer_netascii_block(x, b)) < 0)
+			return r;
 		return TFTP_HDR_LEN + r;
 	}
 	if (tftp_block_span(x->file->size, x->opts.blksize, b, &off, &n) == -1)
-		return -1;
-	if (n > 0 && xfer_read(x, off, x->buf + TFTP_HDR_LEN, n) !=
+		return TFTP_RD_EIO;
+	if (n > 0 && (r = xfer_read(x, off, x->buf + TFTP_HDR_LEN, n)) !=
 	    (ssize_t)n)
-		return -1;
+		return r < 0 ? r : TFTP_RD_CHANGED;
 	return (ssize_t)(TFTP_HDR_LEN + n);
 }
 
@@ -557,7 +671,7 @@ xfer_send_gso(struct tftp_xfer *x, uint64_t last)
 	for (i = 0; i < k; i++) {
 		if (tftp_block_span(x->file->size, x->opts.blksize, x->next + i,
 		    &off, &n) == -1) {
-			xfer_end(x, "read error", &srv->st.failed);
+			xfer_read_failed(x, TFTP_RD_EIO);
 			return -1;
 		}
 		if (i == 0)
@@ -571,8 +685,9 @@ xfer_send_gso(struct tftp_xfer *x, uint64_t last)
 	do
 		r = preadv(x->file->fd, iov, (int)k, (off_t)off0);
 	while (r == -1 && errno == EINTR);
-	if (r != (ssize_t)want) {
-		xfer_end(x, "read error", &srv->st.failed);
+	/* As file_read(): all of it, and the file as it was opened. */
+	if (r != (ssize_t)want || !file_unchanged(x->file)) {
+		xfer_read_failed(x, r == -1 ? TFTP_RD_EIO : TFTP_RD_CHANGED);
 		return -1;
 	}
 	memset(&msg, 0, sizeof(msg));
@@ -653,8 +768,8 @@ xfer_send_window(struct tftp_xfer *x, uint64_t from)
 			event_add(x->wev, NULL);
 			break;
 		}
-		if ((n = xfer_fill(x, x->next)) == -1) {
-			xfer_end(x, "read error", &srv->st.failed);
+		if ((n = xfer_fill(x, x->next)) < 0) {
+			xfer_read_failed(x, n);
 			return -1;
 		}
 		if (sendto(x->fd, x->buf, (size_t)n, 0,
@@ -689,32 +804,40 @@ xfer_timer_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct tftp_xfer	*x = arg;
 	struct tftp_srv		*srv = x->srv;
+	int			 over;
 
+	/*
+	 * Over: past the deadline (xfer_deadline()), or out of retries. The
+	 * adaptive timer starts small; only timeouts at the full timeout
+	 * count as retries, so a client that re-ACKs slowly (atftp waits
+	 * 5 s) is not given up on after a few fast resends.
+	 */
+	over = now_us() + TFTP_DEADLINE_SLACK_US >= xfer_deadline(x) ||
+	    (x->rto_us >= x->rto_max_us &&
+	    ++x->retries > srv->bd->cfg->tftp.retries);
+	if (over && x->state != TFTP_XS_DATA) {
+		/*
+		 * No first ACK: whoever sent the request (perhaps not the
+		 * address it names) gets nothing more, not even an ERROR.
+		 * A one-block file lands here too when its only ACK is lost;
+		 * counting that as "done" would let spoofed requests write
+		 * unlimited log lines.
+		 */
+		xfer_end(x, "no first ACK in time", &srv->st.unacked);
+		return;
+	}
 	/*
 	 * Everything was sent and only the last ACK is missing: clients
 	 * exit right after the last block, so a lost final ACK is common
 	 * and harmless (RFC 1350 §6). A few resends, then done.
 	 */
-	if (x->state == TFTP_XS_DATA && x->sent == x->total &&
-	    ++x->final_tries > TFTP_FINAL_RESENDS) {
+	if (x->sent == x->total && (over ||
+	    ++x->final_tries > TFTP_FINAL_RESENDS)) {
 		xfer_end(x, "done (no final ACK)", &srv->st.done);
 		return;
 	}
-	/*
-	 * The adaptive timer starts small; only timeouts at the full
-	 * timeout count as retries, so a client that re-ACKs slowly (atftp
-	 * waits 5 s) is not given up on after a few fast resends.
-	 */
-	if (x->rto_us >= x->rto_max_us &&
-	    ++x->retries > srv->bd->cfg->tftp.retries) {
-		/*
-		 * Only the final ACK missing: the client has every byte (a
-		 * lost last ACK is common and harmless, RFC 1350 §6).
-		 */
-		if (x->state == TFTP_XS_DATA && x->sent == x->total)
-			xfer_end(x, "done (no final ACK)", &srv->st.done);
-		else
-			xfer_end(x, "timed out", &srv->st.failed);
+	if (over) {
+		xfer_end(x, "timed out", &srv->st.failed);
 		return;
 	}
 	x->rexmit = 1;
@@ -780,6 +903,9 @@ xfer_packet(struct tftp_xfer *x, const uint8_t *p, size_t len)
 			xfer_rtt(x);
 		/* Progress ends a backoff (as TCP does after new data). */
 		xfer_rto_reset(x);
+		if (x->state == TFTP_XS_FIRST)
+			xfer_set_state(x, TFTP_XS_DATA);
+		x->t_progress = now_us();
 		x->acked = abs;
 		x->retries = 0;
 		x->final_tries = 0;
@@ -908,7 +1034,11 @@ is_duplicate(const struct tftp_srv *srv, const struct sockaddr_in *peer)
 	return 0;
 }
 
-/* Refuses a request: error packet from the listener, a log line, a count. */
+/*
+ * Refuses a request: error packet from the listener, a log line, a count.
+ * why is a static string: it keys the log limiter, so each reason gets
+ * its line a second however many requests are refused.
+ */
 static void
 refuse(struct tftp_srv *srv, const struct sockaddr_in *peer,
     const char *peerstr, const char *name, enum tftp_err code,
@@ -917,22 +1047,47 @@ refuse(struct tftp_srv *srv, const struct sockaddr_in *peer,
 	char esc[TFTP_PATH_MAX * 4 + 8];
 
 	(*counter)++;
-	log_sanitise(esc, sizeof(esc), name, strlen(name));
-	log_info("tftp: %s: \"%s\" refused: %s", peerstr, esc, why);
+	if (log_cur_level >= LOG_LVL_INFO) {
+		log_sanitise(esc, sizeof(esc), name, strlen(name));
+		log_peer_keyed_info(why, "tftp: %s: \"%s\" refused: %s",
+		    peerstr, esc, why);
+	}
 	tftp_send_error(srv->fd, peer, code, why);
 }
 
-/* Finds the file for a request: virtual menus first, then the root. */
+/*
+ * Out of descriptors (EMFILE, ENFILE) for the transfer's socket or file:
+ * the client hears "server busy" and retries later, like at a cap; the
+ * log says what ran out, at most once a second.
+ */
+static void
+refuse_nofd(struct tftp_srv *srv, const struct sockaddr_in *peer,
+    const char *peerstr, const char *what, int err)
+{
+	srv->st.busy++;
+	srv->st.nofd++;
+	log_peer_keyed_warnx(TFTP_NOFD, "tftp: %s: out of descriptors for "
+	    "the %s (%s): answered \"%s\"", peerstr, what, strerror(err),
+	    TFTP_BUSY);
+	tftp_send_error(srv->fd, peer, TFTP_EUNDEF, TFTP_BUSY);
+}
+
+/*
+ * Finds the file for a request: virtual menus first, then the root.
+ * Returns a reference, or NULL with *code and *why (static) set; *res is
+ * the tftp_path result (TFTP_PATH_ENFILE: out of descriptors).
+ */
 static struct tftp_file *
 request_file(struct tftp_srv *srv, const char *name, const char *peerstr,
-    enum tftp_err *code, const char **why)
+    enum tftp_err *code, const char **why, int *res)
 {
 	struct bootd		*bd = srv->bd;
 	struct tftp_file	*f;
 	char			*data, vwhy[256];
 	size_t			 len;
-	int			 vres, res;
+	int			 vres, e;
 
+	*res = TFTP_PATH_OK;
 	vres = tftp_virtual_render(bd->cfg, bd->snap, name, &data, &len, vwhy,
 	    sizeof(vwhy));
 	switch (vres) {
@@ -941,7 +1096,7 @@ request_file(struct tftp_srv *srv, const char *name, const char *peerstr,
 		*why = "no such host";
 		return NULL;
 	case TFTP_V_ERROR:
-		log_warnx("tftp: %s: %s", peerstr, vwhy);
+		log_peer_warnx("tftp: %s: %s", peerstr, vwhy);
 		*code = TFTP_EUNDEF;
 		*why = "menu does not render; see the server log";
 		return NULL;
@@ -953,9 +1108,16 @@ request_file(struct tftp_srv *srv, const char *name, const char *peerstr,
 		}
 		return f;
 	case TFTP_V_FALLBACK:
-		if ((f = file_open_real(srv, name, &res, why)) != NULL) {
+		if ((f = file_open_real(srv, name, res, why)) != NULL) {
 			free(data);
 			return f;
+		}
+		if (*res == TFTP_PATH_ENFILE) {
+			e = errno;
+			free(data);
+			errno = e;
+			*code = tftp_path_tftp_err(*res);
+			return NULL;
 		}
 		srv->st.virtual_files++;
 		if ((f = file_virtual(data, len)) == NULL) {
@@ -966,8 +1128,8 @@ request_file(struct tftp_srv *srv, const char *name, const char *peerstr,
 	default:
 		break;
 	}
-	if ((f = file_open_real(srv, name, &res, why)) == NULL)
-		*code = tftp_path_tftp_err(res);
+	if ((f = file_open_real(srv, name, res, why)) == NULL)
+		*code = tftp_path_tftp_err(*res);
 	return f;
 }
 
@@ -986,7 +1148,7 @@ handle_request(struct tftp_srv *srv, const uint8_t *p, size_t len,
 	enum tftp_err		 code;
 	uint64_t		 tsize;
 	unsigned int		 mtu;
-	int			 sndbuf;
+	int			 sndbuf, res;
 
 	addr_sin_str(peer, peerstr, sizeof(peerstr));
 	/*
@@ -1015,7 +1177,7 @@ handle_request(struct tftp_srv *srv, const uint8_t *p, size_t len,
 	if (srv->nxfers >= (size_t)cfg->tftp.max_transfers ||
 	    client_count(srv, peer) >= (size_t)cfg->tftp.max_per_client) {
 		refuse(srv, peer, peerstr, req.filename, TFTP_EUNDEF,
-		    "server busy, try again", &srv->st.busy);
+		    TFTP_BUSY, &srv->st.busy);
 		return;
 	}
 	if (tftp_path_normalise(req.filename, norm, sizeof(norm), &why) == -1) {
@@ -1034,8 +1196,13 @@ handle_request(struct tftp_srv *srv, const uint8_t *p, size_t len,
 	snprintf(x->peerstr, sizeof(x->peerstr), "%s", peerstr);
 	snprintf(x->name, sizeof(x->name), "%s", norm);
 	x->mode = req.mode;
-	if ((x->file = request_file(srv, norm, peerstr, &code, &why)) == NULL) {
-		refuse(srv, peer, peerstr, norm, code, why, &srv->st.refused);
+	if ((x->file = request_file(srv, norm, peerstr, &code, &why,
+	    &res)) == NULL) {
+		if (res == TFTP_PATH_ENFILE)
+			refuse_nofd(srv, peer, peerstr, "file", errno);
+		else
+			refuse(srv, peer, peerstr, norm, code, why,
+			    &srv->st.refused);
 		goto fail;
 	}
 
@@ -1043,6 +1210,7 @@ handle_request(struct tftp_srv *srv, const uint8_t *p, size_t len,
 	memset(&lim, 0, sizeof(lim));
 	lim.max_blksize = (uint16_t)cfg->tftp.max_blksize;
 	lim.max_windowsize = (uint16_t)cfg->tftp.max_windowsize;
+	lim.max_timeout = (uint8_t)cfg->tftp.max_timeout;
 	if ((mtu = iface_mtu(srv->fd, ifindex)) > 0)
 		lim.mtu_blksize = tftp_mtu_blksize(mtu);
 	arch_limits(cfg, archmap_get(&srv->bd->archmap,
@@ -1081,10 +1249,18 @@ handle_request(struct tftp_srv *srv, const uint8_t *p, size_t len,
 	if (sndbuf > TFTP_SNDBUF_MAX)
 		sndbuf = TFTP_SNDBUF_MAX;
 	if ((x->fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-	    0)) == -1 || bind(x->fd, (struct sockaddr *)&sin,
-	    sizeof(sin)) == -1) {
-		log_warn("tftp: %s: transfer socket", peerstr);
-		refuse(srv, peer, peerstr, norm, TFTP_EUNDEF, "no socket",
+	    0)) == -1) {
+		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+		    errno == ENOMEM)
+			refuse_nofd(srv, peer, peerstr, "socket", errno);
+		else
+			refuse(srv, peer, peerstr, norm, TFTP_EUNDEF,
+			    "no socket", &srv->st.busy);
+		goto fail;
+	}
+	if (bind(x->fd, (struct sockaddr *)&sin, sizeof(sin)) == -1) {
+		/* EADDRINUSE: no ephemeral port left. */
+		refuse(srv, peer, peerstr, norm, TFTP_EUNDEF, TFTP_BUSY,
 		    &srv->st.busy);
 		goto fail;
 	}
@@ -1120,10 +1296,10 @@ handle_request(struct tftp_srv *srv, const uint8_t *p, size_t len,
 	xfer_event(x, "tftp-start", norm);
 	/* On a send error these end (and free) the transfer themselves. */
 	if (x->opts.norder > 0) {
-		x->state = TFTP_XS_OACK;
+		xfer_set_state(x, TFTP_XS_OACK);
 		(void)xfer_send_oack(x);
 	} else {
-		x->state = TFTP_XS_DATA;
+		xfer_set_state(x, TFTP_XS_FIRST);
 		(void)xfer_send_window(x, 1);
 	}
 	return;
@@ -1195,10 +1371,9 @@ tftp_start(struct bootd *bd, char *err, size_t errlen)
 	srv->fd = -1;
 	TAILQ_INIT(&srv->xfers);
 	LIST_INIT(&srv->files);
-	if ((srv->rootfd = open(cfg->paths.tftp_root, O_RDONLY | O_DIRECTORY |
-	    O_CLOEXEC)) == -1) {
-		snprintf(err, errlen, "paths.tftp_root %s: %s",
-		    cfg->paths.tftp_root, strerror(errno));
+	if (bd->rootfd == -1) {
+		snprintf(err, errlen, "paths.tftp_root %s is not open",
+		    cfg->paths.tftp_root);
 		goto fail;
 	}
 	memset(&sin, 0, sizeof(sin));
@@ -1239,8 +1414,6 @@ tftp_stop(struct tftp_srv *srv)
 		event_free(srv->ev);
 	if (srv->fd != -1)
 		close(srv->fd);
-	if (srv->rootfd != -1)
-		close(srv->rootfd);
 	free(srv);
 }
 

@@ -25,10 +25,15 @@ struct tftp_stats {
 	uint64_t	bad_packets;	/* malformed or unexpected, dropped */
 	uint64_t	wrong_tid;	/* packets from a stranger, answered 5 */
 	uint64_t	virtual_files;	/* menus rendered */
+	uint64_t	unacked;	/* dropped: no first ACK in time */
+	uint64_t	changed;	/* ended: file changed under it */
+	uint64_t	nofd;		/* busy: out of descriptors */
 };
 
 /*
- * Binds tftp.listen:tftp.port and opens paths.tftp_root. Returns the server
+ * Binds tftp.listen:tftp.port. Files come from bd->rootfd (paths.tftp_root,
+ * owned by bootd/server.c and swapped there on SIGHUP; borrowed for the
+ * length of each request), which must be open. Returns the server
  * (tftp_stop() it) or NULL with err filled.
  */
 struct tftp_srv *tftp_start(struct bootd *bd, char *err, size_t errlen);

@@ -19,10 +19,10 @@
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const struct tftp_limits	limits[] = {
-	{ 0, 0, 0 },
-	{ 1468, 0, 64 },
-	{ 8192, 1468, 16 },
-	{ 4, 4, 1 },
+	{ 0, 0, 0, 0 },
+	{ 1468, 0, 64, 5 },
+	{ 8192, 1468, 16, 255 },
+	{ 4, 4, 1, 1 },
 };
 
 #define CHECK(c)	do { if (!(c)) abort(); } while (0)
@@ -80,9 +80,11 @@ check_negotiation(const struct tftp_req *q, const struct tftp_limits *lim,
 		CHECK(o.windowsize == 1);
 	if (q->mode == TFTP_MODE_NETASCII)
 		CHECK(o.windowsize == 1);
-	if (o.ack & TFTP_OPTBIT(TFTP_OPT_TIMEOUT))
+	if (o.ack & TFTP_OPTBIT(TFTP_OPT_TIMEOUT)) {
 		CHECK(o.timeout >= TFTP_TIMEOUT_MIN);
-	else
+		CHECK(o.timeout == q->val[TFTP_OPT_TIMEOUT]);
+		CHECK(lim->max_timeout == 0 || o.timeout <= lim->max_timeout);
+	} else
 		CHECK(o.timeout == 0);
 	if (o.ack & TFTP_OPTBIT(TFTP_OPT_TSIZE))
 		CHECK(o.tsize == size && size != TFTP_TSIZE_UNKNOWN);

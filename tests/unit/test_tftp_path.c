@@ -10,6 +10,7 @@
 #include <sys/types.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -196,6 +197,9 @@ test_result_table(void **state)
 	    TFTP_EACCESS);
 	assert_int_equal(tftp_path_tftp_err(TFTP_PATH_EINVAL), TFTP_EACCESS);
 	assert_int_equal(tftp_path_tftp_err(TFTP_PATH_EIO), TFTP_EUNDEF);
+	assert_int_equal(tftp_path_tftp_err(TFTP_PATH_ENFILE), TFTP_EUNDEF);
+	assert_string_equal(tftp_path_str(TFTP_PATH_ENFILE),
+	    "server busy, try again");
 	assert_int_equal(tftp_path_tftp_err(TFTP_PATH_RES_MIN), TFTP_EUNDEF);
 	assert_int_equal(tftp_path_tftp_err(3), TFTP_EUNDEF);
 	assert_string_equal(tftp_path_str(TFTP_PATH_ENOENT), "no such file");
@@ -534,6 +538,28 @@ test_request_to_file(void **state)
 	}
 }
 
+/* Out of descriptors is its own result (the server answers "busy"). */
+static void
+test_open_emfile(void **state)
+{
+	const struct root	*r = *state;
+	struct rlimit		 old, low;
+	int			 fd;
+
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &old), 0);
+	/* The lowest free descriptor becomes the limit: nothing opens. */
+	fd = dup(0);
+	assert_true(fd >= 0);
+	close(fd);
+	low = old;
+	low.rlim_cur = (rlim_t)fd;
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
+	expect_res(tftp_path_open, r, "file", TFTP_PATH_ENFILE);
+	expect_res(tftp_path_open_walk, r, "sub/dir/f", TFTP_PATH_ENFILE);
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
+	expect_ok(tftp_path_open, r, "file", "hello");
+}
+
 int
 main(void)
 {
@@ -545,6 +571,7 @@ main(void)
 		cmocka_unit_test(test_open_openat2),
 		cmocka_unit_test(test_open_walk),
 		cmocka_unit_test(test_open_enosys_fallback),
+		cmocka_unit_test(test_open_emfile),
 		cmocka_unit_test(test_request_to_file),
 	};
 

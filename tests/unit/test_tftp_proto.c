@@ -24,7 +24,7 @@
 #define WRQ		"\0\2"
 #define MIB		((uint64_t)1 << 20)
 
-static const struct tftp_limits	nocaps = { 0, 0, 0 };
+static const struct tftp_limits	nocaps = { 0, 0, 0, 0 };
 
 static void
 parse_ok(const uint8_t *p, size_t len, struct tftp_req *q)
@@ -474,20 +474,20 @@ test_neg_blksize(void **state)
 	assert_int_equal(o.ack, 0);
 
 	/* Capped by configuration, by the MTU, by both. */
-	lim = (struct tftp_limits){ 1468, 0, 0 };
+	lim = (struct tftp_limits){ 1468, 0, 0, 0 };
 	NEG(RRQ "f\0octet\0blksize\0" "65464\0", &lim, 0, &o, 1);
 	assert_int_equal(o.blksize, 1468);
-	lim = (struct tftp_limits){ 8192, 1468, 0 };
+	lim = (struct tftp_limits){ 8192, 1468, 0, 0 };
 	NEG(RRQ "f\0octet\0blksize\0" "65464\0", &lim, 0, &o, 1);
 	assert_int_equal(o.blksize, 1468);
-	lim = (struct tftp_limits){ 1024, 1468, 0 };
+	lim = (struct tftp_limits){ 1024, 1468, 0, 0 };
 	NEG(RRQ "f\0octet\0blksize\0" "1468\0", &lim, 0, &o, 1);
 	assert_int_equal(o.blksize, 1024);
 	/* Never more than asked. */
 	NEG(RRQ "f\0octet\0blksize\0" "600\0", &lim, 0, &o, 1);
 	assert_int_equal(o.blksize, 600);
 	/* A cap below the protocol minimum still yields a valid value. */
-	lim = (struct tftp_limits){ 4, 0, 0 };
+	lim = (struct tftp_limits){ 4, 0, 0, 0 };
 	NEG(RRQ "f\0octet\0blksize\0" "1468\0", &lim, 0, &o, 1);
 	assert_int_equal(o.blksize, 8);
 }
@@ -495,7 +495,7 @@ test_neg_blksize(void **state)
 static void
 test_neg_windowsize(void **state)
 {
-	struct tftp_limits	lim = { 0, 0, 16 };
+	struct tftp_limits	lim = { 0, 0, 16, 0 };
 	struct tftp_opts	o;
 
 	(void)state;
@@ -547,6 +547,24 @@ test_neg_timeout(void **state)
 	assert_int_equal(o.timeout, 0);
 }
 
+/* tftp.max_timeout: above the cap the option is declined, not lowered. */
+static void
+test_neg_timeout_cap(void **state)
+{
+	struct tftp_limits	lim = { 0, 0, 0, 5 };
+	struct tftp_opts	o;
+
+	(void)state;
+	NEG(RRQ "f\0octet\0timeout\0" "5\0", &lim, 0, &o, 1);
+	assert_int_equal(o.timeout, 5);
+	NEG(RRQ "f\0octet\0timeout\0" "6\0", &lim, 0, &o, 0);
+	assert_int_equal(o.timeout, 0);
+	NEG(RRQ "f\0octet\0timeout\0" "255\0tsize\0" "0\0", &lim, 77, &o, 1);
+	assert_int_equal(o.timeout, 0);
+	assert_int_equal(o.ack, TFTP_OPTBIT(TFTP_OPT_TSIZE));
+	assert_int_equal(o.order[0], TFTP_OPT_TSIZE);
+}
+
 static void
 test_neg_tsize(void **state)
 {
@@ -588,7 +606,7 @@ test_oack_bytes(void **state)
 {
 	static const char	want[] = "\0\6" "tsize\0" "1048576\0"
 	    "blksize\0" "1428\0" "timeout\0" "3\0" "windowsize\0" "8\0";
-	struct tftp_limits	lim = { 1428, 0, 8 };
+	struct tftp_limits	lim = { 1428, 0, 8, 0 };
 	struct tftp_opts	o;
 	uint8_t			buf[TFTP_PKT_MAX];
 	size_t			cap;
@@ -1252,6 +1270,7 @@ main(void)
 		cmocka_unit_test(test_neg_windowsize),
 		cmocka_unit_test(test_neg_netascii_window1),
 		cmocka_unit_test(test_neg_timeout),
+		cmocka_unit_test(test_neg_timeout_cap),
 		cmocka_unit_test(test_neg_tsize),
 		cmocka_unit_test(test_mtu_blksize),
 		cmocka_unit_test(test_oack_bytes),
