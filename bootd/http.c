@@ -269,21 +269,23 @@ http_refuse(struct http_ctx *c, int code, const char *why)
 	char esc[160];
 
 	log_sanitise(esc, sizeof(esc), c->path, strlen(c->path));
-	/* One limiter slot per kind, so a 404 flood hides no 403. */
+	/* One limiter slot per reason: a flood of one hides no other. */
 	switch (code) {
 	case HTTP_C_FORBIDDEN:
-		log_peer_warnx("http: %s: %s: forbidden: %s", c->peer, esc,
-		    why);
+		log_peer_keyed_warnx(why, "http: %s: %s: forbidden: %s",
+		    c->peer, esc, why);
 		break;
 	case HTTP_C_NOTFOUND:
-		log_peer_info("http: %s: %s: not found: %s", c->peer, esc, why);
+		log_peer_keyed_info(why, "http: %s: %s: not found: %s",
+		    c->peer, esc, why);
 		break;
 	case HTTP_C_BADREQ:
-		log_peer_info("http: %s: %s: bad request: %s", c->peer, esc,
-		    why);
+		log_peer_keyed_info(why, "http: %s: %s: bad request: %s",
+		    c->peer, esc, why);
 		break;
 	default:
-		log_peer_warnx("http: %s: %s: %d: %s", c->peer, esc, code, why);
+		log_peer_keyed_warnx(why, "http: %s: %s: %d: %s", c->peer,
+		    esc, code, why);
 		break;
 	}
 	http_error(c, code);
@@ -299,14 +301,11 @@ int
 http_allow(struct http_ctx *c, const struct inv_host *owner,
     const struct inv_host *owner2, const char *what)
 {
-	char why[160];
-
 	if (c->admin || (c->peer_ip != 0 && ((owner != NULL &&
 	    owner->ip == c->peer_ip) || (owner2 != NULL &&
 	    owner2->ip == c->peer_ip))))
 		return 1;
-	snprintf(why, sizeof(why), "%s", what);
-	http_forbid(c, why);
+	http_forbid(c, what);
 	return 0;
 }
 

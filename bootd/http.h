@@ -97,15 +97,17 @@ void	http_error(struct http_ctx *c, int code);
  * The owner ACL for per-host documents, which may hold secrets: true when
  * the peer is in http.admin_networks or has the IP of owner or of owner2
  * (either may be NULL). Otherwise logs one line naming the peer, path and
- * what (a short reason), answers 403, and returns 0.
+ * what (a short static reason, see http_refuse()), answers 403, and
+ * returns 0.
  */
 int	http_allow(struct http_ctx *c, const struct inv_host *owner,
 	    const struct inv_host *owner2, const char *what);
 
 /*
  * Logs "http: <peer>: <path>: <kind>: <why>" through the peer log limiter
- * (log_peer_*: one slot per kind, so a flood of 404s hides no 403) and
- * answers code with http_error(). why is borrowed for the call.
+ * and answers code with http_error(). why should be a static string: its
+ * address keys the limiter's slot (log_peer_keyed_*), so each reason gets
+ * one line a second and a flood of one reason hides no other.
  */
 void	http_refuse(struct http_ctx *c, int code, const char *why);
 

@@ -3,8 +3,8 @@
 the given source addresses, each sending one byte of a request that never
 ends every INTERVAL seconds, for DURATION seconds in all. A connection the
 server closes is opened again after RECONNECT seconds (0: never). Every
-second the number of open connections goes to STATUS; at the end a summary
-goes to stdout as key=value lines:
+second the number of connections held open for a second or more goes to
+STATUS; at the end a summary goes to stdout as key=value lines:
   connected   connections that completed the TCP handshake
   deadline    closed by the server without a reply (EOF or reset)
   refused     closed by the server after a 503
@@ -141,7 +141,8 @@ while True:
             event(byfd[fd], ev, time.monotonic())
     if now - last_status >= 1.0:
         last_status = now
-        n = sum(1 for s in slots if s.state == "open")
+        n = sum(1 for s in slots if s.state == "open" and
+                now - s.t_open >= 1.0)
         with open(STATUS + ".tmp", "w") as f:
             f.write("%d\n" % n)
         os.replace(STATUS + ".tmp", STATUS)
