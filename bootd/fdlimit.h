@@ -20,12 +20,12 @@ struct bootd_config;
  * with room to spare.
  */
 #define FDLIMIT_BASE		32
-#define FDLIMIT_DB		3	/* MariaDB socket, cache file and dir */
+#define FDLIMIT_DB		3	/* MariaDB socket, cache file, dir */
 
 /* The worst case, part by part; every field is a descriptor count. */
 struct fdlimit_budget {
 	uint64_t	base;		/* FDLIMIT_BASE */
-	uint64_t	listeners;	/* DHCP, TFTP, HTTP sockets, TFTP root */
+	uint64_t	listeners;	/* sockets and their roots */
 	uint64_t	tftp;		/* tftp.max_transfers x 2 */
 	uint64_t	http;		/* http.max_connections x 2 */
 	uint64_t	db;		/* FDLIMIT_DB */

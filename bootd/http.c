@@ -41,14 +41,14 @@
 #include "tftp/tftp_path.h"
 #include "tftp/tftp_virtual.h"
 
-#define HTTP_BUCKETS		256	/* hash buckets of conns and clients */
+#define HTTP_BUCKETS		256	/* buckets: conns, clients */
 #define HTTP_ACCEPT_PAUSE_MS	500	/* after accept(2) fails */
 
 /* Open connections of one client IP (0: a peer that is not IPv4). */
 struct http_client {
 	uint32_t		 ip;		/* host order */
 	unsigned		 n;
-	LIST_ENTRY(http_client)	 entry;		/* srv->clients[] */
+	LIST_ENTRY(http_client)	 entry;	/* srv->clients[] */
 };
 
 /*
@@ -72,39 +72,42 @@ static const char *const http_conn_state_names[HC_STATE_MAX] = {
 struct http_conn {
 	struct http_srv			*srv;
 	enum http_conn_state		 state;
-	struct bufferevent		*bev;	/* HC_PENDING: our reference */
-	struct evhttp_connection	*evcon;	/* NULL while HC_PENDING */
-	struct http_client		*client; /* NULL while HC_PENDING */
-	int				 over;	/* past http.max_connections */
-	struct event			*deadline; /* http.request_timeout */
-	TAILQ_ENTRY(http_conn)		 pending;	/* srv->pending */
-	LIST_ENTRY(http_conn)		 entry;		/* srv->conns[] */
+	/* HC_PENDING: our reference; then NULL. */
+	struct bufferevent		*bev;
+	/* Both NULL while HC_PENDING. */
+	struct evhttp_connection	*evcon;
+	struct http_client		*client;
+	int				 over;	/* past max_connections */
+	struct event			*deadline; /* request_timeout */
+	TAILQ_ENTRY(http_conn)		 pending; /* srv->pending */
+	LIST_ENTRY(http_conn)		 entry;	/* srv->conns[] */
 };
 
 /* Counted every time a cap or a failure is hit. */
 struct http_stats {
 	uint64_t	accepted;
-	uint64_t	refused_client;	/* over http.max_per_client */
-	uint64_t	refused_full;	/* over http.max_connections */
-	uint64_t	full;		/* paused at http.max_connections */
-	uint64_t	deadline;	/* closed by http.request_timeout */
-	uint64_t	nomem;		/* a connection went untracked */
+	uint64_t	refused_client;	/* over max_per_client */
+	uint64_t	refused_full;	/* over max_connections */
+	uint64_t	full;		/* paused at max_connections */
+	uint64_t	deadline;	/* closed by request_timeout */
+	uint64_t	nomem;		/* a connection untracked */
 };
 
 struct http_srv {
 	struct bootd		*bd;
 	struct evhttp		*http;
 	struct ks_http		*ks;
-	struct evconnlistener	*lev;		/* freed by evhttp_free() */
-	struct event		*ev_adopt;	/* runs http_adopt() */
-	int			 full;		/* listener paused at the cap */
-	unsigned		 nconns;	/* pending and adopted */
+	struct evconnlistener	*lev;	/* freed by evhttp_free() */
+	struct event		*ev_adopt; /* runs http_adopt() */
+	int			 full;	/* listener paused at the cap */
+	unsigned		 nconns; /* pending and adopted */
 	TAILQ_HEAD(, http_conn)	 pending;
-	LIST_HEAD(, http_conn)	 conns[HTTP_BUCKETS];	/* by evcon */
-	LIST_HEAD(, http_client) clients[HTTP_BUCKETS];	/* by IP */
+	/* Adopted connections by evcon; clients by IP. */
+	LIST_HEAD(, http_conn)	 conns[HTTP_BUCKETS];
+	LIST_HEAD(, http_client) clients[HTTP_BUCKETS];
 	struct http_stats	 st;
-	int			 rootfd;		/* paths.tftp_root, or -1 */
-	char			 root[PATH_MAX];	/* what rootfd was opened as */
+	int			 rootfd;	/* paths.tftp_root, or -1 */
+	char			 root[PATH_MAX]; /* what rootfd was opened as */
 };
 
 enum http_acl {
@@ -918,9 +921,11 @@ http_dispatch(struct evhttp_request *req, void *arg)
 	size_t			 i, n;
 	int			 m;
 
-	/* The request is in: its deadline ends until the reply has gone. */
-	if (!TAILQ_EMPTY(&srv->pending))
-		http_adopt(-1, 0, srv);
+	/*
+	 * The request is in: its deadline ends until the reply has gone.
+	 * Every connection is adopted by now: http_adopt() runs in the loop
+	 * pass of the accept, before epoll reports the first byte.
+	 */
 	if (evcon != NULL && (hc = http_conn_find(srv, evcon)) != NULL) {
 		http_conn_set_state(hc, HC_ANSWERING);
 		evhttp_request_set_on_complete_cb(req, http_req_done, hc);

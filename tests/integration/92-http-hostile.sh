@@ -99,8 +99,34 @@ grow=$(( $(logsize) - l0 ))
 [ "$grow" -lt 102400 ] || fail "log grew by $grow bytes"
 ok "log grew by $grow bytes"
 quick $HTTP_ADMIN /ks/dom0-01 "after the tricklers"
+
+# --- 1b: the global cap, lowered by a reload ----------------------------
+sed -i "s|^http = {|http = { max_connections = 16;|" "$T/bootd.conf"
+nload=$(grep -c "db: loaded generation" "$T/bootd.log")
+kill -HUP "$BOOTD_PID"
+# Reloaded, and the inventory re-read, so no cache write is under way.
+wait_until 5 sh -c "grep -q 'config: reloaded' '$T/bootd.log' &&
+	[ \$(grep -c 'db: loaded generation' '$T/bootd.log') -gt $nload ]" ||
+	fail "no reload"
+fd0=$(ls "/proc/$BOOTD_PID/fd" | wc -l)
+python3 "$TRICKLE" "$HTTP_PORT" 127.0.0.81,127.0.0.82 40 1 10 0 "$T/open" \
+	> "$T/trickle.out" &
+TRICKLE_PID=$!
+sleep 2
+fd1=$(ls "/proc/$BOOTD_PID/fd" | wc -l)
+[ $((fd1 - fd0)) -le 16 ] || fail "$((fd1 - fd0)) connections accepted over max_connections 16"
+[ $((fd1 - fd0)) -ge 14 ] || fail "only $((fd1 - fd0)) connections accepted, cap 16"
+wait "$TRICKLE_PID" || fail "trickle script failed"
+TRICKLE_PID=""
+# The first 16 are closed after 4 s; the next 16 are accepted then and
+# closed after 8 s.
+[ "$(val deadline)" -ge 32 ] || { cat "$T/trickle.out" >&2; fail "listener did not resume below the cap"; }
+[ "$(val refused)" -eq 0 ] || fail "refused at the cap instead of waiting"
+quick $HTTP_ADMIN /ks/dom0-01 "after the cap"
+ok "at http.max_connections (16, by SIGHUP) accepting pauses; it resumes as connections close"
 bootd_stop
 ok "bootd stops cleanly after the flood"
+sed -i "s|^http = { max_connections = 16;|http = {|" "$T/bootd.conf"
 
 # --- 2: out of descriptors (ulimit -n 64), 200 held connections --------
 start_limited -n 64
