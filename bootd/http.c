@@ -11,7 +11,6 @@
 #include <sys/queue.h>
 #include <sys/socket.h>
 
-#include <arpa/inet.h>
 #include <netinet/in.h>
 
 #include <errno.h>
@@ -1051,6 +1050,14 @@ http_stop(struct http_srv *srv)
 
 	if (srv == NULL)
 		return;
+	if (srv->st.accepted > 0)
+		log_info("http: %" PRIu64 " connections: %" PRIu64 " refused "
+		    "over http.max_per_client, %" PRIu64 " over "
+		    "http.max_connections (reached %" PRIu64 " times), %"
+		    PRIu64 " closed by http.request_timeout, %" PRIu64
+		    " untracked for want of memory", srv->st.accepted,
+		    srv->st.refused_client, srv->st.refused_full,
+		    srv->st.full, srv->st.deadline, srv->st.nomem);
 	/* evhttp_free() frees the listener, then every connection. */
 	srv->lev = NULL;
 	if (srv->http != NULL)
