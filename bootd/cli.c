@@ -8,10 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "bootd/bootd.h"
+#include "bootd/fdlimit.h"
 #include "bootd/log.h"
 #include "db/db_cli.h"
 #include "db/db_conn.h"
@@ -193,6 +195,34 @@ cli_check_paths(const struct bootd_config *cfg)
 }
 
 /*
+ * The descriptor budget of the caps against the hard RLIMIT_NOFILE of
+ * this process, which is what bootd raises its soft limit to when started
+ * from here; under systemd, LimitNOFILE= sets it. A warning, not a
+ * problem: bootd pauses accepting instead of failing when it runs out.
+ */
+static void
+cli_check_fds(const struct bootd_config *cfg)
+{
+	struct fdlimit_budget	b;
+	struct rlimit		rl;
+	char			msg[512];
+
+	fdlimit_budget(cfg, &b);
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1) {
+		printf("warning: getrlimit(RLIMIT_NOFILE): %s\n",
+		    strerror(errno));
+		return;
+	}
+	if (fdlimit_check(&b, rl.rlim_max == RLIM_INFINITY ? UINT64_MAX :
+	    (uint64_t)rl.rlim_max, msg, sizeof(msg)))
+		printf("warning: %s (the hard limit here)\n", msg);
+	else
+		printf("descriptor budget %llu: fits the open files limit "
+		    "%llu\n", (unsigned long long)b.total,
+		    (unsigned long long)rl.rlim_max);
+}
+
+/*
  * With subnets configured (for DHCP, dhcpgen and the netmask/gateway
  * template variables), every enabled host must lie in one of them.
  */
@@ -277,6 +307,7 @@ cli_check(const char *config_path, int print)
 	}
 	printf("config %s: ok\n", config_path);
 	problems += cli_check_paths(cfg);
+	cli_check_fds(cfg);
 	if ((snap = db_cli_snapshot(cfg)) == NULL)
 		problems++;
 	else {

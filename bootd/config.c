@@ -220,6 +220,19 @@ static const struct cfg_row cfg_rows[] = {
 	{ "http.public_url", CFG_URL, 0, "", 0, 0, OFF(http.public_url),
 	    "Base URL given to clients, starting with http:// or https://; "
 	    "\"\" = http://<listen>:<port>" },
+	{ "http.max_connections", CFG_INT, 512, NULL, 1, 65535,
+	    OFF(http.max_connections),
+	    "Open connections at most; at the cap new ones wait in the "
+	    "listen queue until one closes" },
+	{ "http.max_per_client", CFG_INT, 32, NULL, 1, 65535,
+	    OFF(http.max_per_client),
+	    "Open connections per client IP at most; more are answered 503 "
+	    "and closed at once" },
+	{ "http.request_timeout", CFG_INT, 10, NULL, 1, 3600,
+	    OFF(http.request_timeout),
+	    "Seconds a request may take to arrive (headers and body, from "
+	    "the connection or the previous response on), however slowly its "
+	    "bytes trickle; responses are not cut" },
 	{ "http.admin_networks", CFG_CIDRLIST, 0, NULL, 0, CONFIG_MAX_LIST,
 	    OFF(http.admin_networks),
 	    "Networks in CIDR form (a bare address is a /32) that may fetch "

@@ -95,6 +95,9 @@ struct bootd_config {
 		uint32_t listen_ip;	/* host order; 0 = any */
 		int	 port;
 		char	*public_url;	/* "" = http://<listen>:<port> */
+		int	 max_connections;
+		int	 max_per_client;
+		int	 request_timeout;	/* seconds */
 		struct config_strlist admin_networks;
 		struct config_cidr admin_nets[CONFIG_MAX_LIST];
 	} http;

@@ -1,11 +1,19 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * http: evhttp listener, one route table, one place that picks the status
- * code and sends (http_send), the ACL checks, the status routes (/healthz,
- * /inventory) and /files/ (the TFTP root with Range, zero-copy). Never
- * blocks: the only file access is open(2)/fstat(2) of one file per /files/
- * request; the data goes out by sendfile(2) as the socket drains.
+ * http: the listener and its caps (connections in all and per client, a
+ * deadline per request that trickled bytes do not extend, a pause instead
+ * of a spin when accept(2) fails), one route table, one place that picks
+ * the status code and sends (http_send), the ACL checks, the status routes
+ * (/healthz, /inventory) and /files/ (the TFTP root with Range, zero-copy).
+ * Never blocks: the only file access is open(2)/fstat(2) of one file per
+ * /files/ request; the data goes out by sendfile(2) as the socket drains.
  */
+#include <sys/queue.h>
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+
+#include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -16,8 +24,11 @@
 #include <unistd.h>
 
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
+#include <event2/listener.h>
 
 #include "bootd/addr.h"
 #include "bootd/bootd.h"
@@ -29,10 +40,71 @@
 #include "tftp/tftp_path.h"
 #include "tftp/tftp_virtual.h"
 
+#define HTTP_BUCKETS		256	/* buckets: conns, clients */
+#define HTTP_ACCEPT_PAUSE_MS	500	/* after accept(2) fails */
+
+/* Open connections of one client IP (0: a peer that is not IPv4). */
+struct http_client {
+	uint32_t		 ip;		/* host order */
+	unsigned		 n;
+	LIST_ENTRY(http_client)	 entry;	/* srv->clients[] */
+};
+
+/*
+ * The states of one connection as bootd sees it; only http_conn_set_state()
+ * changes them. evhttp owns the connection itself; this record follows it
+ * from accept to its close callback.
+ */
+enum http_conn_state {
+	HC_PENDING,	/* accepted; evhttp is still setting it up */
+	HC_READING,	/* a request is arriving: the deadline runs */
+	HC_ANSWERING,	/* handed to a route; the reply is going out */
+	HC_STATE_MAX
+};
+
+static const char *const http_conn_state_names[HC_STATE_MAX] = {
+	[HC_PENDING] = "pending",
+	[HC_READING] = "reading",
+	[HC_ANSWERING] = "answering",
+};
+
+struct http_conn {
+	struct http_srv			*srv;
+	enum http_conn_state		 state;
+	/* HC_PENDING: our reference; then NULL. */
+	struct bufferevent		*bev;
+	/* Both NULL while HC_PENDING. */
+	struct evhttp_connection	*evcon;
+	struct http_client		*client;
+	int				 over;	/* past max_connections */
+	struct event			*deadline; /* request_timeout */
+	TAILQ_ENTRY(http_conn)		 pending; /* srv->pending */
+	LIST_ENTRY(http_conn)		 entry;	/* srv->conns[] */
+};
+
+/* Counted every time a cap or a failure is hit. */
+struct http_stats {
+	uint64_t	accepted;
+	uint64_t	refused_client;	/* over max_per_client */
+	uint64_t	refused_full;	/* over max_connections */
+	uint64_t	full;		/* paused at max_connections */
+	uint64_t	deadline;	/* closed by request_timeout */
+	uint64_t	nomem;		/* a connection untracked */
+};
+
 struct http_srv {
-	struct bootd	*bd;
-	struct evhttp	*http;
-	struct ks_http	*ks;
+	struct bootd		*bd;
+	struct evhttp		*http;
+	struct ks_http		*ks;
+	struct evconnlistener	*lev;	/* freed by evhttp_free() */
+	struct event		*ev_adopt; /* runs http_adopt() */
+	int			 full;	/* listener paused at the cap */
+	unsigned		 nconns; /* pending and adopted */
+	TAILQ_HEAD(, http_conn)	 pending;
+	/* Adopted connections by evcon; clients by IP. */
+	LIST_HEAD(, http_conn)	 conns[HTTP_BUCKETS];
+	LIST_HEAD(, http_client) clients[HTTP_BUCKETS];
+	struct http_stats	 st;
 };
 
 enum http_acl {
@@ -192,27 +264,48 @@ http_error(struct http_ctx *c, int code)
 }
 
 void
-http_forbid(struct http_ctx *c, const char *why)
+http_refuse(struct http_ctx *c, int code, const char *why)
 {
 	char esc[160];
 
-	log_warnx("http: %s: %s: forbidden: %s", c->peer,
-	    log_sanitise(esc, sizeof(esc), c->path, strlen(c->path)), why);
-	http_error(c, HTTP_C_FORBIDDEN);
+	log_sanitise(esc, sizeof(esc), c->path, strlen(c->path));
+	/* One limiter slot per reason: a flood of one hides no other. */
+	switch (code) {
+	case HTTP_C_FORBIDDEN:
+		log_peer_keyed_warnx(why, "http: %s: %s: forbidden: %s",
+		    c->peer, esc, why);
+		break;
+	case HTTP_C_NOTFOUND:
+		log_peer_keyed_info(why, "http: %s: %s: not found: %s",
+		    c->peer, esc, why);
+		break;
+	case HTTP_C_BADREQ:
+		log_peer_keyed_info(why, "http: %s: %s: bad request: %s",
+		    c->peer, esc, why);
+		break;
+	default:
+		log_peer_keyed_warnx(why, "http: %s: %s: %d: %s", c->peer,
+		    esc, code, why);
+		break;
+	}
+	http_error(c, code);
+}
+
+void
+http_forbid(struct http_ctx *c, const char *why)
+{
+	http_refuse(c, HTTP_C_FORBIDDEN, why);
 }
 
 int
 http_allow(struct http_ctx *c, const struct inv_host *owner,
     const struct inv_host *owner2, const char *what)
 {
-	char why[160];
-
 	if (c->admin || (c->peer_ip != 0 && ((owner != NULL &&
 	    owner->ip == c->peer_ip) || (owner2 != NULL &&
 	    owner2->ip == c->peer_ip))))
 		return 1;
-	snprintf(why, sizeof(why), "%s", what);
-	http_forbid(c, why);
+	http_forbid(c, what);
 	return 0;
 }
 
@@ -386,7 +479,7 @@ send_entity(struct http_ctx *c, int fd, char *mem, uint64_t size)
 	http_send(c, code, "application/octet-stream", b, len);
 	goto done;
 fail:
-	log_warnx("http: %s: %s: out of memory", c->peer,
+	log_peer_warnx("http: %s: %s: out of memory", c->peer,
 	    log_sanitise(cr, sizeof(cr), c->path, strlen(c->path)));
 	http_error(c, HTTP_C_INTERNAL);
 done:
@@ -414,9 +507,7 @@ route_files(struct http_ctx *c)
 	int		 res, v, fd = -1, rootfd;
 
 	if (tftp_path_normalise(c->rest, name, sizeof(name), &why) != 0) {
-		log_info("http: %s: %s: %s", c->peer, log_sanitise(esc,
-		    sizeof(esc), c->path, strlen(c->path)), why);
-		http_error(c, HTTP_C_BADREQ);
+		http_refuse(c, HTTP_C_BADREQ, why);
 		return;
 	}
 	v = tftp_virtual_render(c->bd->cfg, c->bd->snap, name, &vout, &vlen,
@@ -429,7 +520,7 @@ route_files(struct http_ctx *c)
 		http_error(c, HTTP_C_NOTFOUND);
 		return;
 	case TFTP_V_ERROR:
-		log_warnx("http: %s: %s: %s", c->peer, log_sanitise(esc,
+		log_peer_warnx("http: %s: %s: %s", c->peer, log_sanitise(esc,
 		    sizeof(esc), name, strlen(name)), vwhy);
 		http_error(c, HTTP_C_INTERNAL);
 		return;
@@ -449,12 +540,340 @@ route_files(struct http_ctx *c)
 	}
 	free(vout);
 	if (res != TFTP_PATH_OK) {
-		log_info("http: %s: %s: %s", c->peer, log_sanitise(esc,
-		    sizeof(esc), name, strlen(name)), why);
-		http_error(c, path_code(res));
+		http_refuse(c, path_code(res), why);
 		return;
 	}
 	send_entity(c, fd, NULL, size);
+}
+
+/*
+ * Connections. libevent 2.1 has no public hook between accept(2) and
+ * evhttp, nor one when a request starts (2.2's evhttp_set_newreqcb), so
+ * bootd follows each connection from the two hooks it has:
+ *
+ *  - evhttp_set_bevcb(): evhttp asks us for the bufferevent of every
+ *    connection it accepts, synchronously in the listener's callback. We
+ *    count it there (and disable the listener at http.max_connections, so
+ *    libevent's accept loop stops at once), keep a reference on the
+ *    bufferevent and queue a record for http_adopt(), an event made active
+ *    for this loop pass.
+ *  - http_adopt() then finds evhttp's connection as the argument of the
+ *    callbacks evhttp gave the bufferevent (evhttp_connection_get_
+ *    bufferevent() confirms it), sets our close callback on it, counts the
+ *    client and refuses it over http.max_per_client, and starts the
+ *    request deadline. No callbacks mean evhttp failed and freed it; our
+ *    reference kept the memory valid to find that out.
+ *
+ * The deadline starts when a connection is adopted and again when a reply
+ * has gone out (keep-alive: the idle time counts against the next request)
+ * and stops when the request reaches its route, so a long /files/ download
+ * is never cut (evhttp's own timeout still bounds a peer that stops
+ * reading). A connection past it is freed with evhttp_connection_free()
+ * from our timer, outside any evhttp callback, while no route holds one
+ * of its requests.
+ */
+
+static uint32_t
+http_hash(uintptr_t v)
+{
+	/* Fibonacci hashing; chains are bounded by http.max_connections. */
+	return (uint32_t)(((uint64_t)v * 0x9e3779b97f4a7c15ULL) >> 56) %
+	    HTTP_BUCKETS;
+}
+
+/*
+ * Pauses the listener at http.max_connections (full != 0): new connections
+ * wait in the listen queue meanwhile. Below the cap (full == 0, at every
+ * close) it is enabled, which also ends an accept(2) pause early, rightly
+ * so: a descriptor has just been freed.
+ */
+static void
+http_set_full(struct http_srv *srv, int full)
+{
+	if (srv->lev == NULL)
+		return;
+	if (full && !srv->full) {
+		srv->st.full++;
+		evconnlistener_disable(srv->lev);
+	} else if (!full)
+		evconnlistener_enable(srv->lev);
+	srv->full = full;
+}
+
+/* The count of ip's connections; a new one at 0. NULL: out of memory. */
+static struct http_client *
+http_client_get(struct http_srv *srv, uint32_t ip)
+{
+	struct http_client	*cl;
+	uint32_t		 h = http_hash(ip);
+
+	LIST_FOREACH(cl, &srv->clients[h], entry)
+		if (cl->ip == ip)
+			return cl;
+	if ((cl = calloc(1, sizeof(*cl))) == NULL)
+		return NULL;
+	cl->ip = ip;
+	LIST_INSERT_HEAD(&srv->clients[h], cl, entry);
+	return cl;
+}
+
+static void
+http_conn_set_state(struct http_conn *c, enum http_conn_state st)
+{
+	struct timeval tv = { c->srv->bd->cfg->http.request_timeout, 0 };
+
+	if (st == HC_READING)
+		evtimer_add(c->deadline, &tv);
+	else
+		evtimer_del(c->deadline);
+	log_debug("http: connection %p: %s -> %s", (void *)c,
+	    http_conn_state_names[c->state], http_conn_state_names[st]);
+	c->state = st;
+}
+
+/* Forgets c (any state); the listener resumes below the cap. */
+static void
+http_conn_free(struct http_conn *c)
+{
+	struct http_srv *srv = c->srv;
+
+	event_free(c->deadline);
+	if (c->state == HC_PENDING) {
+		TAILQ_REMOVE(&srv->pending, c, pending);
+		bufferevent_decref(c->bev);
+	} else
+		LIST_REMOVE(c, entry);
+	if (c->client != NULL && --c->client->n == 0) {
+		LIST_REMOVE(c->client, entry);
+		free(c->client);
+	}
+	free(c);
+	srv->nconns--;
+	if (srv->nconns < (unsigned)srv->bd->cfg->http.max_connections)
+		http_set_full(srv, 0);
+}
+
+/* evhttp's close callback: the connection is being freed. */
+static void
+http_conn_closed(struct evhttp_connection *evcon, void *arg)
+{
+	http_conn_free(arg);
+}
+
+/* The record of evcon, or NULL when it went untracked. */
+static struct http_conn *
+http_conn_find(struct http_srv *srv, struct evhttp_connection *evcon)
+{
+	struct http_conn *c;
+
+	LIST_FOREACH(c, &srv->conns[http_hash((uintptr_t)evcon)], entry)
+		if (c->evcon == evcon)
+			return c;
+	return NULL;
+}
+
+static void
+http_conn_deadline(evutil_socket_t fd, short what, void *arg)
+{
+	struct http_conn	*c = arg;
+	char			*addr = NULL;
+	ev_uint16_t		 port = 0;
+
+	c->srv->st.deadline++;
+	evhttp_connection_get_peer(c->evcon, &addr, &port);
+	log_peer_info("http: %s: no complete request within "
+	    "http.request_timeout (%d s); closing", addr ? addr : "?",
+	    c->srv->bd->cfg->http.request_timeout);
+	/* Calls http_conn_closed(), which frees c. */
+	evhttp_connection_free(c->evcon);
+}
+
+/* What a client over a cap gets before the close. */
+static const char http_busy_reply[] =
+    "HTTP/1.1 503 Service Unavailable\r\n"
+    "Content-Type: text/plain; charset=utf-8\r\n"
+    "Content-Length: 48\r\n"
+    "Retry-After: 5\r\n"
+    "Connection: close\r\n"
+    "\r\n"
+    "503 Service Unavailable: too many connections\r\n";
+
+/* See the comment above http_hash(). Consumes c's bufferevent reference. */
+static void
+http_conn_adopt(struct http_conn *c)
+{
+	struct http_srv		*srv = c->srv;
+	struct bufferevent	*bev = c->bev;
+	bufferevent_data_cb	 rcb = NULL;
+	void			*arg = NULL;
+	char			*addr = NULL;
+	ev_uint16_t		 port = 0;
+	uint32_t		 ip = 0;
+	int			 max = srv->bd->cfg->http.max_per_client;
+
+	bufferevent_getcb(bev, &rcb, NULL, NULL, &arg);
+	if (rcb == NULL || arg == NULL ||
+	    evhttp_connection_get_bufferevent(arg) != bev) {
+		/* evhttp gave up on it and freed it; only our ref is left. */
+		http_conn_free(c);
+		return;
+	}
+	TAILQ_REMOVE(&srv->pending, c, pending);
+	c->bev = NULL;
+	c->evcon = arg;
+	LIST_INSERT_HEAD(&srv->conns[http_hash((uintptr_t)c->evcon)], c,
+	    entry);
+	evhttp_connection_set_closecb(c->evcon, http_conn_closed, c);
+	http_conn_set_state(c, HC_READING);
+	evhttp_connection_get_peer(c->evcon, &addr, &port);
+	if (addr == NULL || addr_ip4_parse(addr, &ip) == -1)
+		ip = 0;
+	if ((c->client = http_client_get(srv, ip)) == NULL) {
+		srv->st.nomem++;
+		log_peer_warnx("http: %s: out of memory; connection closed",
+		    addr ? addr : "?");
+		evhttp_connection_free(c->evcon);	/* frees c */
+		goto done;
+	}
+	if (++c->client->n > (unsigned)max || c->over) {
+		if (c->over) {
+			srv->st.refused_full++;
+			log_peer_warnx("http: %s: more than "
+			    "http.max_connections (%d) connections; refused "
+			    "(%" PRIu64 " so far)", addr ? addr : "?",
+			    srv->bd->cfg->http.max_connections,
+			    srv->st.refused_full);
+		} else {
+			srv->st.refused_client++;
+			log_peer_warnx("http: %s: more than "
+			    "http.max_per_client (%d) connections; refused "
+			    "(%" PRIu64 " so far)", addr ? addr : "?", max,
+			    srv->st.refused_client);
+		}
+		/* Best effort: a socket buffer that is full drops it. */
+		(void)send(bufferevent_getfd(bev), http_busy_reply,
+		    sizeof(http_busy_reply) - 1, MSG_DONTWAIT | MSG_NOSIGNAL);
+		evhttp_connection_free(c->evcon);	/* frees c */
+	}
+done:
+	bufferevent_decref(bev);
+}
+
+/* ev_adopt: every connection accepted since the last run. */
+static void
+http_adopt(evutil_socket_t fd, short what, void *arg)
+{
+	struct http_srv		*srv = arg;
+	struct http_conn	*c;
+
+	while ((c = TAILQ_FIRST(&srv->pending)) != NULL)
+		http_conn_adopt(c);
+}
+
+/*
+ * evhttp's bufferevent callback, once per accepted connection (see the
+ * comment above http_hash()). NULL makes evhttp create its own: the
+ * connection then goes untracked, only when memory is short.
+ */
+static struct bufferevent *
+http_conn_bev(struct event_base *base, void *arg)
+{
+	struct http_srv		*srv = arg;
+	struct http_conn	*c;
+	unsigned		 max = srv->bd->cfg->http.max_connections;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL ||
+	    (c->deadline = evtimer_new(base, http_conn_deadline, c)) == NULL ||
+	    (c->bev = bufferevent_socket_new(base, -1,
+	    BEV_OPT_CLOSE_ON_FREE)) == NULL) {
+		if (c != NULL && c->deadline != NULL)
+			event_free(c->deadline);
+		free(c);
+		srv->st.nomem++;
+		return NULL;
+	}
+	c->srv = srv;
+	c->state = HC_PENDING;
+	/* Keeps the memory valid until http_adopt() looks at it. */
+	bufferevent_incref(c->bev);
+	TAILQ_INSERT_TAIL(&srv->pending, c, pending);
+	srv->st.accepted++;
+	/* Past the cap only after an accept(2) pause or a lower cap (HUP). */
+	c->over = srv->nconns >= max;
+	/* At the cap, libevent's accept loop stops after this connection. */
+	if (++srv->nconns >= max)
+		http_set_full(srv, 1);
+	event_active(srv->ev_adopt, 0, 0);
+	return c->bev;
+}
+
+/* A reply has gone out: the next request's deadline starts now. */
+static void
+http_req_done(struct evhttp_request *req, void *arg)
+{
+	http_conn_set_state(arg, HC_READING);
+}
+
+static void
+http_accept_resume(evutil_socket_t fd, short what, void *arg)
+{
+	evconnlistener_enable(arg);
+}
+
+/*
+ * The listener's error callback: accept(2) failed with more than EAGAIN,
+ * mostly EMFILE or ENFILE (out of descriptors), ENOBUFS or ENOMEM. The
+ * socket stays readable, so instead of a spin the listener pauses for
+ * HTTP_ACCEPT_PAUSE_MS, or until a connection closes (http_set_full()).
+ * arg is evhttp's (evhttp_bind_listener() sets the listener's argument),
+ * so this works from the listener alone. Should the pause end while the
+ * listener is full, the next connection is refused (http_conn_adopt()).
+ */
+static void
+http_accept_error(struct evconnlistener *lev, void *arg)
+{
+	struct timeval	tv = { HTTP_ACCEPT_PAUSE_MS / 1000,
+			    (HTTP_ACCEPT_PAUSE_MS % 1000) * 1000 };
+	int		e = EVUTIL_SOCKET_ERROR();
+
+	log_peer_warnx("http: accept: %s; pausing %d ms (see "
+	    "http.max_connections and LimitNOFILE=)", strerror(e),
+	    HTTP_ACCEPT_PAUSE_MS);
+	evconnlistener_disable(lev);
+	/* Without memory for the timer, the pause ends at the next close. */
+	(void)event_base_once(evconnlistener_get_base(lev), -1, EV_TIMEOUT,
+	    http_accept_resume, lev, &tv);
+}
+
+/*
+ * A non-blocking listening socket on http.listen:http.port. Returns the fd
+ * or -1 with err naming the address and the reason.
+ */
+static int
+http_listen_socket(const struct bootd_config *cfg, char *err, size_t errlen)
+{
+	struct sockaddr_in	sin;
+	int			fd, on = 1;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((uint16_t)cfg->http.port);
+	sin.sin_addr.s_addr = htonl(cfg->http.listen_ip);
+	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0)) == -1 ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) == -1 ||
+	    bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
+	    listen(fd, SOMAXCONN) == -1) {
+		snprintf(err, errlen, "cannot listen on %s:%d/tcp: %s%s",
+		    cfg->http.listen, cfg->http.port, strerror(errno),
+		    errno == EACCES ? " (needs root or CAP_NET_BIND_SERVICE)" :
+		    errno == EADDRINUSE ? " (another server has the port)" :
+		    "");
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	return fd;
 }
 
 static int
@@ -485,10 +904,21 @@ http_dispatch(struct evhttp_request *req, void *arg)
 	const struct http_route	*r;
 	const struct evhttp_uri	*uri;
 	const char		*path;
-	char			*dpath = NULL, esc[128];
+	struct http_conn	*hc;
+	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
+	char			*dpath = NULL;
 	size_t			 i, n;
 	int			 m;
 
+	/*
+	 * The request is in: its deadline ends until the reply has gone.
+	 * Every connection is adopted by now: http_adopt() runs in the loop
+	 * pass of the accept, before epoll reports the first byte.
+	 */
+	if (evcon != NULL && (hc = http_conn_find(srv, evcon)) != NULL) {
+		http_conn_set_state(hc, HC_ANSWERING);
+		evhttp_request_set_on_complete_cb(req, http_req_done, hc);
+	}
 	memset(&c, 0, sizeof(c));
 	c.bd = srv->bd;
 	c.ks = srv->ks;
@@ -527,9 +957,8 @@ http_dispatch(struct evhttp_request *req, void *arg)
 			goto done;
 		}
 		if (r->acl == ACL_ADMIN && !c.admin) {
-			log_warnx("http: %s: %s: not in http.admin_networks",
-			    c.peer, log_sanitise(esc, sizeof(esc), dpath, n));
-			http_error(&c, HTTP_C_FORBIDDEN);
+			http_refuse(&c, HTTP_C_FORBIDDEN,
+			    "not in http.admin_networks");
 			goto done;
 		}
 		r->fn(&c);
@@ -543,18 +972,28 @@ done:
 struct http_srv *
 http_start(struct bootd *bd, char *err, size_t errlen)
 {
-	struct http_srv		*srv;
-	const struct bootd_config *cfg = bd->cfg;
+	struct http_srv			*srv;
+	struct evconnlistener		*lev;
+	const struct bootd_config	*cfg = bd->cfg;
+	size_t				 i;
+	int				 fd;
 
 	if ((srv = calloc(1, sizeof(*srv))) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
 	srv->bd = bd;
+	TAILQ_INIT(&srv->pending);
+	for (i = 0; i < HTTP_BUCKETS; i++) {
+		LIST_INIT(&srv->conns[i]);
+		LIST_INIT(&srv->clients[i]);
+	}
 	if ((srv->ks = ks_http_new(bd, err, errlen)) == NULL)
 		goto fail;
-	if ((srv->http = evhttp_new(bd->base)) == NULL) {
-		snprintf(err, errlen, "evhttp_new failed");
+	if ((srv->http = evhttp_new(bd->base)) == NULL ||
+	    (srv->ev_adopt = event_new(bd->base, -1, 0, http_adopt,
+	    srv)) == NULL) {
+		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
 	evhttp_set_max_headers_size(srv->http, HTTP_MAX_HEADERS);
@@ -563,12 +1002,28 @@ http_start(struct bootd *bd, char *err, size_t errlen)
 	evhttp_set_allowed_methods(srv->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD |
 	    EVHTTP_REQ_POST);
 	evhttp_set_gencb(srv->http, http_dispatch, srv);
-	if (evhttp_bind_socket(srv->http, cfg->http.listen,
-	    (ev_uint16_t)cfg->http.port) != 0) {
-		snprintf(err, errlen, "cannot listen on %s:%d (in use, or "
-		    "needs root?)", cfg->http.listen, cfg->http.port);
+	evhttp_set_bevcb(srv->http, http_conn_bev, srv);
+	if ((fd = http_listen_socket(cfg, err, errlen)) == -1)
+		goto fail;
+	/* Backlog 0: the socket listens already. The listener owns fd. */
+	if ((lev = evconnlistener_new(bd->base, NULL, NULL,
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 0, fd)) == NULL) {
+		close(fd);
+		snprintf(err, errlen, "cannot add the listener event");
 		goto fail;
 	}
+	if (evhttp_bind_listener(srv->http, lev) == NULL) {
+		evconnlistener_free(lev);
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	srv->lev = lev;
+	/* After evhttp_bind_listener(), which sets only the accept callback. */
+	evconnlistener_set_error_cb(lev, http_accept_error);
+	log_info("http: listening on %s:%d (at most %d connections, %d per "
+	    "client, %d s per request)", cfg->http.listen, cfg->http.port,
+	    cfg->http.max_connections, cfg->http.max_per_client,
+	    cfg->http.request_timeout);
 	return srv;
 fail:
 	http_stop(srv);
@@ -578,10 +1033,27 @@ fail:
 void
 http_stop(struct http_srv *srv)
 {
+	struct http_conn	*c;
+
 	if (srv == NULL)
 		return;
+	if (srv->st.accepted > 0)
+		log_info("http: %" PRIu64 " connections: %" PRIu64 " refused "
+		    "over http.max_per_client, %" PRIu64 " over "
+		    "http.max_connections (reached %" PRIu64 " times), %"
+		    PRIu64 " closed by http.request_timeout, %" PRIu64
+		    " untracked for want of memory", srv->st.accepted,
+		    srv->st.refused_client, srv->st.refused_full,
+		    srv->st.full, srv->st.deadline, srv->st.nomem);
+	/* evhttp_free() frees the listener, then every connection. */
+	srv->lev = NULL;
 	if (srv->http != NULL)
 		evhttp_free(srv->http);
+	/* Records evhttp never saw through, with their references. */
+	while ((c = TAILQ_FIRST(&srv->pending)) != NULL)
+		http_conn_free(c);
+	if (srv->ev_adopt != NULL)
+		event_free(srv->ev_adopt);
 	ks_http_free(srv->ks);
 	free(srv);
 }

@@ -21,7 +21,12 @@ struct ks_http;
 
 #define HTTP_MAX_HEADERS	8192	/* bytes of request headers */
 #define HTTP_MAX_BODY		65536	/* bytes of request body */
-#define HTTP_TIMEOUT		30	/* seconds per request */
+/*
+ * Seconds evhttp waits for a peer to send or take the next bytes; a reply
+ * being written is bounded by it alone. A request's arrival is bounded as
+ * a whole by http.request_timeout.
+ */
+#define HTTP_TIMEOUT		30
 /* Status codes bootd sends; http_send() knows each one's reason phrase. */
 enum http_code {
 	HTTP_C_OK = 200,
@@ -55,8 +60,11 @@ struct http_ctx {
 };
 
 /*
- * Binds http.listen:http.port and serves on bd->base. Returns the server
- * (http_stop() it) or NULL with err filled.
+ * Binds http.listen:http.port and serves on bd->base with the caps
+ * http.max_connections, http.max_per_client and http.request_timeout
+ * (read from bd->cfg at each use, so a reload changes them). Returns the
+ * server (http_stop() it) or NULL with err filled, e.g. "cannot listen on
+ * 0.0.0.0:80/tcp: Address already in use (...)".
  */
 struct http_srv *http_start(struct bootd *bd, char *err, size_t errlen);
 
@@ -89,12 +97,21 @@ void	http_error(struct http_ctx *c, int code);
  * The owner ACL for per-host documents, which may hold secrets: true when
  * the peer is in http.admin_networks or has the IP of owner or of owner2
  * (either may be NULL). Otherwise logs one line naming the peer, path and
- * what (a short reason), answers 403, and returns 0.
+ * what (a short static reason, see http_refuse()), answers 403, and
+ * returns 0.
  */
 int	http_allow(struct http_ctx *c, const struct inv_host *owner,
 	    const struct inv_host *owner2, const char *what);
 
-/* Logs "http: <peer>: <path>: <why>" at warning level and answers 403. */
+/*
+ * Logs "http: <peer>: <path>: <kind>: <why>" through the peer log limiter
+ * and answers code with http_error(). why should be a static string: its
+ * address keys the limiter's slot (log_peer_keyed_*), so each reason gets
+ * one line a second and a flood of one reason hides no other.
+ */
+void	http_refuse(struct http_ctx *c, int code, const char *why);
+
+/* http_refuse(c, HTTP_C_FORBIDDEN, why): "forbidden" at warning level. */
 void	http_forbid(struct http_ctx *c, const char *why);
 
 #endif

@@ -4,6 +4,8 @@
  * reloads the config and re-reads the inventory, TERM/INT stop), and the
  * hand-over of new snapshots from the DB thread.
  */
+#include <sys/resource.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -17,6 +19,7 @@
 #include <event2/thread.h>
 
 #include "bootd/bootd.h"
+#include "bootd/fdlimit.h"
 #include "bootd/http.h"
 #include "bootd/log.h"
 #include "db/inv_cache.h"
@@ -224,6 +227,71 @@ bootd_signal(evutil_socket_t sig, short what, void *arg)
 	}
 }
 
+/*
+ * libevent's own messages (a failed accept(2) or epoll_ctl(2) of a peer's
+ * socket, say) can repeat per packet or connection: through the peer log
+ * limiter, one slot per severity, escaped.
+ */
+static void
+bootd_libevent_log(int severity, const char *msg)
+{
+	static const char	kwarn[] = "libevent warn", kmsg[] = "libevent";
+	char			esc[256];
+
+	log_sanitise(esc, sizeof(esc), msg, strlen(msg));
+	switch (severity) {
+	case EVENT_LOG_DEBUG:
+		log_debug("libevent: %s", esc);
+		break;
+	case EVENT_LOG_MSG:
+		log_peer_keyed_info(kmsg, "libevent: %s", esc);
+		break;
+	default:
+		log_peer_keyed_warnx(kwarn, "libevent: %s", esc);
+		break;
+	}
+}
+
+/*
+ * Raises the soft RLIMIT_NOFILE to the hard limit (the default soft limit
+ * of 1,024 is far below what the caps may need) and warns when the
+ * descriptor budget of the caps (fdlimit.h) does not fit what it got.
+ */
+static void
+bootd_nofile(const struct bootd_config *cfg)
+{
+	struct fdlimit_budget	b;
+	struct rlimit		rl;
+	rlim_t			was;
+	char			msg[512];
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1) {
+		log_warn("bootd: getrlimit(RLIMIT_NOFILE)");
+		return;
+	}
+	was = rl.rlim_cur;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) == -1) {
+			log_warn("bootd: setrlimit(RLIMIT_NOFILE, %llu)",
+			    (unsigned long long)rl.rlim_max);
+			rl.rlim_cur = was;
+		}
+	}
+	fdlimit_budget(cfg, &b);
+	if (rl.rlim_cur != was)
+		log_info("bootd: open files limit %llu (raised from %llu); "
+		    "descriptor budget %" PRIu64,
+		    (unsigned long long)rl.rlim_cur, (unsigned long long)was,
+		    b.total);
+	else
+		log_info("bootd: open files limit %llu; descriptor budget %"
+		    PRIu64, (unsigned long long)rl.rlim_cur, b.total);
+	if (fdlimit_check(&b, rl.rlim_cur == RLIM_INFINITY ? UINT64_MAX :
+	    (uint64_t)rl.rlim_cur, msg, sizeof(msg)))
+		log_warnx("bootd: %s", msg);
+}
+
 static void
 bootd_free(struct bootd *bd)
 {
@@ -269,6 +337,8 @@ bootd_serve(const char *config_path)
 	}
 	log_init(bd.cfg->log.level, bd.cfg->log.syslog, "bootd");
 	signal(SIGPIPE, SIG_IGN);
+	bootd_nofile(bd.cfg);
+	event_set_log_callback(bootd_libevent_log);
 	if (evthread_use_pthreads() == -1 ||
 	    (bd.base = event_base_new()) == NULL) {
 		log_emit(LOG_LVL_ERROR, 0, "bootd: cannot set up libevent");
