@@ -455,11 +455,12 @@ xfer_end(struct tftp_xfer *x, const char *result, uint64_t *counter)
 	(*counter)++;
 	log_sanitise(esc, sizeof(esc), x->name, strlen(x->name));
 	/*
-	 * A peer can end transfers as fast as it can start them, so all but
-	 * completed ones log through the limiter.
+	 * A peer can end transfers as fast as it can start them: completed
+	 * ones are records of exchanges (their own budget, so a boot storm
+	 * keeps its trail), the rest go through the peer-line limiter.
 	 */
 	if (ok)
-		log_info("tftp: %s: \"%s\" %s: %" PRIu64 " bytes in %.1f ms "
+		log_note_info("tftp: %s: \"%s\" %s: %" PRIu64 " bytes in %.1f ms "
 		    "(blksize %u, window %u, %" PRIu64 " resent)", x->peerstr,
 		    esc, result, x->bytes, ms, x->opts.blksize,
 		    x->opts.windowsize, x->resent);
