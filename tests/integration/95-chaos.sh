@@ -119,7 +119,7 @@ legit() {	# legit ARGS...: the legitimate client in $CLI
 	ip netns exec "$CLI" python3 "$CHAOS" legit --dev c0 \
 		--server 10.213.0.2 --mac 52:54:00:00:01:01 --want-ip 10.213.0.11 \
 		--http-port "$HTTP_PORT" --tftp-file legit.bin --ref "$R/legit.bin" \
-		--http-paths /ks/dom0-01,/files/legit.bin \
+		--http-paths /ks/dom0-01,/files/legit.bin,POST:/status/node03 \
 		--http-expect 'kickstart for Xen dom0 dom0-01' --workdir "$T" "$@"
 }
 legit --count 1 --secs 15 --limit 5 --min-ratio 1 > "$T/pre.out" 2>&1 ||
@@ -176,6 +176,20 @@ if [ "$legit_rc" = 0 ]; then
 else
 	FAILS+=("legitimate checks under load below $MIN_RATIO within $LIMIT s: $(grep '^legit ' "$T/legit.out" | tr '\n' ';')")
 fi
+# Every status the legitimate client posted is a boot_events row (the DB
+# writer survived whatever the chaos posted) and the DB is not "down".
+posted=$(grep -c '^posted stage=legit-' "$T/legit.out")
+rows() { mariadb_sql "SELECT COUNT(*) FROM boot_events WHERE hostname='node03' AND stage LIKE 'legit-%'"; }
+if wait_until 10 sh -c "[ \"\$(mariadb --no-defaults --socket='$MDB_SOCK' -uroot --batch --skip-column-names bootd -e \"SELECT COUNT(*) FROM boot_events WHERE hostname='node03' AND stage LIKE 'legit-%'\")\" -ge $posted ]"; then
+	ok "all $posted status reports of the legitimate client are in boot_events"
+else
+	FAILS+=("$(rows) of the legitimate client's $posted status reports reached boot_events within 10 s of the load's end")
+fi
+hz=$(ip netns exec "$SRV" curl -sS --max-time 5 "http://127.0.0.1:$HTTP_PORT/healthz")
+case $hz in
+*db=down*) FAILS+=("after the chaos: /healthz says $hz") ;;
+*) ok "after the chaos: /healthz $hz" ;;
+esac
 per_min=$(( (log1 - log0) * 60000 / (ms > 0 ? ms : 1) ))
 echo "log: $((log1 - log0)) bytes, $(( $(wc -l < "$T/bootd.log") )) lines in all, in $ms ms of load = $per_min bytes/min; most frequent:"
 tail -c +$((log0 + 1)) "$T/bootd.log" | sed -E 's/^[^ ]+ [^ ]+ //; s/[0-9]+/N/g' |
