@@ -509,6 +509,9 @@ def tftp_transfer(ctx, name, rng, ts, a):
         opts.append((b"tsize", b"0"))
     if rng.random() < 0.3:
         opts.append((b"timeout", str(rng.choice([1, 2, 255])).encode()))
+    if rng.random() < 0.3:	# extreme or bogus values on a real file
+        opts = [(k, rng.choice(v)) for k, v in
+                rng.sample(TFTP_OPTS, rng.randint(1, 4))]
     p = tftp_rrq(rng, rng.choice(files), opts)
     ctx.record(name, "udp", "%s:%d" % ts.s.getsockname(),
                "%s:%d" % (a.server, a.tftp_port), p, "transfer rrq")
@@ -1198,6 +1201,8 @@ def cmd_replay(a):
             elif e["kind"] == "udp":
                 u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
                 u.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
+                u.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE,
+                             a.dev.encode())
                 u.sendto(data, (host, int(port)))
                 u.close()
             else:
