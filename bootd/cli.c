@@ -4,7 +4,6 @@
  * none of this runs inside the daemon's event loop.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -7,7 +7,6 @@
  * and re-check the files at most once a second, from a timer.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
