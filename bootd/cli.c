@@ -4,7 +4,6 @@
  * none of this runs inside the daemon's event loop.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +22,7 @@
 #include "db/inv_report.h"
 #include "db/migrate.h"
 #include "dhcp/dhcp_msg.h"
+#include "kickstart/ks_http.h"
 #include "kickstart/ks_vars.h"
 #include "kickstart/tmpl.h"
 
@@ -67,49 +67,26 @@ done:
 }
 
 /*
- * Reads and compiles a template file under paths.templates. Names must stay
- * inside that folder. Returns the template or NULL after printing why.
+ * Loads and compiles a profile's kickstart the way the HTTP server does
+ * (ks_tfile_load(): a name inside paths.templates, else the built-in of
+ * that name; a FIFO or symlink there is an error, not a hang). Returns the
+ * template (tmpl_free() it) or NULL after printing why.
  */
 static struct tmpl *
 cli_template(const struct bootd_config *cfg, const char *name,
     const char *profile)
 {
-	struct tmpl		*t = NULL;
-	struct tmpl_error	 terr;
-	struct stat		 st;
-	char			 path[4096], *buf = NULL;
-	ssize_t			 n;
-	int			 fd = -1;
+	struct ks_tfile	 f;
+	struct tmpl	*t;
 
-	if (name[0] == '/' || strstr(name, "..") != NULL) {
-		printf("profile \"%s\": kickstart \"%s\": must be a name "
-		    "inside paths.templates\n", profile, name);
+	if (ks_tfile_load(&f, cfg->paths.templates, name) == -1) {
+		printf("%s (kickstart of profile \"%s\")\n", f.err, profile);
+		ks_tfile_clear(&f);
 		return NULL;
 	}
-	snprintf(path, sizeof(path), "%s/%s", cfg->paths.templates, name);
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW)) == -1 ||
-	    fstat(fd, &st) == -1) {
-		printf("profile \"%s\": %s: %s\n", profile, path,
-		    strerror(errno));
-		goto done;
-	}
-	if (!S_ISREG(st.st_mode) || st.st_size > TMPL_SRC_MAX) {
-		printf("profile \"%s\": %s: not a regular file of at most %d "
-		    "bytes\n", profile, path, TMPL_SRC_MAX);
-		goto done;
-	}
-	if ((buf = malloc((size_t)st.st_size + 1)) == NULL ||
-	    (n = read(fd, buf, (size_t)st.st_size)) != st.st_size) {
-		printf("profile \"%s\": %s: read failed\n", profile, path);
-		goto done;
-	}
-	if ((t = tmpl_compile(buf, (size_t)n, path, &terr)) == NULL)
-		printf("%s:%d: %s (kickstart of profile \"%s\")\n", path,
-		    terr.line, terr.msg, profile);
-done:
-	free(buf);
-	if (fd != -1)
-		close(fd);
+	t = f.t;
+	f.t = NULL;
+	ks_tfile_clear(&f);
 	return t;
 }
 
@@ -173,7 +150,8 @@ static int
 cli_check_paths(const struct bootd_config *cfg)
 {
 	struct stat	st;
-	int		problems = 0;
+	char		err[CONFIG_ERRLEN];
+	int		n, problems = 0;
 
 	if (cfg->tftp.enabled && (stat(cfg->paths.tftp_root, &st) == -1 ||
 	    !S_ISDIR(st.st_mode))) {
@@ -185,6 +163,11 @@ cli_check_paths(const struct bootd_config *cfg)
 		printf("paths.templates %s: not a directory\n",
 		    cfg->paths.templates);
 		problems++;
+	}
+	/* Serve and SIGHUP refuse the same. */
+	if ((n = config_check_paths(cfg, err, sizeof(err))) > 0) {
+		printf("%s\n", err);
+		problems += n;
 	}
 	if (cfg->http.enabled && cfg->http.public_url[0] == '\0' &&
 	    strcmp(cfg->http.listen, "0.0.0.0") == 0)

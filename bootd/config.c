@@ -11,19 +11,23 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+#include <limits.h>
+#include <unistd.h>
 
 #include <libconfig.h>
 
 #include "bootd/addr.h"
 #include "bootd/config.h"
 #include "bootd/log.h"
+#include "bootd/safeopen.h"
 
 #define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
 #define CFG_PATHLEN	128	/* dotted setting paths in messages */
 #define CFG_VALLEN	96	/* a quoted value in messages */
 #define CFG_DOCLEN	1024
 #define CFG_PASSMAX	1024	/* first line of password_file */
+#define CFG_PASSFILE_MAX (64 * 1024)	/* larger: not a password file */
+#define CFG_FILE_MAX	(4 * 1024 * 1024)	/* the config file */
 #define CFG_INDENT	4
 #define CFG_WIDTH	79	/* doc comments wrap here */
 
@@ -885,11 +889,11 @@ cfg_password_file(struct bootd_config *cfg, const config_t *lc,
     struct cfg_ctx *ctx)
 {
 	const config_setting_t	*s;
-	FILE			*fp = NULL;
 	char			 buf[CFG_PASSMAX + 2], esc[CFG_VALLEN];
-	char			*nl, *pw;
-	size_t			 n, len;
-	int			 rc = -1, saved;
+	char			 why[128], *nl, *pw;
+	size_t			 n = 0, len;
+	ssize_t			 r;
+	int			 fd = -1, rc = -1;
 
 	if (cfg->database.password_file[0] == '\0')
 		return 0;
@@ -900,17 +904,24 @@ cfg_password_file(struct bootd_config *cfg, const config_t *lc,
 		    "together with database.password");
 		goto done;
 	}
-	if ((fp = fopen(cfg->database.password_file, "r")) == NULL) {
+	/* A FIFO here must not hang a start or a reload: see safeopen.h. */
+	if ((fd = safeopen(cfg->database.password_file, CFG_PASSFILE_MAX,
+	    SAFEOPEN_FOLLOW, NULL, why, sizeof(why))) == -1) {
 		cfg_err(ctx, s, "database.password_file: \"%s\": %s", esc,
-		    strerror(errno));
+		    why);
 		goto done;
 	}
-	n = fread(buf, 1, sizeof(buf), fp);
-	if (ferror(fp)) {
-		saved = errno;
-		cfg_err(ctx, s, "database.password_file: \"%s\": %s", esc,
-		    strerror(saved));
-		goto done;
+	while (n < sizeof(buf)) {
+		if ((r = read(fd, buf + n, sizeof(buf) - n)) == -1) {
+			if (errno == EINTR)
+				continue;
+			cfg_err(ctx, s, "database.password_file: \"%s\": "
+			    "read: %s", esc, strerror(errno));
+			goto done;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
 	}
 	len = (nl = memchr(buf, '\n', n)) != NULL ? (size_t)(nl - buf) : n;
 	if (len > CFG_PASSMAX) {
@@ -934,8 +945,8 @@ cfg_password_file(struct bootd_config *cfg, const config_t *lc,
 	rc = 0;
 done:
 	explicit_bzero(buf, sizeof(buf));
-	if (fp != NULL)
-		fclose(fp);
+	if (fd != -1)
+		close(fd);
 	return rc;
 }
 
@@ -984,29 +995,31 @@ config_load(const char *path, char *err, size_t errlen)
 {
 	struct cfg_ctx		 ctx = { path, err, errlen };
 	struct bootd_config	*cfg = NULL;
-	struct stat		 st;
 	config_t		 lc;
-	FILE			*fp;
+	char			 why[128], *text;
+	size_t			 len;
 
+	/*
+	 * Read here, then parsed from memory: libconfig's own fopen() would
+	 * block on a FIFO, and says only "file I/O error" when it fails.
+	 */
+	if ((text = safeopen_read(path, CFG_FILE_MAX, SAFEOPEN_FOLLOW, &len,
+	    NULL, why, sizeof(why))) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, why);
+		return NULL;
+	}
+	if (memchr(text, '\0', len) != NULL) {
+		snprintf(err, errlen, "%s: not a text file (NUL byte)", path);
+		free(text);
+		return NULL;
+	}
 	config_init(&lc);
-	/* libconfig says only "file I/O error"; find out why first. */
-	if ((fp = fopen(path, "r")) == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		goto done;
-	}
-	if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
-		snprintf(err, errlen, "%s: %s", path, strerror(EISDIR));
-		fclose(fp);
-		goto done;
-	}
-	fclose(fp);
-	if (config_read_file(&lc, path) != CONFIG_TRUE) {
+	if (config_read_string(&lc, text) != CONFIG_TRUE)
 		cfg_read_err(&lc, &ctx);
-		goto done;
-	}
-	cfg = cfg_build(&lc, path, &ctx);
-done:
+	else
+		cfg = cfg_build(&lc, path, &ctx);
 	config_destroy(&lc);
+	free(text);
 	return cfg;
 }
 
@@ -1074,6 +1087,102 @@ config_is_admin(const struct bootd_config *cfg, uint32_t ip)
 		    cfg->http.admin_nets[i].prefix))
 			return 1;
 	return 0;
+}
+
+/* Private files and the TFTP root */
+
+int
+config_path_within(const char *path, const char *root)
+{
+	size_t n = strlen(root);
+
+	if (strcmp(root, "/") == 0)
+		return path[0] == '/';
+	return strncmp(path, root, n) == 0 &&
+	    (path[n] == '\0' || path[n] == '/');
+}
+
+/* realpath() of the directory part of path ("." when it has none). */
+static char *
+cfg_realdir(const char *path, char *out)
+{
+	char		 dir[PATH_MAX];
+	const char	*slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == path)
+		snprintf(dir, sizeof(dir), "/");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	return realpath(dir, out);
+}
+
+/* Appends "; " and one problem to err (bounded; cut when full). */
+static void cfg_problem(char *, size_t, int, const char *, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void
+cfg_problem(char *err, size_t errlen, int nth, const char *fmt, ...)
+{
+	va_list	 ap;
+	size_t	 used;
+
+	if (err == NULL || errlen == 0)
+		return;
+	if (nth == 0)
+		err[0] = '\0';
+	used = strlen(err);
+	if (nth > 0 && used + 2 < errlen) {
+		memcpy(err + used, "; ", 3);
+		used += 2;
+	}
+	va_start(ap, fmt);
+	vsnprintf(err + used, errlen - used, fmt, ap);
+	va_end(ap);
+}
+
+/* ' (REAL)' when the setting's value is not already its real path. */
+static const char *
+cfg_real_note(char *buf, size_t len, const char *set, const char *real)
+{
+	if (strcmp(set, real) == 0)
+		return "";
+	snprintf(buf, len, " (%s)", real);
+	return buf;
+}
+
+int
+config_check_paths(const struct bootd_config *cfg, char *err, size_t errlen)
+{
+	const char	*rnote;
+	char		 root[PATH_MAX], real[PATH_MAX], n1[PATH_MAX + 4];
+	char		 n2[PATH_MAX + 4];
+	int		 problems = 0;
+
+	if (err != NULL && errlen > 0)
+		err[0] = '\0';
+	if (cfg->paths.tftp_root[0] == '\0' ||
+	    realpath(cfg->paths.tftp_root, root) == NULL)
+		return 0;	/* nothing is served from it */
+	rnote = cfg_real_note(n2, sizeof(n2), cfg->paths.tftp_root, root);
+	if (cfg->paths.templates[0] != '\0' &&
+	    realpath(cfg->paths.templates, real) != NULL &&
+	    config_path_within(real, root))
+		cfg_problem(err, errlen, problems++, "paths.templates \"%s\"%s "
+		    "is inside paths.tftp_root \"%s\"%s: raw templates would "
+		    "be served to anyone over TFTP and /files/",
+		    cfg->paths.templates, cfg_real_note(n1, sizeof(n1),
+		    cfg->paths.templates, real), cfg->paths.tftp_root, rnote);
+	if (cfg->paths.cache[0] != '\0' &&
+	    cfg_realdir(cfg->paths.cache, real) != NULL &&
+	    config_path_within(real, root))
+		cfg_problem(err, errlen, problems++, "paths.cache \"%s\" "
+		    "(directory %s) is inside paths.tftp_root \"%s\"%s: the "
+		    "inventory cache would be served to anyone over TFTP and "
+		    "/files/", cfg->paths.cache, real, cfg->paths.tftp_root,
+		    rnote);
+	return problems;
 }
 
 /* Printing */

@@ -2,7 +2,9 @@
 /*
  * config: the settings table, libconfig parsing into an immutable
  * struct bootd_config, validation, and printing (example config, --print).
- * Pure apart from reading the config file and password_file; never logs.
+ * Pure apart from reading the config file and password_file (through
+ * safeopen: a FIFO there is an error, not a hang) and the realpath()s of
+ * config_check_paths(); never logs.
  */
 #ifndef BOOTD_CONFIG_H
 #define BOOTD_CONFIG_H
@@ -134,7 +136,9 @@ struct bootd_config {
  * (release with config_free()) or NULL with err filled as
  * "FILE:LINE: text" (or "FILE: text" when no line applies): missing file,
  * syntax error, unknown key, wrong type, value out of range, bad address,
- * unreadable password_file.
+ * unreadable password_file. Both files are opened with safeopen() (symlinks
+ * followed): "FILE: not a regular file (fifo)", "too large (N bytes, limit
+ * M)"; the config file is at most 4 MiB, password_file 64 KiB.
  */
 struct bootd_config *config_load(const char *path, char *err, size_t errlen);
 
@@ -162,5 +166,27 @@ const struct config_subnet *config_subnet_for(const struct bootd_config *cfg,
 
 /* Non-zero when ip (host order) lies in one of http.admin_networks. */
 int	config_is_admin(const struct bootd_config *cfg, uint32_t ip);
+
+/*
+ * Checks that nothing bootd keeps private lies where TFTP and HTTP /files/
+ * serve anyone: paths.templates (raw templates may hold password hashes)
+ * and the directory of paths.cache (the whole inventory) must be neither
+ * paths.tftp_root nor below it. Compares realpath()s, so symlinks and ".."
+ * hide nothing; a path that does not resolve (not made yet) is not checked.
+ * Serve, SIGHUP reload and `bootd check` all call it. Returns the number
+ * of problems (0, 1 or 2), with err (may be NULL when errlen is 0) set to
+ * them joined by "; ", each naming both settings:
+ * 'paths.templates "/srv/tftp/t" is inside paths.tftp_root "/srv/tftp":
+ * raw templates would be served to anyone over TFTP and /files/'.
+ */
+int	config_check_paths(const struct bootd_config *cfg, char *err,
+	    size_t errlen);
+
+/*
+ * Non-zero when path is root or lies below it. Both are canonical
+ * absolute paths (as from realpath(): no "..", no trailing "/" but for
+ * "/" itself). Pure.
+ */
+int	config_path_within(const char *path, const char *root);
 
 #endif

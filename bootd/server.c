@@ -71,9 +71,10 @@ bootd_load_cache(struct bootd *bd)
 
 	if (bd->cfg->paths.cache[0] == '\0')
 		return;
+	/* Never blocks: a FIFO there is an error (safeopen.h). */
 	if ((rows = inv_cache_read(bd->cfg->paths.cache, err,
 	    sizeof(err))) == NULL) {
-		if (access(bd->cfg->paths.cache, F_OK) == -1 && errno == ENOENT)
+		if (errno == ENOENT)
 			log_info("db: no cache file %s yet", bd->cfg->paths.cache);
 		else
 			log_warnx("db: cache not used: %s", err);
@@ -137,6 +138,25 @@ listeners_differ(const struct bootd_config *a, const struct bootd_config *b)
 	    a->log.syslog != b->log.syslog;
 }
 
+/*
+ * A config that start and reload both refuse: the file itself, then what
+ * config_check_paths() finds (private files under the TFTP root). Returns
+ * the config, or NULL with err set.
+ */
+static struct bootd_config *
+bootd_config_load(const char *path, char *err, size_t errlen)
+{
+	struct bootd_config	*cfg;
+
+	if ((cfg = config_load(path, err, errlen)) == NULL)
+		return NULL;
+	if (config_check_paths(cfg, err, errlen) > 0) {
+		config_free(cfg);
+		return NULL;
+	}
+	return cfg;
+}
+
 /* SIGHUP: a new config is parsed and validated before it replaces the old. */
 static void
 bootd_reload(struct bootd *bd)
@@ -145,7 +165,8 @@ bootd_reload(struct bootd *bd)
 	char			 err[CONFIG_ERRLEN];
 	int			 moved;
 
-	if ((ncfg = config_load(bd->config_path, err, sizeof(err))) == NULL) {
+	if ((ncfg = bootd_config_load(bd->config_path, err, sizeof(err))) ==
+	    NULL) {
 		bd->st.config_errors++;
 		log_warnx("config: %s; keeping the running config", err);
 		return;
@@ -331,7 +352,8 @@ bootd_serve(const char *config_path)
 	bd.started = time(NULL);
 	if ((bd.config_path = strdup(config_path)) == NULL)
 		fatal("strdup");
-	if ((bd.cfg = config_load(config_path, err, sizeof(err))) == NULL) {
+	if ((bd.cfg = bootd_config_load(config_path, err, sizeof(err))) ==
+	    NULL) {
 		log_emit(LOG_LVL_ERROR, 0, "config: %s", err);
 		goto done;
 	}

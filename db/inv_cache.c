@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "bootd/atomicfile.h"
+#include "bootd/safeopen.h"
 #include "db/inv_cache.h"
 
 #define MAGIC_LEN	8
@@ -307,58 +308,23 @@ struct inv_rows *
 inv_cache_read(const char *path, char *err, size_t errlen)
 {
 	struct inv_rows	*rows = NULL;
-	struct stat	 st;
 	char		 why[256];
-	uint8_t		*buf = NULL;
-	size_t		 len = 0, off = 0;
-	ssize_t		 n;
-	int		 fd, saved = 0;
+	uint8_t		*buf;
+	size_t		 len;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
-	    fstat(fd, &st) == -1) {
-		saved = errno;
-		seterr(err, errlen, "%s: %s", path, strerror(errno));
-		goto done;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		saved = EINVAL;
-		seterr(err, errlen, "%s: not a regular file", path);
-		goto done;
-	}
-	if ((unsigned long long)st.st_size > INV_CACHE_FILE_MAX) {
-		saved = EFBIG;
-		seterr(err, errlen, "%s: %lld bytes, over the %lu limit", path,
-		    (long long)st.st_size, INV_CACHE_FILE_MAX);
-		goto done;
-	}
-	len = (size_t)st.st_size;
-	if ((buf = malloc(len > 0 ? len : 1)) == NULL) {
-		saved = errno;
-		seterr(err, errlen, "%s: %s", path, strerror(errno));
-		goto done;
-	}
-	while (off < len) {
-		if ((n = read(fd, buf + off, len - off)) == -1) {
-			if (errno == EINTR)
-				continue;
-			saved = errno;
-			seterr(err, errlen, "%s: read: %s", path,
-			    strerror(errno));
-			goto done;
-		}
-		if (n == 0)
-			break;	/* shrank under us: decode says truncated */
-		off += (size_t)n;
-	}
-	if ((rows = inv_cache_decode(buf, off, why, sizeof(why))) == NULL) {
-		saved = EINVAL;
+	/*
+	 * Not blocking on a FIFO put here (bootd would hang before it binds),
+	 * and no symlink as the file: bootd writes this file itself.
+	 */
+	if ((buf = (uint8_t *)safeopen_read(path, INV_CACHE_FILE_MAX, 0, &len,
+	    NULL, why, sizeof(why))) == NULL) {
 		seterr(err, errlen, "%s: %s", path, why);
+		return NULL;	/* errno from safeopen_read() */
 	}
-done:
-	if (fd != -1)
-		close(fd);
+	if ((rows = inv_cache_decode(buf, len, why, sizeof(why))) == NULL)
+		seterr(err, errlen, "%s: %s", path, why);
 	free(buf);
 	if (rows == NULL)
-		errno = saved;
+		errno = EINVAL;
 	return rows;
 }

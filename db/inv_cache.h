@@ -68,10 +68,13 @@ int	 inv_cache_write(const char *path, const struct inv_rows *rows,
 	    char *err, size_t errlen);
 
 /*
- * Reads and decodes path (at most INV_CACHE_FILE_MAX bytes). Returns new
- * rows, or NULL with a reason naming path in err; errno is then ENOENT
- * when the file does not exist (a first start), EINVAL when its contents
- * are bad.
+ * Reads and decodes path (at most INV_CACHE_FILE_MAX bytes) through
+ * safeopen_read(): never blocks on a FIFO, refuses a symlink as the file.
+ * Returns new rows, or NULL with a reason naming path in err ("PATH: not
+ * a regular file (fifo)", "PATH: is a symbolic link", "PATH: bad magic");
+ * errno is then ENOENT when the file does not exist (a first start),
+ * EINVAL when it is not a regular file or its contents are bad, ELOOP for
+ * a symlink, EFBIG when too large.
  */
 struct inv_rows *inv_cache_read(const char *path, char *err, size_t errlen);
 

@@ -7,7 +7,6 @@
  * and re-check the files at most once a second, from a timer.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +25,7 @@
 #include "bootd/bootd.h"
 #include "bootd/http.h"
 #include "bootd/log.h"
+#include "bootd/safeopen.h"
 #include "db/db_thread.h"
 #include "kickstart/ks_http.h"
 #include "kickstart/ks_vars.h"
@@ -361,28 +361,6 @@ compile(struct ks_tfile *f, const char *src, size_t len)
 		    terr.line, terr.msg);
 }
 
-/* Reads all of fd (size bytes, regular) into a new buffer. */
-static char *
-read_all(int fd, size_t size)
-{
-	char	*buf;
-	size_t	 o = 0;
-	ssize_t	 n;
-
-	if ((buf = malloc(size + 1)) == NULL)
-		return NULL;
-	while (o < size) {
-		if ((n = read(fd, buf + o, size - o)) == -1 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			free(buf);
-			return NULL;
-		}
-		o += (size_t)n;
-	}
-	return buf;
-}
-
 /* Records what path is now (0 when it is not there), for changes. */
 static void
 identity(struct ks_tfile *f, const struct stat *st)
@@ -399,8 +377,9 @@ ks_tfile_load(struct ks_tfile *f, const char *dir, const char *name)
 {
 	const struct ks_builtin	*b;
 	struct stat		 st;
-	char			*buf;
-	int			 fd, n;
+	char			*buf, why[128];
+	size_t			 len;
+	int			 n;
 
 	memset(f, 0, sizeof(*f));
 	if (!ks_tname_ok(name)) {
@@ -420,12 +399,15 @@ ks_tfile_load(struct ks_tfile *f, const char *dir, const char *name)
 	 */
 	if (lstat(f->path, &st) == 0)
 		identity(f, &st);
-	/* O_NONBLOCK: a FIFO put there must not stall the event loop. */
-	if ((fd = open(f->path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
-	    O_CLOEXEC)) == -1) {
+	/*
+	 * A FIFO put there must not stall the event loop, and a symlink
+	 * must not publish a file from elsewhere (safeopen.h).
+	 */
+	if ((buf = safeopen_read(f->path, TMPL_SRC_MAX, 0, &len, &st, why,
+	    sizeof(why))) == NULL) {
 		if (errno != ENOENT) {
 			snprintf(f->err, sizeof(f->err), "%s: %s", f->path,
-			    strerror(errno));
+			    why);
 			return -1;
 		}
 		if ((b = builtin(name)) == NULL) {
@@ -438,22 +420,9 @@ ks_tfile_load(struct ks_tfile *f, const char *dir, const char *name)
 		compile(f, b->text, b->len);
 		return f->t != NULL ? 0 : -1;
 	}
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
-	    st.st_size > TMPL_SRC_MAX) {
-		snprintf(f->err, sizeof(f->err), "%s: not a regular file of at "
-		    "most %d bytes", f->path, TMPL_SRC_MAX);
-		close(fd);
-		return -1;
-	}
 	identity(f, &st);
-	buf = read_all(fd, (size_t)st.st_size);
-	close(fd);
-	if (buf == NULL) {
-		snprintf(f->err, sizeof(f->err), "%s: read failed", f->path);
-		return -1;
-	}
 	f->found = 1;
-	compile(f, buf, (size_t)st.st_size);
+	compile(f, buf, len);
 	free(buf);
 	return f->t != NULL ? 0 : -1;
 }

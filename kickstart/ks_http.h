@@ -115,8 +115,10 @@ int	ks_tname_ok(const char *name);
 
 /*
  * Loads template name under dir into f (cleared first). Reads one regular
- * file of at most TMPL_SRC_MAX bytes (O_NOFOLLOW: no symlinks as the
- * last component). Returns 0 when f->t is set, else -1 with f->err.
+ * file of at most TMPL_SRC_MAX bytes through safeopen_read() (no symlink
+ * as the last component; a FIFO or device is an error, never a wait);
+ * only when nothing is there, the built-in of that name. Returns 0 when
+ * f->t is set, else -1 with f->err ("PATH: not a regular file (fifo)").
  */
 int	ks_tfile_load(struct ks_tfile *f, const char *dir, const char *name);
 

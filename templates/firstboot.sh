@@ -25,6 +25,10 @@
 #   BOOTD_TOOLSTACK        xl or virsh (default: xl when installed, else virsh)
 #   BOOTD_POLL             seconds between checks of an install (default 10)
 #   BOOTD_INSTALL_TIMEOUT  seconds an install may take (default 14400)
+#   BOOTD_REPORT_TRIES     tries of each status report (default 10)
+#   BOOTD_REPORT_SLEEP     seconds before the second try, doubled for each
+#                          next one up to 60 (default 2: 10 tries take
+#                          about 5 minutes while bootd is away)
 # The whole script is one function, called on its last line: a truncated
 # download does not parse, so it runs nothing.
 
@@ -35,6 +39,8 @@ bootd_firstboot() {
 	STATE=${BOOTD_FIRSTBOOT_DIR:-$DEFDIR}
 	POLL=${BOOTD_POLL:-10}
 	TIMEOUT=${BOOTD_INSTALL_TIMEOUT:-14400}
+	RTRIES=${BOOTD_REPORT_TRIES:-10}
+	RSLEEP=${BOOTD_REPORT_SLEEP:-2}
 
 	if command -v curl >/dev/null 2>&1; then
 		HTTP=curl
@@ -130,13 +136,57 @@ urlencode() {
 	printf '%s' "$1" | od -An -tx1 -v | tr -d ' \n' | sed 's/../%&/g'
 }
 
-# report HOST STAGE DETAIL: a boot_events row on the server.
-report() {
-	body="stage=$(urlencode "$2")&detail=$(urlencode "$3")"
+# post URL BODY: POSTs the form BODY; prints the HTTP status, or nothing
+# when there was no answer. busybox wget tells the status only in its
+# error text ("server returned error: HTTP/1.1 503 ..."); GNU wget -q not
+# at all, so with it every failure looks like no answer.
+post() {
 	case $HTTP in
-	curl) curl -fsS -o /dev/null --data "$body" "$BASE/status/$1" ;;
-	*) wget -q -O /dev/null --post-data "$body" "$BASE/status/$1" ;;
-	esac || log "could not report $2 for $1"
+	curl)
+		curl -sS -o /dev/null -w '%{http_code}' --connect-timeout 10 \
+		    --max-time 30 --data "$2" "$1" | sed 's/^000$//'
+		;;
+	*)
+		if out=$(wget -q -O /dev/null --post-data "$2" "$1" 2>&1); then
+			echo 200
+		else
+			printf '%s\n' "$out" | sed -n \
+			    's/.*HTTP\/1\.[01] \([0-9][0-9][0-9]\).*/\1/p' |
+			    sed -n 1p
+		fi
+		;;
+	esac
+}
+
+# report HOST STAGE DETAIL: a boot_events row on the server. Tried again
+# while bootd is unreachable or answers 5xx (or 408, 429): RTRIES tries,
+# sleeping RSLEEP seconds, then twice as long each time up to 60; another
+# 4xx is final. Never fails the caller: a lost report loses a row of the
+# boot timeline, not an install.
+report() {
+	r_body="stage=$(urlencode "$2")&detail=$(urlencode "$3")"
+	r_n=1
+	r_t=$RSLEEP
+	while :; do
+		r_code=$(post "$BASE/status/$1" "$r_body")
+		case $r_code in
+		2??) return 0 ;;
+		408|429) ;;
+		4??)
+			log "could not report $2 for $1: HTTP $r_code"
+			return 0
+			;;
+		esac
+		if [ "$r_n" -ge "$RTRIES" ]; then
+			log "could not report $2 for $1 in $r_n tries" \
+			    "(${r_code:-no answer})"
+			return 0
+		fi
+		log "reporting $2 for $1: ${r_code:-no answer}; again in $r_t s"
+		sleep "$r_t"
+		r_n=$((r_n + 1))
+		r_t=$((r_t < 30 ? r_t * 2 : 60))
+	done
 }
 
 # fetch URL FILE: downloads to FILE.tmp, then renames.

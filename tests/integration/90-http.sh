@@ -73,7 +73,7 @@ has "$ks" 'kickstart for Xen dom0 dom0-01 (52:54:00:00:02:01)' \
 	'# guest vm03 52:54:00:00:03:03 10.213.0.33 disk /dev/vg0/vm03' \
 	'bootd-firstboot.service' "curl -fsS $U/firstboot/dom0-01 | sh" \
 	'ConditionPathExists=!/var/lib/bootd-firstboot/firstboot-done' \
-	"stage=install-done $U/status/dom0-01"
+	"--data \"\$2\" '$U/status/dom0-01'" "bootd_status 20 'stage=install-done'"
 grep -q '{{' <<<"$ks" && fail "unrendered tag in kickstart"
 ok "/ks/dom0-01: dom0 kickstart with its guests and the first-boot unit"
 ks=$(hget $A /ks/52:54:00:00:03:02) || fail "ks by MAC"

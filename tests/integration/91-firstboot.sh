@@ -6,7 +6,10 @@
 # running config starts after its install domain is gone, a second run
 # starts nothing, a failed guest is the only one a re-run installs, the
 # status POSTs land in boot_events, and busybox sh + wget (no curl) run it
-# as well. The dom0 is moved to 127.0.0.21 so the script talks as the dom0
+# as well. The status reports of the first-boot script and of the shipped
+# kickstarts (%pre, %post) are tried again with growing sleeps when the
+# server answers 5xx (tests/lib/status_stub.py), not after a 4xx, and a
+# report that never gets through fails nothing. The dom0 is moved to 127.0.0.21 so the script talks as the dom0
 # itself, not as an admin.
 . "$(dirname "$0")/../lib/common.sh"
 . "$BOOTD_SRC/tests/lib/http_helpers.sh"
@@ -124,7 +127,8 @@ ok "virsh: three installs overlapped ($CONC), then define + start"
 
 # --- the base URL comes from BOOTD_URL ----------------------------------
 rc=0
-fb "$T/bin" "$T/state4" "$T/doms4" "$T/calls4.log" BOOTD_URL=http://127.0.0.1:1 || rc=$?
+fb "$T/bin" "$T/state4" "$T/doms4" "$T/calls4.log" BOOTD_URL=http://127.0.0.1:1 \
+	BOOTD_REPORT_TRIES=1 || rc=$?
 [ $rc -ne 0 ] && grep -q 'cannot fetch the guest list from http://127.0.0.1:1' "$T/fb.out" ||
 	fail "BOOTD_URL not used"
 ok "BOOTD_URL overrides the server"
@@ -148,6 +152,109 @@ d=$(mariadb_sql "SELECT detail FROM boot_events WHERE hostname='vm03' AND stage=
 [ "$d" = "on dom0-01 via xl" ] || fail "busybox run: detail (wget form encoding): $d"
 ok "busybox sh + wget: three installs overlapped ($CONC), reported"
 
+# --- status reports are tried again (tests/lib/status_stub.py) ---------
+SP=$(free_port)
+python3 "$BOOTD_SRC/tests/lib/status_stub.py" "$SP" "$T/stub.log" \
+	>> "$T/stub.out" 2>&1 &
+STUB_PID=$!
+stub_stop() { [ -z "${STUB_PID:-}" ] || kill "$STUB_PID" 2>/dev/null || true; }
+T_CLEANUP_HOOKS+=(stub_stop)
+SU=http://127.0.0.1:$SP
+wait_until 5 curl -fsS "$SU/x/guests/y" || fail "status stub did not start"
+touch "$T/stub.log"
+
+# stub_codes PATH STAGE: the codes the stub answered those POSTs, in order.
+stub_codes() {
+	awk -v p="$1" -v s="$2" '$3 == p && $4 == s { printf "%s ", $2 }' "$T/stub.log"
+}
+# stub_backoff PATH STAGE MIN1 MIN2: the second POST came at least MIN1 s
+# after the first, the third at least MIN2 s after the second.
+stub_backoff() {
+	awk -v p="$1" -v s="$2" -v a="$3" -v b="$4" '$3 == p && $4 == s { t[n++] = $1 }
+		END { exit !(n >= 3 && t[1] - t[0] >= a && t[2] - t[1] >= b) }' "$T/stub.log"
+}
+
+# The first-boot script (an empty guest list from the stub: it goes
+# straight to firstboot-done): twice 503, then 200.
+: > "$T/fb.out"
+fb "$T/bin" "$T/state6" "$T/doms6" "$T/calls6.log" BOOTD_URL=$SU/fail-2-503 \
+	BOOTD_REPORT_SLEEP=1 || { cat "$T/fb.out"; fail "firstboot: retried report failed the run"; }
+[ "$(stub_codes /fail-2-503/status/dom0-01 firstboot-done)" = "503 503 200 " ] ||
+	{ cat "$T/stub.log"; fail "firstboot-done not tried again after 503"; }
+stub_backoff /fail-2-503/status/dom0-01 firstboot-done 0.9 1.9 ||
+	{ cat "$T/stub.log"; fail "firstboot: no growing sleeps between tries"; }
+[ -e "$T/state6/firstboot-done" ] || fail "no firstboot-done marker"
+grep -q 'reporting firstboot-done for dom0-01: 503; again in 1 s' "$T/fb.out" ||
+	{ cat "$T/fb.out"; fail "retry not logged"; }
+ok "first-boot script (curl): firstboot-done 503, 503, then 200 after 1 s and 2 s"
+
+SYSPATH=$T/bb FETCH="wget -q -O -" fb "$T/bin-bb" "$T/state7" "$T/doms7" \
+	"$T/calls7.log" BOOTD_URL=$SU/fail-2-502 BOOTD_REPORT_SLEEP=1 ||
+	{ cat "$T/fb.out"; fail "busybox firstboot: retried report failed the run"; }
+[ "$(stub_codes /fail-2-502/status/dom0-01 firstboot-done)" = "502 502 200 " ] ||
+	{ cat "$T/stub.log"; fail "busybox wget: firstboot-done not tried again"; }
+ok "first-boot script (busybox sh + wget): 502, 502, then 200"
+
+fb "$T/bin" "$T/state8" "$T/doms8" "$T/calls8.log" BOOTD_URL=$SU/fail-9-403 ||
+	{ cat "$T/fb.out"; fail "firstboot: a 403 report failed the run"; }
+[ "$(stub_codes /fail-9-403/status/dom0-01 firstboot-done)" = "403 " ] ||
+	{ cat "$T/stub.log"; fail "a 403 was tried again"; }
+grep -q 'could not report firstboot-done for dom0-01: HTTP 403' "$T/fb.out" ||
+	fail "403 not logged"
+fb "$T/bin" "$T/state9" "$T/doms9" "$T/calls9.log" BOOTD_URL=$SU/fail-9-503 \
+	BOOTD_REPORT_TRIES=2 BOOTD_REPORT_SLEEP=1 ||
+	{ cat "$T/fb.out"; fail "firstboot: a lost report failed the run"; }
+[ "$(stub_codes /fail-9-503/status/dom0-01 firstboot-done)" = "503 503 " ] ||
+	{ cat "$T/stub.log"; fail "BOOTD_REPORT_TRIES=2 not honoured"; }
+grep -q 'could not report firstboot-done for dom0-01 in 2 tries (503)' "$T/fb.out" ||
+	fail "giving up not logged"
+ok "first-boot script: a 403 is final; after BOOTD_REPORT_TRIES it gives up; the run succeeds"
+
+# The shipped kickstarts, rendered with the stub as server_url: %pre
+# (install-start) and %post's status calls (install-done), all at once
+# under dash and bash. Sleeps of 2 then 4 s between the three tries.
+mariadb_sql "INSERT INTO profiles (name, kind, kernel, initrd, append, kickstart) VALUES
+	('server', 'install', 'installer/vmlinuz', 'installer/initrd.img',
+	 'inst.ks={{ks_url}}', 'install.ks');
+	INSERT INTO hosts (hostname, mac, ip, profile, build) VALUES
+	('srv01', '52:54:00:00:04:01', '10.213.0.41', 'server', 1)" || fail "srv01"
+sed "s|^http = { |http = { public_url = \"$SU/fail-2-503\"; |" "$T/bootd.conf" > "$T/stub.conf"
+grep -q public_url "$T/stub.conf" || fail "public_url not set"
+pids=()
+for h in srv01 dom0-01 vm01; do
+	"$BOOTD_BIN" --config "$T/stub.conf" render ks $h > "$T/$h.ks" || fail "render ks $h"
+	awk '/^%pre/ { f = 1; next } /^%end/ { f = 0 } f' "$T/$h.ks" > "$T/$h.pre"
+	awk '/^%post/ { f = 1; next } /^%end/ { f = 0 } f' "$T/$h.ks" |
+		sed -n '/^bootd_status() {/,/^}/p; /^bootd_status [0-9]/p' > "$T/$h.post"
+	grep -q "^bootd_status 20 'stage=install-done" "$T/$h.post" ||
+		{ cat "$T/$h.ks"; fail "$h: no install-done call in %post"; }
+	bash "$T/$h.pre" > "$T/$h.pre.out" 2>&1 &
+	pids+=($!)
+	sh "$T/$h.post" > "$T/$h.post.out" 2>&1 &
+	pids+=($!)
+done
+for p in "${pids[@]}"; do
+	wait "$p" || fail "a kickstart status call failed"
+done
+for h in srv01 dom0-01 vm01; do
+	for st in install-start install-done; do
+		[ "$(stub_codes /fail-2-503/status/$h $st)" = "503 503 200 " ] ||
+			{ cat "$T/stub.log"; fail "$h $st: not tried again after 503"; }
+		stub_backoff /fail-2-503/status/$h $st 1.9 3.9 ||
+			{ cat "$T/stub.log"; fail "$h $st: sleeps not 2 then 4 s"; }
+	done
+done
+sed "s|/fail-2-503/|/fail-9-403/|" "$T/srv01.post" > "$T/srv01-403.post"
+sh "$T/srv01-403.post" > "$T/srv01-403.out" 2>&1 || fail "a 403 failed %post"
+[ "$(stub_codes /fail-9-403/status/srv01 install-done)" = "403 " ] ||
+	{ cat "$T/stub.log"; fail "kickstart: a 403 was tried again"; }
+grep -q 'stage=install-done: HTTP 403, not retried' "$T/srv01-403.out" ||
+	fail "kickstart: 403 not said"
+ok "kickstarts (install.ks, dom0.ks, guest.ks): install-start and install-done 503, 503, then 200 after 2 s and 4 s; a 403 is final"
+
+kill "$STUB_PID"
+wait "$STUB_PID" 2>/dev/null || true
+STUB_PID=""
 kill -0 "$BOOTD_PID" || fail "bootd died"
 bootd_stop
 t_done

@@ -596,7 +596,8 @@ static const struct err_case err_cases[] = {
 	    "bootd.conf:1: database.password_file: \"/nonexistent/db.pass\": "
 	    "No such file or directory" },
 	{ "database = { password_file = \"/\"; };",
-	    "bootd.conf:1: database.password_file: \"/\": Is a directory" },
+	    "bootd.conf:1: database.password_file: \"/\": not a regular file "
+	    "(directory)" },
 };
 
 static void
@@ -701,7 +702,7 @@ test_file_errors(void **state)
 
 	cfg = config_load("/", err, sizeof(err));
 	assert_null(cfg);
-	assert_string_equal(err, "/: Is a directory");
+	assert_string_equal(err, "/: not a regular file (directory)");
 
 	path = tmp_file(bad_syntax, sizeof(bad_syntax) - 1);
 	assert_null(config_load(path, err, sizeof(err)));

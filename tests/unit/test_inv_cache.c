@@ -416,7 +416,8 @@ t_read_errors(void **state)
 	assert_string_equal(err, want);
 
 	assert_null(inv_cache_read(tmpdir, err, sizeof(err)));
-	snprintf(want, sizeof(want), "%s: not a regular file", tmpdir);
+	snprintf(want, sizeof(want), "%s: not a regular file (directory)",
+	    tmpdir);
 	assert_string_equal(err, want);
 
 	/* bad contents */
@@ -435,8 +436,8 @@ t_read_errors(void **state)
 	errno = 0;
 	assert_null(inv_cache_read(path, err, sizeof(err)));
 	assert_int_equal(errno, EFBIG);
-	snprintf(want, sizeof(want), "%s: 1073741825 bytes, over the "
-	    "1073741824 limit", path);
+	snprintf(want, sizeof(want), "%s: too large (1073741825 bytes, "
+	    "limit 1073741824)", path);
 	assert_string_equal(err, want);
 	assert_int_equal(unlink(path), 0);
 }
