@@ -97,7 +97,9 @@ static const struct {
 } db_refusals[] = {
 	{ ER_ACCESS_DENIED_ERROR, "wrong user name or password" },
 	{ ER_ACCESS_DENIED_NO_PASSWORD_ERROR, "access denied to this user" },
-	{ ER_DBACCESS_DENIED_ERROR, "no grant on the database" },
+	/* MariaDB says this too for a database that does not exist. */
+	{ ER_DBACCESS_DENIED_ERROR, "no grant on this database, or no such "
+	    "database" },
 	{ ER_BAD_DB_ERROR, "unknown database" },
 	{ ER_TABLEACCESS_DENIED_ERROR, "a table grant is missing" },
 	{ ER_COLUMNACCESS_DENIED_ERROR, "a column grant is missing" },

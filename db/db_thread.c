@@ -171,11 +171,13 @@ served(const struct db_thread *dt, char *buf, size_t len)
 /*
  * The one place the state changes. A change is logged once; a refusal is
  * said again every DB_REFUSED_REPEAT seconds, since only a person can end
- * it. why is the refusal's hint (REFUSED only).
+ * it. why is the refusal's hint (REFUSED only). snap, when not NULL, is a
+ * new snapshot (the reference is handed over), posted with the state so
+ * the main thread sees both at once.
  */
 static void
 set_state(struct db_thread *dt, enum db_state st, const char *err,
-    const char *why)
+    const char *why, struct inv_snapshot *snap)
 {
 	enum db_state	old;
 	char		what[64];
@@ -197,15 +199,18 @@ set_state(struct db_thread *dt, enum db_state st, const char *err,
 		log_warnx("db: the database refuses bootd (%s): %s; %s until "
 		    "it accepts", why, err, served(dt, what, sizeof(what)));
 	}
-	if (old == st)
+	if (old == st) {
+		if (snap != NULL)
+			post(dt, snap);
 		return;
+	}
 	if (st == DB_STATE_DOWN)
 		log_warnx("db: %s; %s until it returns", err,
 		    served(dt, what, sizeof(what)));
 	else if (st == DB_STATE_UP)
 		log_info("db: connected to %s", dt->params.socket[0] ?
 		    dt->params.socket : dt->params.host);
-	post(dt, NULL);
+	post(dt, snap);
 }
 
 /* Closes the connection; a failure's error number is kept for db_down(). */
@@ -274,7 +279,8 @@ poll_once(struct db_thread *dt, int force, char *err, size_t errlen)
 	dt->status.loads++;
 	dt->status.last_load_ms = ms;
 	pthread_mutex_unlock(&dt->mu);
-	post(dt, snap);
+	/* It answered with the inventory: up, whatever the writes do next. */
+	set_state(dt, DB_STATE_UP, NULL, NULL, snap);
 	/* Serve first, then write the cache: an fsync must not delay a change. */
 	if (dt->cache_path[0] != '\0' &&
 	    inv_cache_write(dt->cache_path, rows, cerr, sizeof(cerr)) == -1)
@@ -894,7 +900,8 @@ db_down(struct db_thread *dt, const char *err)
 {
 	const char *why = db_err_refusal(dt->errnum);
 
-	set_state(dt, why != NULL ? DB_STATE_REFUSED : DB_STATE_DOWN, err, why);
+	set_state(dt, why != NULL ? DB_STATE_REFUSED : DB_STATE_DOWN, err, why,
+	    NULL);
 	dt->backoff = dt->backoff == 0 ? DB_RETRY_MIN : dt->backoff * 2;
 	if (dt->backoff > dt->params.retry_max)
 		dt->backoff = dt->params.retry_max;
@@ -958,7 +965,7 @@ db_thread_main(void *arg)
 			    drain_events(dt, err, sizeof(err)) == 0) {
 				force = 0;
 				dt->backoff = 0;
-				set_state(dt, DB_STATE_UP, NULL, NULL);
+				set_state(dt, DB_STATE_UP, NULL, NULL, NULL);
 				next_poll = start + dt->params.poll_interval;
 			} else
 				next_poll = start + db_down(dt, err);
