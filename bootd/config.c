@@ -299,7 +299,8 @@ static const struct cfg_row cfg_rows[] = {
 	{ "log.level", CFG_LOGLEVEL, 0, "info", 0, 0, OFF(log.level),
 	    "Most verbose level logged" },
 	{ "log.syslog", CFG_BOOL, 0, NULL, 0, 1, OFF(log.syslog),
-	    "Log to syslog (facility daemon) instead of standard error" },
+	    "Log to syslog (facility daemon) instead of standard error; errors "
+	    "go to standard error too" },
 };
 #pragma GCC diagnostic pop
 
