@@ -42,9 +42,9 @@ priv_lookup(const char *user, const char *group, struct priv_ids *ids,
 			    "look it up: %s", user, strerror(e));
 		else
 			snprintf(err, errlen, "process.user \"%s\": no such "
-			    "user (create it, e.g. useradd --system --user-group "
-			    "--no-create-home %s, or set process.user)", user,
-			    user);
+			    "user (create it, e.g. useradd --system "
+			    "--user-group --no-create-home %s, or set "
+			    "process.user)", user, user);
 		goto done;
 	}
 	ids->uid = pw.pw_uid;
@@ -165,10 +165,10 @@ priv_drop(const struct priv_ids *ids, int *switched, char *err,
 		snprintf(err, errlen, "getresuid: %s", strerror(errno));
 		return -1;
 	}
+	if (priv_drop_bounding(err, errlen) == -1)
+		return -1;
 	if (ru != ids->uid || eu != ids->uid || su != ids->uid ||
 	    rg != ids->gid || eg != ids->gid || sg != ids->gid) {
-		if (priv_drop_bounding(err, errlen) == -1)
-			return -1;
 		if (setgroups(1, &ids->gid) == -1 ||
 		    setresgid(ids->gid, ids->gid, ids->gid) == -1 ||
 		    setresuid(ids->uid, ids->uid, ids->uid) == -1) {

@@ -29,14 +29,15 @@ int	priv_lookup(const char *user, const char *group, struct priv_ids *ids,
 	    char *err, size_t errlen);
 
 /*
- * Becomes ids for good. As root (or with CAP_SETUID/CAP_SETGID): empties
- * the capability bounding set (so no child can regain one through a
- * setuid binary), sets the supplementary groups to ids->gid alone, then
- * the real, effective and saved gid and uid, and checks that root cannot
- * be regained (setuid(0) must fail). Already running as ids (a systemd
- * unit's User=), nothing is switched. Either way, every capability set
- * (permitted, effective, inheritable, ambient) ends empty. Sets *switched
- * to 1 when the ids changed. Returns 0, or -1 with err.
+ * Becomes ids for good. Empties the capability bounding set when it may
+ * (CAP_SETPCAP: as root), so no child regains a capability through a
+ * setuid binary. As root (or with CAP_SETUID/CAP_SETGID): sets the
+ * supplementary groups to ids->gid alone, then the real, effective and
+ * saved gid and uid, and checks that root cannot be regained (setuid(0)
+ * must fail). Already running as ids (a systemd unit's User=), nothing is
+ * switched. Either way, every capability set (permitted, effective,
+ * inheritable, ambient) ends empty. Sets *switched to 1 when the ids
+ * changed. Returns 0, or -1 with err.
  */
 int	priv_drop(const struct priv_ids *ids, int *switched, char *err,
 	    size_t errlen);

@@ -82,7 +82,7 @@ struct db_thread {
 	MYSQL			*my;
 	unsigned int		 errnum;	/* of this round's failure */
 	uint64_t		 have_gen;
-	uint64_t		 served_gen;	/* posted last, or the cache's */
+	uint64_t		 served_gen;	/* posted last, or cache's */
 	double			 refused_said;	/* when last logged */
 	double			 backoff;
 	char			 journal[PATH_MAX];	/* "" = none */
