@@ -59,7 +59,6 @@ static void
 bootd_service_status(struct bootd *bd, int ready)
 {
 	char	text[sizeof(bd->svc_status)], db[160];
-	int	n;
 
 	if (bd->db == NULL)
 		snprintf(db, sizeof(db), "db not read yet");
@@ -73,13 +72,12 @@ bootd_service_status(struct bootd *bd, int ready)
 		snprintf(db, sizeof(db), "db %s",
 		    db_state_names[bd->dbst.state]);
 	if (bd->snap != NULL)
-		n = snprintf(text, sizeof(text), "generation %" PRIu64 ", %zu "
+		snprintf(text, sizeof(text), "generation %" PRIu64 ", %zu "
 		    "hosts from the %s; %s", bd->snap->generation,
 		    bd->snap->nhosts, bd->source == BOOTD_SRC_CACHE ?
 		    "cache" : "database", db);
 	else
-		n = snprintf(text, sizeof(text), "no inventory yet; %s", db);
-	(void)n;
+		snprintf(text, sizeof(text), "no inventory yet; %s", db);
 	if (ready) {
 		snprintf(bd->svc_status, sizeof(bd->svc_status), "%s", text);
 		svc_ready(text);
@@ -177,14 +175,14 @@ bootd_reload(struct bootd *bd)
 	if ((ncfg = config_load(bd->config_path, err, sizeof(err))) == NULL) {
 		bd->st.config_errors++;
 		log_warnx("config: %s; keeping the running config", err);
-		bootd_service_status(bd, 1);
+		bootd_service_status(bd, bd->ready);
 		return;
 	}
 	if (db_thread_set_config(bd->db, ncfg) == -1) {
 		bd->st.config_errors++;
 		log_warnx("config: out of memory; keeping the running config");
 		config_free(ncfg);
-		bootd_service_status(bd, 1);
+		bootd_service_status(bd, bd->ready);
 		return;
 	}
 	if (listeners_differ(bd->cfg, ncfg))
@@ -200,7 +198,8 @@ bootd_reload(struct bootd *bd)
 	bd->st.config_reloads++;
 	db_thread_kick(bd->db);
 	log_info("config: reloaded %s", bd->config_path);
-	bootd_service_status(bd, 1);
+	/* Ready again, unless it never was (the first DB answer is due). */
+	bootd_service_status(bd, bd->ready);
 }
 
 #define BOOTD_DRAIN_TICKS	50	/* x 100 ms: how long transfers may finish */
