@@ -51,6 +51,10 @@ struct bootd {
 	struct dhcpgen_srv	*dhcpgen;	/* made at the first map */
 	struct event		*ev_drain;	/* SIGTERM: wait for transfers */
 	int			 drain_ticks;
+	struct event		*ev_watchdog;	/* WATCHDOG=1, or NULL */
+	int			 ready;		/* READY=1 sent */
+	int			 failed;	/* stop with exit status 1 */
+	char			 svc_status[256]; /* last STATUS= sent */
 	struct bootd_stats	 st;
 	struct archmap		 archmap;	/* DHCP option 93 by client IP */
 	time_t			 started;
@@ -66,8 +70,11 @@ struct bootd {
 };
 
 /*
- * Runs the daemon in the foreground until SIGTERM/SIGINT. Returns the
- * process exit status (0 after a clean stop, 1 when it could not start).
+ * Runs the daemon in the foreground until SIGTERM/SIGINT. Binds every
+ * listener, then drops to process.user/group with no capabilities before
+ * anything is served. Returns the process exit status: 0 after a clean
+ * stop, 1 when it could not start (a port in use, a missing user) or the
+ * database refuses bootd while there is no cache to serve.
  */
 int	bootd_serve(const char *config_path);
 

@@ -4,6 +4,9 @@
  * none of this runs inside the daemon's event loop.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +17,7 @@
 #include "bootd/bootd.h"
 #include "bootd/fdlimit.h"
 #include "bootd/log.h"
+#include "bootd/priv.h"
 #include "db/db_cli.h"
 #include "db/db_conn.h"
 #include "db/db_load.h"
@@ -146,24 +150,140 @@ cli_check_templates(const struct bootd_config *cfg,
 	return problems;
 }
 
+/* One path the daemon's user must reach, and how. */
+struct check_access {
+	const char	*setting;	/* "paths.cache" */
+	const char	*path;		/* as configured */
+	int		 dir;		/* check the directory holding path */
+	int		 mode;		/* access(2) mode */
+	const char	*what;		/* "write", "read" */
+};
+
+struct check_as {
+	struct check_access	 a[8];
+	int			 n;
+	const char		*user;
+};
+
+/* Runs as process.user (priv_run_as): prints each path it cannot use. */
+static int
+cli_check_as_user(void *arg)
+{
+	const struct check_as	*c = arg;
+	char			 buf[PATH_MAX];
+	const char		*p;
+	int			 i, problems = 0;
+
+	for (i = 0; i < c->n; i++) {
+		p = c->a[i].path;
+		if (c->a[i].dir) {
+			snprintf(buf, sizeof(buf), "%s", p);
+			p = dirname(buf);
+		}
+		if (access(p, c->a[i].mode) == -1) {
+			printf("%s %s: user %s cannot %s %s%s: %s\n",
+			    c->a[i].setting, c->a[i].path, c->user,
+			    c->a[i].what, c->a[i].dir ? "in its directory " :
+			    "", c->a[i].dir ? p : "", strerror(errno));
+			problems++;
+		}
+	}
+	return problems;
+}
+
+/*
+ * What the daemon needs from the file system once it runs as process.user:
+ * tftp_root and templates readable, the directory of the cache (and its
+ * journal) and of dhcpgen.output writable, the DB socket usable. Checked
+ * by a child that has become that user, so groups and ACLs count as they
+ * will. Paths missing altogether are named first.
+ */
+static int
+cli_check_access(const struct bootd_config *cfg, int tftp_ok, int tmpl_ok)
+{
+	struct priv_ids		 ids;
+	struct check_as		 c;
+	struct stat		 st;
+	char			 buf[PATH_MAX], err[512];
+	int			 problems = 0, rc;
+
+	if (cfg->paths.cache[0] != '\0') {
+		snprintf(buf, sizeof(buf), "%s", cfg->paths.cache);
+		if (stat(dirname(buf), &st) == -1) {
+			printf("paths.cache %s: directory %s: %s\n",
+			    cfg->paths.cache, buf, strerror(errno));
+			problems++;
+		} else if (!S_ISDIR(st.st_mode)) {
+			printf("paths.cache %s: %s is not a directory\n",
+			    cfg->paths.cache, buf);
+			problems++;
+		}
+	}
+	if (priv_lookup(cfg->process.user, cfg->process.group, &ids, err,
+	    sizeof(err)) == -1) {
+		printf("%s\n", err);
+		return problems + 1;
+	}
+	memset(&c, 0, sizeof(c));
+	c.user = ids.user;
+#define CHECK(s, p, d, m, w) do {					\
+	c.a[c.n].setting = (s); c.a[c.n].path = (p); c.a[c.n].dir = (d);\
+	c.a[c.n].mode = (m); c.a[c.n].what = (w); c.n++;		\
+} while (0)
+	if (tftp_ok)
+		CHECK("paths.tftp_root", cfg->paths.tftp_root, 0,
+		    R_OK | X_OK, "read");
+	if (tmpl_ok)
+		CHECK("paths.templates", cfg->paths.templates, 0,
+		    R_OK | X_OK, "read");
+	if (cfg->paths.cache[0] != '\0' && problems == 0)
+		CHECK("paths.cache", cfg->paths.cache, 1, W_OK | X_OK,
+		    "write");
+	if (cfg->paths.cache[0] != '\0' && access(cfg->paths.cache, F_OK) == 0)
+		CHECK("paths.cache", cfg->paths.cache, 0, R_OK, "read");
+	if (cfg->dhcpgen.format[0] != '\0' && cfg->dhcpgen.output[0] != '\0')
+		CHECK("dhcpgen.output", cfg->dhcpgen.output, 1, W_OK | X_OK,
+		    "write");
+	if (cfg->database.socket[0] != '\0')
+		CHECK("database.socket", cfg->database.socket, 0, W_OK,
+		    "connect to");
+#undef CHECK
+	fflush(stdout);
+	if ((rc = priv_run_as(&ids, cli_check_as_user, &c, err,
+	    sizeof(err))) == -1)
+		printf("warning: paths not checked as user %s: %s\n",
+		    ids.user, err);
+	else
+		problems += rc;
+	return problems;
+}
+
 static int
 cli_check_paths(const struct bootd_config *cfg)
 {
 	struct stat	st;
 	char		err[CONFIG_ERRLEN];
-	int		n, problems = 0;
+	int		n, problems = 0, tftp_ok = 0, tmpl_ok = 0;
 
-	if (cfg->tftp.enabled && (stat(cfg->paths.tftp_root, &st) == -1 ||
-	    !S_ISDIR(st.st_mode))) {
+	/* HTTP's /files/ serves the TFTP root too. */
+	if (!cfg->tftp.enabled && !cfg->http.enabled)
+		;
+	else if (stat(cfg->paths.tftp_root, &st) == -1) {
+		printf("paths.tftp_root %s: %s\n", cfg->paths.tftp_root,
+		    strerror(errno));
+		problems++;
+	} else if (!S_ISDIR(st.st_mode)) {
 		printf("paths.tftp_root %s: not a directory\n",
 		    cfg->paths.tftp_root);
 		problems++;
-	}
+	} else
+		tftp_ok = 1;
 	if (stat(cfg->paths.templates, &st) == -1 || !S_ISDIR(st.st_mode)) {
 		printf("paths.templates %s: not a directory\n",
 		    cfg->paths.templates);
 		problems++;
-	}
+	} else
+		tmpl_ok = 1;
 	/* Serve and SIGHUP refuse the same. */
 	if ((n = config_check_paths(cfg, err, sizeof(err))) > 0) {
 		printf("%s\n", err);
@@ -174,7 +294,7 @@ cli_check_paths(const struct bootd_config *cfg)
 		printf("warning: http.public_url is empty and http.listen is "
 		    "0.0.0.0: templates will name http://0.0.0.0:%d\n",
 		    cfg->http.port);
-	return problems;
+	return problems + cli_check_access(cfg, tftp_ok, tmpl_ok);
 }
 
 /*
@@ -318,28 +438,12 @@ cli_hosts(const char *config_path)
 {
 	struct bootd_config	*cfg;
 	struct inv_snapshot	*snap;
-	struct inv_rows		*rows;
-	char			 err[512];
 
 	if ((cfg = cli_config(config_path)) == NULL)
 		return 1;
-	if ((snap = db_cli_snapshot(cfg)) == NULL) {
-		/* The daemon would serve the cache now; show what it holds. */
-		if ((rows = inv_cache_read(cfg->paths.cache, err,
-		    sizeof(err))) == NULL) {
-			fprintf(stderr, "bootd: no cache either: %s\n", err);
-			config_free(cfg);
-			return 1;
-		}
-		snap = inv_build(rows);
-		inv_rows_free(rows);
-		if (snap == NULL) {
-			config_free(cfg);
-			return 1;
-		}
-		fprintf(stderr, "bootd: showing the cache file %s "
-		    "(generation %llu)\n", cfg->paths.cache,
-		    (unsigned long long)snap->generation);
+	if ((snap = db_cli_snapshot_or_cache(cfg)) == NULL) {
+		config_free(cfg);
+		return 1;
 	}
 	inv_report_hosts(stdout, snap);
 	if (snap->nrejects > 0)

@@ -312,11 +312,26 @@ static const struct cfg_row cfg_rows[] = {
 	    "Run by /bin/sh after each rewrite, e.g. \"systemctl reload "
 	    "isc-dhcp-server\"; \"\" = none" },
 
+	{ "process", CFG_GROUP, 0, NULL, 0, 0, 0,
+	    "The daemon's own process: bootd binds its ports, then drops to "
+	    "this user and group with no capabilities before it serves; "
+	    "whatever it writes later (paths.cache and its .journal, "
+	    "dhcpgen.output) must be writable by them, and reload_command "
+	    "runs as them too" },
+	{ "process.user", CFG_STR, 0, "bootd", 0, 0, OFF(process.user),
+	    "User to run as; must exist (bootd check says so). Started as "
+	    "this user already (systemd User= with CAP_NET_BIND_SERVICE), "
+	    "there is nothing to switch" },
+	{ "process.group", CFG_STR, 0, "", 0, 0, OFF(process.group),
+	    "Group to run as, the only group kept; \"\" = the user's login "
+	    "group" },
+
 	{ "log", CFG_GROUP, 0, NULL, 0, 0, 0, "Logging" },
 	{ "log.level", CFG_LOGLEVEL, 0, "info", 0, 0, OFF(log.level),
 	    "Most verbose level logged" },
 	{ "log.syslog", CFG_BOOL, 0, NULL, 0, 1, OFF(log.syslog),
-	    "Log to syslog (facility daemon) instead of standard error" },
+	    "Log to syslog (facility daemon) instead of standard error; errors "
+	    "go to standard error too" },
 };
 #pragma GCC diagnostic pop
 

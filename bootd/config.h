@@ -126,6 +126,10 @@ struct bootd_config {
 		char	*reload_command;
 	} dhcpgen;
 	struct {
+		char	*user;		/* run as; looked up at start */
+		char	*group;		/* "" = the user's login group */
+	} process;
+	struct {
 		int	 level;		/* enum log_level */
 		int	 syslog;
 	} log;

@@ -1,7 +1,12 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * log: level-filtered logging to stderr or syslog, and escaping of peer data.
+ * Errors go to stderr even with syslog on, so a fatal one is never lost
+ * with the syslog socket. When stderr is the systemd journal
+ * (JOURNAL_STREAM), lines carry a <N> priority prefix and no timestamp.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
@@ -11,12 +16,14 @@
 #include <string.h>
 #include <syslog.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "bootd/log.h"
 #include "bootd/ratelimit.h"
 
 int		 log_cur_level = LOG_LVL_INFO;
 static int	 log_to_syslog;
+static int	 log_journal = -1;	/* stderr is the journal; -1 unknown */
 
 /* The peer-line limiter; the DB thread logs too, hence the lock. */
 static pthread_mutex_t	 log_peer_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -39,9 +46,30 @@ static const int log_prio[LOG_LVL_MAX] = {
 	[LOG_LVL_DEBUG] = LOG_DEBUG,
 };
 
+/*
+ * systemd sets JOURNAL_STREAM to "DEV:INODE" of the stream it connected
+ * to stderr; a match means our stderr is still that stream (not a file a
+ * wrapper redirected it to).
+ */
+static int
+log_stderr_is_journal(void)
+{
+	const char		*env = getenv("JOURNAL_STREAM");
+	struct stat		 st;
+	unsigned long long	 dev, ino;
+	char			 tail;
+
+	if (env == NULL || sscanf(env, "%llu:%llu%c", &dev, &ino,
+	    &tail) != 2 || fstat(STDERR_FILENO, &st) == -1)
+		return 0;
+	return (unsigned long long)st.st_dev == dev &&
+	    (unsigned long long)st.st_ino == ino;
+}
+
 void
 log_init(int level, int use_syslog, const char *ident)
 {
+	log_journal = log_stderr_is_journal();
 	log_cur_level = level;
 	log_to_syslog = use_syslog;
 	if (use_syslog)
@@ -76,28 +104,44 @@ log_level_name(int level)
 static void log_vemit(int, int, const char *, va_list)
     __attribute__((format(printf, 3, 0)));
 
+/* One line on stderr: "<3>text" for the journal, else timestamped. */
+static void
+log_stderr(int level, const char *msg)
+{
+	char		 ts[32];
+	struct timespec	 now;
+	struct tm	 tm;
+
+	/* Before log_init (a config error): decided here, main thread. */
+	if (log_journal == -1)
+		log_journal = log_stderr_is_journal();
+	if (log_journal) {
+		fprintf(stderr, "<%d>%s\n", log_prio[level], msg);
+		return;
+	}
+	clock_gettime(CLOCK_REALTIME, &now);
+	localtime_r(&now.tv_sec, &tm);
+	strftime(ts, sizeof(ts), "%H:%M:%S", &tm);
+	fprintf(stderr, "%s.%03ld %s %s\n", ts, now.tv_nsec / 1000000,
+	    log_names[level], msg);
+}
+
 static void
 log_vemit(int level, int with_errno, const char *fmt, va_list ap)
 {
-	char		 msg[1024], ts[32];
-	int		 saved = errno;
-	struct timespec	 now;
-	struct tm	 tm;
+	char	msg[1024];
+	int	saved = errno;
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	if (with_errno) {
 		size_t n = strlen(msg);
 		snprintf(msg + n, sizeof(msg) - n, ": %s", strerror(saved));
 	}
-	if (log_to_syslog) {
+	if (log_to_syslog)
 		syslog(log_prio[level], "%s", msg);
-	} else {
-		clock_gettime(CLOCK_REALTIME, &now);
-		localtime_r(&now.tv_sec, &tm);
-		strftime(ts, sizeof(ts), "%H:%M:%S", &tm);
-		fprintf(stderr, "%s.%03ld %s %s\n", ts, now.tv_nsec / 1000000,
-		    log_names[level], msg);
-	}
+	/* An error (often the last words) must survive a missing /dev/log. */
+	if (!log_to_syslog || level == LOG_LVL_ERROR)
+		log_stderr(level, msg);
 	errno = saved;
 }
 

@@ -20,7 +20,11 @@ enum log_level {
 
 extern int log_cur_level;	/* read-mostly; set by log_init/log_set_level */
 
-/* Starts logging; to syslog when use_syslog, else stderr. */
+/*
+ * Starts logging; to syslog when use_syslog, else stderr. Errors go to
+ * stderr in both cases. Lines on a stderr that is the systemd journal
+ * (JOURNAL_STREAM matches it) start with "<N>" (syslog priority), no time.
+ */
 void	log_init(int level, int use_syslog, const char *ident);
 void	log_set_level(int level);
 /* "error", "warn", "info", "debug" -> level, or -1. */

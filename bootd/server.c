@@ -9,6 +9,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <libgen.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +24,9 @@
 #include "bootd/fdlimit.h"
 #include "bootd/http.h"
 #include "bootd/log.h"
+#include "bootd/priv.h"
+#include "bootd/service.h"
+#include "bootd/sockowner.h"
 #include "db/inv_cache.h"
 #include "dhcp/dhcp_server.h"
 #include "dhcpgen/dhcpgen_write.h"
@@ -50,6 +55,45 @@ bootd_swap_snapshot(struct bootd *bd, struct inv_snapshot *snap,
 	dhcpgen_on_snapshot(bd);
 }
 
+/*
+ * The service manager's STATUS= line: what is served and how the DB is,
+ * sent when it changed. With ready, READY=1 goes with it.
+ */
+static void
+bootd_service_status(struct bootd *bd, int ready)
+{
+	char	text[sizeof(bd->svc_status)], db[160];
+
+	if (bd->db == NULL)
+		snprintf(db, sizeof(db), "db not read yet");
+	else if (bd->dbst.state == DB_STATE_REFUSED)
+		snprintf(db, sizeof(db), "db refused (%s): %.100s",
+		    bd->dbst.refusal, bd->dbst.last_error);
+	else if (bd->dbst.state == DB_STATE_DOWN)
+		snprintf(db, sizeof(db), "db down: %.120s",
+		    bd->dbst.last_error);
+	else
+		snprintf(db, sizeof(db), "db %s",
+		    db_state_names[bd->dbst.state]);
+	if (bd->snap != NULL)
+		snprintf(text, sizeof(text), "generation %" PRIu64 ", %zu "
+		    "hosts from the %s; %s", bd->snap->generation,
+		    bd->snap->nhosts, bd->source == BOOTD_SRC_CACHE ?
+		    "cache" : "database", db);
+	else
+		snprintf(text, sizeof(text), "no inventory yet; %s", db);
+	if (ready) {
+		snprintf(bd->svc_status, sizeof(bd->svc_status), "%s", text);
+		svc_ready(text);
+		bd->ready = 1;
+		return;
+	}
+	if (strcmp(text, bd->svc_status) == 0)
+		return;
+	snprintf(bd->svc_status, sizeof(bd->svc_status), "%s", text);
+	svc_status(text);
+}
+
 /* Main thread: the DB thread has a snapshot or a status change for us. */
 static void
 bootd_db_notify(void *arg)
@@ -59,6 +103,25 @@ bootd_db_notify(void *arg)
 
 	if ((snap = db_thread_take(bd->db, &bd->dbst)) != NULL)
 		bootd_swap_snapshot(bd, snap, BOOTD_SRC_DB);
+	/*
+	 * Refused, with nothing to serve: no retry mends a wrong password
+	 * or a missing grant, and a bootd that answers nobody must not
+	 * look alive to its service manager.
+	 */
+	if (bd->snap == NULL && bd->dbst.state == DB_STATE_REFUSED) {
+		log_emit(LOG_LVL_ERROR, 0, "bootd: the database refuses bootd "
+		    "(%s) and there is no cache to serve: stopping",
+		    bd->dbst.refusal);
+		bd->failed = 1;
+		event_base_loopexit(bd->base, NULL);
+		return;
+	}
+	/*
+	 * Ready once something is served, or once the first DB attempt
+	 * found it down: serving nothing yet, but up, and STATUS= says why.
+	 */
+	bootd_service_status(bd, !bd->ready && (bd->snap != NULL ||
+	    bd->dbst.state == DB_STATE_DOWN));
 }
 
 /* Serve the last good inventory while the DB has not answered yet. */
@@ -165,16 +228,19 @@ bootd_reload(struct bootd *bd)
 	char			 err[CONFIG_ERRLEN];
 	int			 moved;
 
+	svc_reloading();
 	if ((ncfg = bootd_config_load(bd->config_path, err, sizeof(err))) ==
 	    NULL) {
 		bd->st.config_errors++;
 		log_warnx("config: %s; keeping the running config", err);
+		bootd_service_status(bd, bd->ready);
 		return;
 	}
 	if (db_thread_set_config(bd->db, ncfg) == -1) {
 		bd->st.config_errors++;
 		log_warnx("config: out of memory; keeping the running config");
 		config_free(ncfg);
+		bootd_service_status(bd, bd->ready);
 		return;
 	}
 	if (listeners_differ(bd->cfg, ncfg))
@@ -193,12 +259,18 @@ bootd_reload(struct bootd *bd)
 	else if (moved)
 		log_info("config: TFTP and HTTP /files/ now serve %s",
 		    bd->root);
+	if (strcmp(bd->cfg->process.user, ncfg->process.user) != 0 ||
+	    strcmp(bd->cfg->process.group, ncfg->process.group) != 0)
+		log_warnx("config: process.user and process.group changes "
+		    "take effect at the next restart");
 	log_set_level(ncfg->log.level);
 	config_free(bd->cfg);
 	bd->cfg = ncfg;
 	bd->st.config_reloads++;
 	db_thread_kick(bd->db);
 	log_info("config: reloaded %s", bd->config_path);
+	/* Ready again, unless it never was (the first DB answer is due). */
+	bootd_service_status(bd, bd->ready);
 }
 
 #define BOOTD_DRAIN_TICKS	50	/* x 100 ms: how long transfers may finish */
@@ -243,6 +315,7 @@ bootd_signal(evutil_socket_t sig, short what, void *arg)
 			break;
 		}
 		log_info("bootd: signal %d, stopping", (int)sig);
+		svc_stopping();
 		bootd_drain(-1, 0, bd);
 		break;
 	}
@@ -324,6 +397,8 @@ bootd_free(struct bootd *bd)
 	dhcpgen_stop(bd);
 	if (bd->ev_drain != NULL)
 		event_free(bd->ev_drain);
+	if (bd->ev_watchdog != NULL)
+		event_free(bd->ev_watchdog);
 	if (bd->ev_hup != NULL)
 		event_free(bd->ev_hup);
 	if (bd->ev_term != NULL)
@@ -340,12 +415,53 @@ bootd_free(struct bootd *bd)
 	free(bd->config_path);
 }
 
+/*
+ * A listener that could not start: one line naming its port and protocol
+ * (the module's err), and who holds the port when that was the trouble.
+ */
+static void
+bootd_listen_failed(const char *mod, char *err, size_t errlen, int tcp,
+    int port, int saved_errno)
+{
+	sockowner_explain(err, errlen, tcp, (unsigned int)port,
+	    saved_errno == EADDRINUSE);
+	log_emit(LOG_LVL_ERROR, 0, "%s: %s", mod, err);
+}
+
+/*
+ * After the drop: warns about each place bootd writes later that its user
+ * cannot write, so a cache that is never saved is not a surprise at the
+ * next outage. bootd check says the same before a start.
+ */
+static void
+bootd_check_writable(const struct bootd *bd, const struct priv_ids *ids)
+{
+	const struct bootd_config	*cfg = bd->cfg;
+	char				 path[PATH_MAX];
+
+	if (cfg->paths.cache[0] != '\0') {
+		snprintf(path, sizeof(path), "%s", cfg->paths.cache);
+		if (access(dirname(path), W_OK | X_OK) == -1)
+			log_warn("db: the cache and its journal will not be "
+			    "written: directory of paths.cache %s, as user %s",
+			    cfg->paths.cache, ids->user);
+	}
+	if (cfg->dhcpgen.format[0] != '\0' && cfg->dhcpgen.output[0] != '\0') {
+		snprintf(path, sizeof(path), "%s", cfg->dhcpgen.output);
+		if (access(dirname(path), W_OK | X_OK) == -1)
+			log_warn("dhcpgen: the map will not be written: "
+			    "directory of dhcpgen.output %s, as user %s",
+			    cfg->dhcpgen.output, ids->user);
+	}
+}
+
 int
 bootd_serve(const char *config_path)
 {
 	struct bootd	 bd;
+	struct priv_ids	 ids;
 	char		 err[CONFIG_ERRLEN];
-	int		 rc = 1;
+	int		 rc = 1, switched, e;
 
 	memset(&bd, 0, sizeof(bd));
 	bd.rootfd = -1;
@@ -358,6 +474,12 @@ bootd_serve(const char *config_path)
 		goto done;
 	}
 	log_init(bd.cfg->log.level, bd.cfg->log.syslog, "bootd");
+	/* A missing user is an error now, not after binding. */
+	if (priv_lookup(bd.cfg->process.user, bd.cfg->process.group, &ids,
+	    err, sizeof(err)) == -1) {
+		log_emit(LOG_LVL_ERROR, 0, "bootd: %s", err);
+		goto done;
+	}
 	signal(SIGPIPE, SIG_IGN);
 	bootd_nofile(bd.cfg);
 	event_set_log_callback(bootd_libevent_log);
@@ -391,24 +513,44 @@ bootd_serve(const char *config_path)
 			    "SIGHUP opens it", err);
 	}
 
+	/* Every privileged step first: the listeners (ports below 1024). */
 	if (bd.cfg->http.enabled &&
 	    (bd.http = http_start(&bd, err, sizeof(err))) == NULL) {
-		log_emit(LOG_LVL_ERROR, 0, "http: %s", err);
+		bootd_listen_failed("http", err, sizeof(err), 1,
+		    bd.cfg->http.port, 0);
 		goto done;
 	}
 	if (bd.cfg->tftp.enabled &&
 	    (bd.tftp = tftp_start(&bd, err, sizeof(err))) == NULL) {
-		log_emit(LOG_LVL_ERROR, 0, "tftp: %s", err);
+		e = errno;
+		bootd_listen_failed("tftp", err, sizeof(err), 0,
+		    bd.cfg->tftp.port, e);
 		goto done;
 	}
 	if (bd.cfg->dhcp.enabled &&
 	    (bd.dhcp = dhcp_start(&bd, err, sizeof(err))) == NULL) {
-		log_emit(LOG_LVL_ERROR, 0, "dhcp: %s", err);
+		e = errno;
+		bootd_listen_failed("dhcp", err, sizeof(err), 0,
+		    bd.cfg->dhcp.port, e);
+		goto done;
+	}
+	/* Then no root and no capability, before a single packet is read. */
+	if (priv_drop(&ids, &switched, err, sizeof(err)) == -1) {
+		log_emit(LOG_LVL_ERROR, 0, "bootd: %s", err);
+		goto done;
+	}
+	log_info("bootd: running as user %s, group %s, no capabilities%s",
+	    ids.user, ids.group, switched ? "" : " (started as them)");
+	bootd_check_writable(&bd, &ids);
+	if (svc_watchdog_start(bd.base, &bd.ev_watchdog) == -1) {
+		log_emit(LOG_LVL_ERROR, 0, "bootd: cannot set up the watchdog "
+		    "timer");
 		goto done;
 	}
 	/* Always read the DB once at start, even when the cache is current. */
-	if ((bd.db = db_thread_new(bd.base, bd.cfg, 0, bootd_db_notify,
-	    &bd)) == NULL || db_thread_start(bd.db) == -1) {
+	if ((bd.db = db_thread_new(bd.base, bd.cfg, 0, bd.snap != NULL ?
+	    bd.snap->generation : 0, bootd_db_notify, &bd)) == NULL ||
+	    db_thread_start(bd.db) == -1) {
 		log_emit(LOG_LVL_ERROR, 1, "db: cannot start the DB thread");
 		goto done;
 	}
@@ -416,10 +558,13 @@ bootd_serve(const char *config_path)
 	    BOOTD_VERSION, bd.cfg->http.listen, bd.cfg->http.port,
 	    bd.cfg->http.enabled ? "" : " disabled", bd.cfg->tftp.listen,
 	    bd.cfg->tftp.port, bd.cfg->tftp.enabled ? "" : " disabled");
+	/* The cache is served: ready now; else when the DB has answered. */
+	if (bd.snap != NULL)
+		bootd_service_status(&bd, 1);
 	if (event_base_dispatch(bd.base) == -1)
 		log_emit(LOG_LVL_ERROR, 0, "bootd: event loop failed");
 	else
-		rc = 0;
+		rc = bd.failed ? 1 : 0;
 	log_info("bootd: stopped");
 done:
 	bootd_free(&bd);

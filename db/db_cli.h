@@ -22,4 +22,12 @@ MYSQL	*db_cli_connect(const struct bootd_config *cfg);
  */
 struct inv_snapshot *db_cli_snapshot(const struct bootd_config *cfg);
 
+/*
+ * As db_cli_snapshot(), but when the database cannot give the inventory
+ * (down, refusing bootd, wrong schema), the cache file the daemon would
+ * serve (paths.cache), after saying so on stderr ("bootd: using the cache
+ * file ... (generation N) instead"). NULL after printing why neither works.
+ */
+struct inv_snapshot *db_cli_snapshot_or_cache(const struct bootd_config *cfg);
+
 #endif

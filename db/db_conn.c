@@ -3,11 +3,23 @@
  * db_conn: MariaDB/MySQL connection setup shared by the DB thread and the
  * command line. Blocking by nature: never called on the event loop.
  */
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <errmsg.h>
 
 #include "db/db_conn.h"
+#include "db/db_errclass.h"
 
 static char *
 dupstr(const char *s)
@@ -63,13 +75,74 @@ db_params_differ(const struct db_params *a, const struct db_params *b)
 	    a->connect_timeout != b->connect_timeout;
 }
 
+static double
+db_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * libmariadb connects without blocking and reports EINPROGRESS whatever
+ * went wrong, so one plain TCP connect, bounded by timeout seconds, finds
+ * the real reason: an errno value, or 0 when the port answers (the
+ * trouble is past the TCP handshake). DB thread and CLI only.
+ */
+static int
+db_tcp_probe(const char *host, int port, int timeout)
+{
+	struct addrinfo	 hints, *ai = NULL;
+	struct pollfd	 pfd;
+	socklen_t	 len = sizeof(int);
+	char		 serv[16];
+	int		 fd = -1, e, n;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_STREAM;
+	snprintf(serv, sizeof(serv), "%d", port);
+	if (getaddrinfo(host, serv, &hints, &ai) != 0 || ai == NULL)
+		return 0;
+	if ((fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, ai->ai_protocol)) == -1) {
+		e = 0;
+		goto done;
+	}
+	if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
+		e = 0;
+		goto done;
+	}
+	if ((e = errno) != EINPROGRESS)
+		goto done;
+	pfd.fd = fd;
+	pfd.events = POLLOUT;
+	while ((n = poll(&pfd, 1, timeout * 1000)) == -1 && errno == EINTR)
+		;
+	if (n == 0)
+		e = ETIMEDOUT;
+	else if (n < 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &len) == -1)
+		e = 0;
+done:
+	if (fd != -1)
+		close(fd);
+	freeaddrinfo(ai);
+	return e;
+}
+
 MYSQL *
-db_connect(const struct db_params *p, char *err, size_t errlen)
+db_connect(const struct db_params *p, unsigned int *code, char *err,
+    size_t errlen)
 {
 	MYSQL		*my;
-	unsigned int	 timeout = (unsigned int)p->connect_timeout;
+	unsigned int	 timeout = (unsigned int)p->connect_timeout, num;
 	const char	*where;
+	char		 text[DB_ERRLEN];
+	double		 t0;
+	int		 why = 0;
 
+	if (code != NULL)
+		*code = 0;
 	if ((my = mysql_init(NULL)) == NULL) {
 		snprintf(err, errlen, "mysql_init: out of memory");
 		return NULL;
@@ -78,17 +151,31 @@ db_connect(const struct db_params *p, char *err, size_t errlen)
 	mysql_options(my, MYSQL_OPT_READ_TIMEOUT, &timeout);
 	mysql_options(my, MYSQL_OPT_WRITE_TIMEOUT, &timeout);
 	mysql_options(my, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+	t0 = db_now();
 	/* A site's my.cnf must not change where bootd connects. */
 	if (mysql_real_connect(my, p->socket[0] ? NULL : p->host, p->user,
 	    p->password, p->name, (unsigned int)p->port,
 	    p->socket[0] ? p->socket : NULL, 0) == NULL) {
+		num = mysql_errno(my);
+		if (code != NULL)
+			*code = num;
+		/* A TCP connect that failed: find out why (see above). */
+		if (p->socket[0] == '\0' && (num == CR_CONNECTION_ERROR ||
+		    num == CR_CONN_HOST_ERROR)) {
+			if (db_now() - t0 >= (double)timeout - 0.25)
+				why = ETIMEDOUT;
+			else
+				why = db_tcp_probe(p->host, p->port,
+				    p->connect_timeout);
+		}
+		db_errtext(text, sizeof(text), mysql_error(my), why);
 		where = p->socket[0] ? p->socket : p->host;
 		if (p->socket[0])
 			snprintf(err, errlen, "cannot connect to %s: %s",
-			    where, mysql_error(my));
+			    where, text);
 		else
 			snprintf(err, errlen, "cannot connect to %s:%d: %s",
-			    where, p->port, mysql_error(my));
+			    where, p->port, text);
 		mysql_close(my);
 		return NULL;
 	}

@@ -43,9 +43,13 @@ int	db_params_differ(const struct db_params *a, const struct db_params *b);
 /*
  * Connects with connect/read/write timeouts of p->connect_timeout seconds,
  * utf8mb4, autocommit on. Returns a handle (mysql_close() it) or NULL with
- * err filled ("cannot connect to localhost:3306: ...").
+ * err filled ("cannot connect to localhost:3306: ... (connection
+ * refused)": the client's errno values in words, see db_errtext()) and,
+ * when code is not NULL, the error number in *code (mysql_errno(), 0 for
+ * none; db_err_refusal() tells a refusal from an outage).
  */
-MYSQL	*db_connect(const struct db_params *p, char *err, size_t errlen);
+MYSQL	*db_connect(const struct db_params *p, unsigned int *code, char *err,
+	    size_t errlen);
 
 /* Runs one statement that returns no rows. Returns 0 or -1 with err. */
 int	db_exec(MYSQL *my, const char *sql, char *err, size_t errlen);

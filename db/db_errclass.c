@@ -2,7 +2,11 @@
 /*
  * db_errclass: one table from error number to what the DB writer does.
  */
+#include <errno.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <errmsg.h>
 #include <mysqld_error.h>
@@ -85,4 +89,88 @@ db_errclass(unsigned int code)
 		if (db_errs[i].code == code)
 			return db_errs[i].cls;
 	return DB_ERR_OTHER;
+}
+
+static const struct {
+	unsigned int	 code;
+	const char	*hint;
+} db_refusals[] = {
+	{ ER_ACCESS_DENIED_ERROR, "wrong user name or password" },
+	{ ER_ACCESS_DENIED_NO_PASSWORD_ERROR, "access denied to this user" },
+	/* MariaDB says this too for a database that does not exist. */
+	{ ER_DBACCESS_DENIED_ERROR, "no grant on this database, or no such "
+	    "database" },
+	{ ER_BAD_DB_ERROR, "unknown database" },
+	{ ER_TABLEACCESS_DENIED_ERROR, "a table grant is missing" },
+	{ ER_COLUMNACCESS_DENIED_ERROR, "a column grant is missing" },
+	{ ER_SPECIFIC_ACCESS_DENIED_ERROR, "a privilege is missing" },
+	{ ER_PROCACCESS_DENIED_ERROR, "a routine grant is missing" },
+	{ ER_HOST_NOT_PRIVILEGED, "this host may not connect" },
+	{ ER_HOST_IS_BLOCKED, "this host is blocked (mariadb-admin "
+	    "flush-hosts)" },
+	{ ER_NOT_SUPPORTED_AUTH_MODE, "authentication method not supported" },
+	{ ER_MUST_CHANGE_PASSWORD_LOGIN, "the password has expired" },
+	{ ER_ACCOUNT_HAS_BEEN_LOCKED, "the account is locked" },
+};
+
+const char *
+db_err_refusal(unsigned int code)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(db_refusals) / sizeof(db_refusals[0]); i++)
+		if (db_refusals[i].code == code)
+			return db_refusals[i].hint;
+	return NULL;
+}
+
+static const struct {
+	int		 e;
+	const char	*words;
+} db_errnos[] = {
+	{ ECONNREFUSED, "connection refused" },
+	{ EHOSTUNREACH, "host unreachable" },
+	{ ENETUNREACH, "network unreachable" },
+	{ ETIMEDOUT, "timed out" },
+	{ ENOENT, "no such socket file" },
+	{ EACCES, "permission denied" },
+	{ ECONNRESET, "connection reset" },
+	{ EADDRNOTAVAIL, "address not available" },
+	{ ENOTSOCK, "not a socket" },
+	{ EINPROGRESS, "no connection" },
+};
+
+const char *
+db_errno_words(int e)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(db_errnos) / sizeof(db_errnos[0]); i++)
+		if (db_errnos[i].e == e)
+			return db_errnos[i].words;
+	return NULL;
+}
+
+void
+db_errtext(char *dst, size_t dstlen, const char *msg, int why)
+{
+	const char	*open, *words;
+	char		*end;
+	size_t		 len = strlen(msg);
+	long		 e;
+
+	snprintf(dst, dstlen, "%s", msg);
+	/* " (115)" at the very end: digits between the parentheses. */
+	if (len < 4 || msg[len - 1] != ')' ||
+	    (open = strrchr(msg, '(')) == NULL || open == msg ||
+	    open[-1] != ' ' || open[1] < '0' || open[1] > '9')
+		return;
+	e = strtol(open + 1, &end, 10);
+	if (end != msg + len - 1 || e <= 0 || e > 4095)
+		return;
+	if (e == EINPROGRESS && why != 0)
+		e = why;
+	if ((words = db_errno_words((int)e)) == NULL)
+		return;
+	snprintf(dst, dstlen, "%.*s(%s)", (int)(open - msg), msg, words);
 }

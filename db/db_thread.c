@@ -32,6 +32,7 @@ const char *const db_state_names[DB_STATE_MAX] = {
 	[DB_STATE_CONNECTING] = "connecting",
 	[DB_STATE_UP] = "up",
 	[DB_STATE_DOWN] = "down",
+	[DB_STATE_REFUSED] = "refused",
 };
 
 #define DB_RETRY_MIN	0.5	/* first reconnect delay, seconds */
@@ -39,6 +40,7 @@ const char *const db_state_names[DB_STATE_MAX] = {
 #define DB_PRUNE_BATCH	1000	/* rows per DELETE: short locks */
 #define DB_PRUNE_ROUND	10	/* DELETEs per table per round */
 #define DB_HOSTLEN	254
+#define DB_REFUSED_REPEAT 300.0	/* seconds between "still refused" lines */
 
 /* Queue room by class: each source, and discoveries apart. */
 enum { DB_CLASS_DISC = DB_SRC_MAX, DB_CLASS_MAX };
@@ -78,7 +80,10 @@ struct db_thread {
 	struct db_params	 params;
 	char			*cache_path;
 	MYSQL			*my;
+	unsigned int		 errnum;	/* of this round's failure */
 	uint64_t		 have_gen;
+	uint64_t		 served_gen;	/* posted last, or cache's */
+	double			 refused_said;	/* when last logged */
 	double			 backoff;
 	char			 journal[PATH_MAX];	/* "" = none */
 	/* main thread */
@@ -107,7 +112,7 @@ db_thread_notify_cb(evutil_socket_t fd, short what, void *arg)
 
 struct db_thread *
 db_thread_new(struct event_base *base, const struct bootd_config *cfg,
-    uint64_t have_gen, void (*notify)(void *), void *arg)
+    uint64_t have_gen, uint64_t served_gen, void (*notify)(void *), void *arg)
 {
 	struct db_thread	*dt;
 	pthread_condattr_t	 ca;
@@ -120,6 +125,7 @@ db_thread_new(struct event_base *base, const struct bootd_config *cfg,
 	pthread_cond_init(&dt->cv, &ca);
 	pthread_condattr_destroy(&ca);
 	dt->have_gen = have_gen;
+	dt->served_gen = served_gen;
 	dt->notify = notify;
 	dt->notify_arg = arg;
 	dt->status.state = DB_STATE_CONNECTING;
@@ -150,35 +156,70 @@ post(struct db_thread *dt, struct inv_snapshot *snap)
 	event_active(dt->ev, 0, 0);
 }
 
-static void
-set_state(struct db_thread *dt, enum db_state st, const char *err)
+/* "serving generation 12" or "nothing to serve" into buf. */
+static const char *
+served(const struct db_thread *dt, char *buf, size_t len)
 {
-	enum db_state old;
+	if (dt->served_gen == 0)
+		snprintf(buf, len, "nothing to serve");
+	else
+		snprintf(buf, len, "serving generation %" PRIu64,
+		    dt->served_gen);
+	return buf;
+}
+
+/*
+ * The one place the state changes. A change is logged once; a refusal is
+ * said again every DB_REFUSED_REPEAT seconds, since only a person can end
+ * it. why is the refusal's hint (REFUSED only). snap, when not NULL, is a
+ * new snapshot (the reference is handed over), posted with the state so
+ * the main thread sees both at once.
+ */
+static void
+set_state(struct db_thread *dt, enum db_state st, const char *err,
+    const char *why, struct inv_snapshot *snap)
+{
+	enum db_state	old;
+	char		what[64];
+	double		now = now_mono();
 
 	pthread_mutex_lock(&dt->mu);
 	old = dt->status.state;
 	dt->status.state = st;
-	if (st == DB_STATE_DOWN) {
+	dt->status.refusal = st == DB_STATE_REFUSED ? why : NULL;
+	if (st == DB_STATE_DOWN || st == DB_STATE_REFUSED) {
 		dt->status.failures++;
 		snprintf(dt->status.last_error, sizeof(dt->status.last_error),
 		    "%s", err);
 	}
 	pthread_mutex_unlock(&dt->mu);
-	if (old == st)
+	if (st == DB_STATE_REFUSED && (old != st ||
+	    now - dt->refused_said >= DB_REFUSED_REPEAT)) {
+		dt->refused_said = now;
+		log_warnx("db: the database refuses bootd (%s): %s; %s until "
+		    "it accepts", why, err, served(dt, what, sizeof(what)));
+	}
+	if (old == st) {
+		if (snap != NULL)
+			post(dt, snap);
 		return;
+	}
 	if (st == DB_STATE_DOWN)
-		log_warnx("db: %s; serving generation %" PRIu64 " until it "
-		    "returns", err, dt->have_gen);
+		log_warnx("db: %s; %s until it returns", err,
+		    served(dt, what, sizeof(what)));
 	else if (st == DB_STATE_UP)
 		log_info("db: connected to %s", dt->params.socket[0] ?
 		    dt->params.socket : dt->params.host);
-	post(dt, NULL);
+	post(dt, snap);
 }
 
+/* Closes the connection; a failure's error number is kept for db_down(). */
 static void
 disconnect(struct db_thread *dt)
 {
 	if (dt->my != NULL) {
+		if (mysql_errno(dt->my) != 0)
+			dt->errnum = mysql_errno(dt->my);
 		mysql_close(dt->my);
 		dt->my = NULL;
 	}
@@ -190,7 +231,8 @@ ensure_connected(struct db_thread *dt, char *err, size_t errlen)
 {
 	if (dt->my != NULL)
 		return 0;
-	if ((dt->my = db_connect(&dt->params, err, errlen)) == NULL)
+	if ((dt->my = db_connect(&dt->params, &dt->errnum, err, errlen)) ==
+	    NULL)
 		return -1;
 	if (migrate_check(dt->my, err, errlen) == -1) {
 		disconnect(dt);
@@ -227,6 +269,7 @@ poll_once(struct db_thread *dt, int force, char *err, size_t errlen)
 		return -1;
 	}
 	dt->have_gen = snap->generation;
+	dt->served_gen = snap->generation;
 	log_info("db: loaded generation %" PRIu64 ": %zu hosts, %zu profiles, "
 	    "%zu rejected rows in %.1f ms (read %.1f, validate+index %.1f)",
 	    snap->generation, snap->nhosts, snap->nprofiles, snap->nrejects, ms,
@@ -236,7 +279,8 @@ poll_once(struct db_thread *dt, int force, char *err, size_t errlen)
 	dt->status.loads++;
 	dt->status.last_load_ms = ms;
 	pthread_mutex_unlock(&dt->mu);
-	post(dt, snap);
+	/* It answered with the inventory: up, whatever the writes do next. */
+	set_state(dt, DB_STATE_UP, NULL, NULL, snap);
 	/* Serve first, then write the cache: an fsync must not delay a change. */
 	if (dt->cache_path[0] != '\0' &&
 	    inv_cache_write(dt->cache_path, rows, cerr, sizeof(cerr)) == -1)
@@ -846,11 +890,18 @@ wait_until(struct db_thread *dt, double t)
 	return pthread_cond_timedwait(&dt->cv, &dt->mu, &until);
 }
 
-/* After a DB error: down, and the next try after a doubling delay. */
+/*
+ * After a DB error: down, or refused when the server turned bootd away
+ * (this round's error number says which), and the next try after a
+ * doubling delay.
+ */
 static double
 db_down(struct db_thread *dt, const char *err)
 {
-	set_state(dt, DB_STATE_DOWN, err);
+	const char *why = db_err_refusal(dt->errnum);
+
+	set_state(dt, why != NULL ? DB_STATE_REFUSED : DB_STATE_DOWN, err, why,
+	    NULL);
 	dt->backoff = dt->backoff == 0 ? DB_RETRY_MIN : dt->backoff * 2;
 	if (dt->backoff > dt->params.retry_max)
 		dt->backoff = dt->params.retry_max;
@@ -902,6 +953,7 @@ db_thread_main(void *arg)
 		/* An acknowledged clear is on disk before anything else. */
 		journal_sync(dt);
 		start = now_mono();
+		dt->errnum = 0;
 		if (force || start >= next_poll) {
 			/*
 			 * Polls run at a fixed rate from the start of each
@@ -913,7 +965,7 @@ db_thread_main(void *arg)
 			    drain_events(dt, err, sizeof(err)) == 0) {
 				force = 0;
 				dt->backoff = 0;
-				set_state(dt, DB_STATE_UP, NULL);
+				set_state(dt, DB_STATE_UP, NULL, NULL, NULL);
 				next_poll = start + dt->params.poll_interval;
 			} else
 				next_poll = start + db_down(dt, err);

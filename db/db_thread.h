@@ -22,6 +22,8 @@ enum db_state {
 	DB_STATE_CONNECTING,	/* not tried yet */
 	DB_STATE_UP,
 	DB_STATE_DOWN,		/* unreachable or failing; retrying */
+	DB_STATE_REFUSED,	/* it answers but refuses bootd: credentials,
+				   database name, grants; retrying */
 	DB_STATE_MAX
 };
 
@@ -40,6 +42,7 @@ struct db_status {
 	size_t		 builds_pending;	/* build-flag clears not written */
 	uint64_t	 builds_written;
 	uint64_t	 pruned;		/* rows removed by retention */
+	const char	*refusal;	/* static hint while REFUSED, or NULL */
 	char		 last_error[DB_ERRLEN];
 };
 
@@ -90,12 +93,15 @@ struct db_thread;
  * Prepares the thread (not started). notify runs on base's loop whenever a
  * snapshot or status change is waiting; it should call db_thread_take().
  * base must have been made after evthread_use_pthreads(). have_gen is the
- * generation already served (from the cache), so an unchanged DB is not
- * reloaded for nothing; 0 for none. Returns NULL on ENOMEM or bad config.
+ * generation the DB thread may take as loaded already, so an unchanged DB
+ * is not reloaded for nothing; 0 to load at the first poll. served_gen is
+ * the generation served now (from the cache; 0 for none), which the log
+ * names while the database is down or refuses bootd. Returns NULL on
+ * ENOMEM or bad config.
  */
 struct db_thread *db_thread_new(struct event_base *base,
 	    const struct bootd_config *cfg, uint64_t have_gen,
-	    void (*notify)(void *), void *arg);
+	    uint64_t served_gen, void (*notify)(void *), void *arg);
 
 /* Starts the thread. Returns 0 or -1 (errno set). */
 int	db_thread_start(struct db_thread *dt);

@@ -665,8 +665,7 @@ dhcp_start(struct bootd *bd, char *err, size_t errlen)
 	    sizeof(on)) == -1 ||
 	    setsockopt(srv->fd, SOL_SOCKET, SO_BROADCAST, &on,
 	    sizeof(on)) == -1 ||
-	    setsockopt(srv->fd, SOL_SOCKET, SO_REUSEADDR, &on,
-	    sizeof(on)) == -1 ||
+	    /* No SO_REUSEADDR: a second bootd on this port must fail. */
 	    bind(srv->fd, (struct sockaddr *)&sin, sizeof(sin)) == -1) {
 		snprintf(err, errlen, "cannot listen on %s:%d/udp: %s",
 		    cfg->dhcp.listen, cfg->dhcp.port, strerror(errno));

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * cli_dhcpgen: `bootd dhcpgen [--format isc|kea|dnsmasq] [-o FILE]`: the
- * inventory, read from the database, as a DHCP server's config on stdout or
- * written atomically to FILE (left alone when it holds the same bytes).
+ * inventory, read from the database (the cache file when the database
+ * cannot give it), as a DHCP server's config on stdout or written
+ * atomically to FILE (left alone when it holds the same bytes).
  * One-shot and blocking: never runs inside the daemon's event loop.
  */
 #include <errno.h>
@@ -75,7 +76,7 @@ cli_dhcpgen(const char *config_path, int argc, char **argv)
 		    "no format" : "unknown format");
 		goto done;
 	}
-	if ((snap = db_cli_snapshot(cfg)) == NULL)
+	if ((snap = db_cli_snapshot_or_cache(cfg)) == NULL)
 		goto done;
 	if (dhcpgen_render(snap, cfg, fmt, &out, &len, err,
 	    sizeof(err)) == -1) {

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * ks_cli: `bootd render KIND HOST`, what HOST would get from the HTTP and
- * TFTP servers, rendered from the database's inventory and the templates
- * under paths.templates (or the built-in ones). A one-shot command: it may
+ * TFTP servers, rendered from the database's inventory (the cache file
+ * when the database cannot give it) and the templates under
+ * paths.templates (or the built-in ones). A one-shot command: it may
  * block, and never runs inside the daemon's event loop.
  */
 #include <stdio.h>
@@ -11,41 +12,9 @@
 
 #include "bootd/addr.h"
 #include "bootd/bootd.h"
-#include "db/db_conn.h"
-#include "db/db_load.h"
-#include "db/migrate.h"
+#include "db/db_cli.h"
 #include "kickstart/ks_http.h"
 #include "tftp/tftp_virtual.h"
-
-/* Loads and validates the inventory from the DB; NULL after a message. */
-static struct inv_snapshot *
-render_snapshot(const struct bootd_config *cfg)
-{
-	struct db_params	 p;
-	struct inv_snapshot	*snap = NULL;
-	struct inv_rows		*rows = NULL;
-	MYSQL			*my;
-	char			 err[DB_ERRLEN];
-
-	if (db_params_from_config(&p, cfg) == -1) {
-		fprintf(stderr, "bootd: out of memory\n");
-		return NULL;
-	}
-	my = db_connect(&p, err, sizeof(err));
-	db_params_clear(&p);
-	if (my == NULL) {
-		fprintf(stderr, "bootd: database: %s\n", err);
-		return NULL;
-	}
-	if (migrate_check(my, err, sizeof(err)) == -1 ||
-	    (rows = db_load_rows(my, err, sizeof(err))) == NULL)
-		fprintf(stderr, "bootd: database: %s\n", err);
-	else if ((snap = inv_build(rows)) == NULL)
-		fprintf(stderr, "bootd: out of memory\n");
-	inv_rows_free(rows);
-	mysql_close(my);
-	return snap;
-}
 
 /* A pxelinux or GRUB menu, as the TFTP server would send it. */
 static int
@@ -131,7 +100,7 @@ cli_render(const char *config_path, const char *kind, const char *host)
 		fprintf(stderr, "bootd: %s\n", err);
 		return 1;
 	}
-	if ((snap = render_snapshot(cfg)) == NULL)
+	if ((snap = db_cli_snapshot_or_cache(cfg)) == NULL)
 		goto done;
 	h = addr_mac_parse(host, mac) == 0 ? inv_by_mac(snap, mac) :
 	    inv_by_name(snap, host);

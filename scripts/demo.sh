@@ -3,6 +3,8 @@
 # under demo/run/ (its own datadir and socket, no TCP), migrates, loads the
 # demo inventory (first run only) and runs `bootd serve` in the foreground on
 # loopback with unprivileged ports. Ctrl-C stops bootd and the database.
+# Run as root, bootd drops to the system user bootd (made here when it is
+# missing, as the package does); run as another user, it stays that user.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 top=$(pwd)
@@ -21,12 +23,31 @@ trap 'mariadb_stop' EXIT
 trap 'exit 130' INT TERM
 mariadb_start "$run"
 
+# The user bootd runs as, and a state directory it may write (the cache
+# and its journal). It must reach the MariaDB socket and the templates.
+mkdir -p "$run/state"
+BOOTD_USER=$(id -un)
+if [ "$(id -u)" = 0 ]; then
+	id -u bootd >/dev/null 2>&1 ||
+		useradd --system --user-group --no-create-home \
+			--home-dir /nonexistent --shell /usr/sbin/nologin bootd
+	if setpriv --reuid bootd --regid "$(id -g bootd)" --clear-groups \
+		test -x "$run" -a -r "$top/templates"; then
+		BOOTD_USER=bootd
+		chown bootd: "$run/state"
+	else
+		echo "demo: user bootd cannot reach $run (a parent directory" \
+			"is not searchable); running bootd as root" >&2
+	fi
+fi
+
 cat > "$run/bootd.conf" <<CFG
 # Demo config written by scripts/demo.sh; see bootd.conf.example for all.
 database = { socket = "$MDB_SOCK"; user = "bootd"; password = "bootd";
              name = "bootd"; };
 paths = { tftp_root = "$run/tftp"; templates = "$top/templates";
-          cache = "$run/inventory.cache"; };
+          cache = "$run/state/inventory.cache"; };
+process = { user = "$BOOTD_USER"; };
 tftp = { listen = "127.0.0.1"; port = $TFTP_PORT; };
 http = { listen = "127.0.0.1"; port = $HTTP_PORT;
          admin_networks = [ "127.0.0.0/8" ]; };

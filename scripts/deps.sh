@@ -11,6 +11,7 @@ PKGS=(
 	# build
 	build-essential cmake pkg-config clang libclang-rt-14-dev
 	libevent-dev default-libmysqlclient-dev libconfig-dev libcmocka-dev
+	libsystemd-dev libcap-dev
 	# tests and demo: a private MariaDB, real clients, process/net tools
 	mariadb-server mariadb-client curl iproute2 procps python3
 	tftp-hpa atftp

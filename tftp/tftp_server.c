@@ -1384,8 +1384,7 @@ tftp_start(struct bootd *bd, char *err, size_t errlen)
 	if ((srv->fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK |
 	    SOCK_CLOEXEC, 0)) == -1 ||
 	    setsockopt(srv->fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on)) == -1 ||
-	    setsockopt(srv->fd, SOL_SOCKET, SO_REUSEADDR, &on,
-	    sizeof(on)) == -1 ||
+	    /* No SO_REUSEADDR: a second bootd on this port must fail. */
 	    bind(srv->fd, (struct sockaddr *)&sin, sizeof(sin)) == -1) {
 		snprintf(err, errlen, "cannot listen on %s:%d/udp: %s",
 		    cfg->tftp.listen, cfg->tftp.port, strerror(errno));

@@ -1,5 +1,9 @@
 # Helpers for integration tests. Source after setting nothing; provides:
-#   t_init NAME        temp dir $T, cleanup trap (processes we started, files)
+#   t_init NAME        temp dir $T, cleanup trap (processes we started, files);
+#                      $T belongs to the group of the user bootd drops to
+#                      ($BOOTD_USER, made here when missing: useradd
+#                      --system), setgid, and umask 002: what a test makes
+#                      under $T is readable, and writable, by bootd
 #   free_port          a TCP/UDP port nobody listens on (loopback)
 #   bootd_config FILE  writes a config for the private MariaDB (MDB_SOCK)
 #   bootd_start        starts $BOOTD_BIN serve in the background ($BOOTD_PID)
@@ -14,6 +18,9 @@ set -u
 T=""
 BOOTD_PID=""
 NPASS=0
+# The user bootd drops to (process.user's default). Tests run as root and
+# make it once, as the Debian package does.
+BOOTD_USER=${BOOTD_USER:-bootd}
 
 T_CLEANUP_HOOKS=()	# functions run at exit, e.g. ns_cleanup
 
@@ -35,10 +42,27 @@ t_cleanup() {
 	exit $rc
 }
 
+# Makes the system user bootd drops to, when root and it is missing.
+t_bootd_user() {
+	id -u "$BOOTD_USER" >/dev/null 2>&1 && return 0
+	[ "$(id -u)" = 0 ] || return 1
+	useradd --system --user-group --no-create-home --home-dir /nonexistent \
+		--shell /usr/sbin/nologin "$BOOTD_USER" 2>/dev/null ||
+		id -u "$BOOTD_USER" >/dev/null 2>&1	# made by a parallel test
+}
+
 t_init() {
 	T=$(mktemp -d "/tmp/bootd-test-$1.XXXXXX")
 	trap t_cleanup EXIT
 	trap 'exit 130' INT TERM
+	if [ "$(id -u)" = 0 ]; then
+		t_bootd_user || fail "cannot create the user $BOOTD_USER"
+		# bootd runs as $BOOTD_USER: it reads the TFTP root and the
+		# templates and writes its cache and journal under $T.
+		chgrp "$(id -gn "$BOOTD_USER")" "$T" && chmod 2775 "$T" ||
+			fail "cannot give $T to $BOOTD_USER"
+		umask 002
+	fi
 }
 
 ok() { NPASS=$((NPASS + 1)); echo "ok: $*"; }
@@ -61,11 +85,13 @@ bootd_config() {
 	local file=$1
 	HTTP_PORT=${HTTP_PORT:-$(free_port)}
 	mkdir -p "$T/tftp"
+	# A copy: the source tree may sit where bootd's user cannot read.
+	[ -d "$T/templates" ] || cp -r "$BOOTD_SRC/templates" "$T/templates"
 	cat > "$file" <<CFG
 database = { socket = "$MDB_SOCK"; user = "bootd"; password = "bootd";
              name = "bootd"; poll_interval = ${POLL:-1.0}; retry_max = 2.0;
              connect_timeout = 2; };
-paths = { tftp_root = "$T/tftp"; templates = "$BOOTD_SRC/templates";
+paths = { tftp_root = "$T/tftp"; templates = "$T/templates";
           cache = "$T/inventory.cache"; };
 tftp = { enabled = false; };
 http = { listen = "127.0.0.1"; port = $HTTP_PORT;

@@ -228,6 +228,8 @@ test_defaults(void **state)
 	assert_string_equal(cfg->paths.tftp_root, "/srv/tftp");
 	assert_string_equal(cfg->paths.templates, "/etc/bootd/templates");
 	assert_string_equal(cfg->paths.cache, "/var/lib/bootd/inventory.cache");
+	assert_string_equal(cfg->process.user, "bootd");
+	assert_string_equal(cfg->process.group, "");
 	assert_int_equal(cfg->tftp.enabled, 1);
 	assert_string_equal(cfg->tftp.listen, "0.0.0.0");
 	assert_int_equal(cfg->tftp.listen_ip, 0);
@@ -312,6 +314,8 @@ test_full(void **state)
 	assert_string_equal(cfg->paths.templates,
 	    "/usr/local/etc/bootd/templates");
 	assert_string_equal(cfg->paths.cache, "/var/cache/bootd/inv.cache");
+	assert_string_equal(cfg->process.user, "pxeboot");
+	assert_string_equal(cfg->process.group, "netboot");
 	assert_int_equal(cfg->tftp.enabled, 0);
 	assert_string_equal(cfg->tftp.listen, "192.168.1.2");
 	assert_int_equal(cfg->tftp.listen_ip, ip4("192.168.1.2"));
