@@ -143,7 +143,7 @@ ns_serve() {
 		-e 's|^    subnets = ( );|    subnets = ( { network = "10.213.0.0/24"; } );|' \
 		"$conf" || fail "edit bootd.conf"
 	[ "$(grep -c -e mysqld.sock -e db-password -e 127.0.0.0/8 -e 'events_rows = 5;' \
-		-e 'interval = 1.0;' -e 10.213.0.0/24 "$conf")" -eq 6 ] ||
+		-e '^    interval = 1.0;' -e 10.213.0.0/24 "$conf")" -eq 6 ] ||
 		fail "bootd.conf: an edit did not apply"
 	mkdir -p "$r/srv/tftp" && echo "hello from tftp" > "$r/srv/tftp/hello.txt"
 
