@@ -129,8 +129,9 @@ ns_serve() {
 		fail "unit: ExecStart=$exec User=$user caps=$caps"
 	grep -qx 'NoNewPrivileges=yes' "$unit" || fail "NoNewPrivileges"
 
-	# What an admin does: the socket, a password file, DHCP on, an admin
-	# network, and (for this test) retention every second down to 5 rows.
+	# What an admin does: the socket, a password file, the public URL, DHCP
+	# on with its subnet, an admin network, and (for this test) retention
+	# every second down to 5 rows.
 	install -m 0640 -g "$(in_root "$r" id -g bootd)" /dev/null \
 		"$r/etc/bootd/db-password" && echo "$DBPW" > "$r/etc/bootd/db-password" ||
 		fail "password file"
@@ -140,10 +141,11 @@ ns_serve() {
 		-e 's|^    events_rows = 1000000;|    events_rows = 5;|' \
 		-e 's|^    interval = 300.0;|    interval = 1.0;|' \
 		-e '/^dhcp = {/,/^};/s|^    enabled = false;|    enabled = true;|' \
-		-e 's|^    subnets = ( );|    subnets = ( { network = "10.213.0.0/24"; } );|' \
+		-e 's|^    public_url = "";|    public_url = "http://127.0.0.1";|' \
+		-e 's|^    subnets = ( );|    subnets = ( { network = "10.213.0.0/24"; router = "10.213.0.1"; dns = [ "10.213.0.1" ]; domain = "demo.test"; } );|' \
 		"$conf" || fail "edit bootd.conf"
 	[ "$(grep -c -e mysqld.sock -e db-password -e 127.0.0.0/8 -e 'events_rows = 5;' \
-		-e '^    interval = 1.0;' -e 10.213.0.0/24 "$conf")" -eq 6 ] ||
+		-e '^    interval = 1.0;' -e 10.213.0.0/24 -e 'http://127.0.0.1' "$conf")" -eq 7 ] ||
 		fail "bootd.conf: an edit did not apply"
 	mkdir -p "$r/srv/tftp" && echo "hello from tftp" > "$r/srv/tftp/hello.txt"
 
