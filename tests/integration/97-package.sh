@@ -109,11 +109,14 @@ LOOK
 	exit 0
 }
 
-# ns [--net] STEP: this script's STEP in new namespaces.
+# ns [--net] STEP: this script's STEP in new namespaces. The PID
+# namespace ends every process the step started when the step ends, even
+# after a failure; the cache lock (fd 9) stays outside.
 ns() {
 	local net=""
 	[ "$1" != --net ] || { net=--net; shift; }
-	unshare --mount --propagation private $net --fork -- bash "$0" --ns "$1"
+	unshare --mount --propagation private --pid --mount-proc --fork $net \
+		-- bash "$0" --ns "$1" 9>&-
 }
 
 # bootd as the package installs it and the unit runs it.
@@ -191,8 +194,9 @@ ns_serve() {
 	wait_until 15 sh -c "[ \"\$(mariadb --no-defaults --socket=$MDB_DIR/mysqld.sock \
 		-uroot -N bootd -e 'SELECT COUNT(*) FROM boot_events')\" -le 5 ]" ||
 		fail "retention did not prune boot_events: $(tail "$T/serve.log")"
-	[ "$(stat -c '%U %a' "$r/var/lib/bootd/inventory.cache")" = "bootd 600" ] ||
-		fail "cache: $(stat -c '%U %a' "$r/var/lib/bootd/inventory.cache")"
+	[ "$(stat -c '%u %a' "$r/var/lib/bootd/inventory.cache")" = \
+		"$(in_root "$r" id -u bootd) 600" ] ||
+		fail "cache: $(stat -c '%u %a' "$r/var/lib/bootd/inventory.cache")"
 	! grep -qi 'denied' "$T/serve.log" || fail "a grant is missing: $(grep -i denied "$T/serve.log")"
 	ok "TFTP get, install-done (UPDATE build), retention (SELECT, DELETE), cache 0600 bootd"
 
