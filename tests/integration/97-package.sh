@@ -21,7 +21,7 @@ NS_T=${T:-} NS_MDB=${MDB_DIR:-}
 
 CACHE=${BOOTD_TEST_CACHE:-/var/cache/bootd-test}
 BASE=$CACHE/bookworm-base	# debootstrap's root, never changed after
-DEPS=$CACHE/bookworm-deps	# a copy of it plus scripts/deps.sh
+DEPS=${DEPS:-}		# a copy of it plus scripts/deps.sh: one per deps.sh
 CHROOT_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
 # Inside a private mount namespace (and with --net, a network namespace):
@@ -240,6 +240,7 @@ curl -fsS --max-time 20 -o /dev/null "${MIRROR%/}/dists/bookworm/Release" || {
 mkdir -p "$CACHE"
 exec 9> "$CACHE/lock"
 flock -w 3600 9 || fail "$CACHE/lock is held"
+phase "archive check, $CACHE/lock"
 
 HEAD=$(git -C "$BOOTD_SRC" rev-parse HEAD)
 [ -z "$(git -C "$BOOTD_SRC" status --porcelain --untracked-files=no)" ] ||
@@ -339,10 +340,17 @@ while read -r w; do
 	type -P "$w" > /dev/null && echo "$w"
 done < <(sort -u "$T/words") > "$T/commands"
 [ "$(wc -l < "$T/commands")" -ge 40 ] || fail "few commands found: $(cat "$T/commands")"
+# A root per version of deps.sh, so a package dropped from it is gone
+# from the root too; the two newest are kept.
+DEPS=$CACHE/bookworm-deps-$(sha256sum < "$SRC/scripts/deps.sh" | cut -c1-16)
 if [ ! -d "$DEPS" ]; then
 	rm -rf "$DEPS.new"
 	cp -a "$BASE" "$DEPS.new" && mv "$DEPS.new" "$DEPS" || fail "copy the root"
+	echo "note: new root $DEPS for this deps.sh"
 fi
+touch "$DEPS"
+ls -1dt "$CACHE"/bookworm-deps-*/ | tail -n +3 | xargs -r rm -rf
+export DEPS
 ns deps || fail "deps root"
 [ ! -s "$T/missing" ] ||
 	fail "scripts/deps.sh does not install: $(tr '\n' ' ' < "$T/missing")"
