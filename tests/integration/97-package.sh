@@ -10,10 +10,11 @@
 # only. A second cached root runs scripts/deps.sh and must then hold every
 # program the test suite calls.
 #
-# Cache: $BOOTD_TEST_CACHE (default /var/cache/bootd-test): the roots and
-# the .deb of each commit. First run about 15 minutes (debootstrap, the
-# suite's dependencies), later runs about 1-2. Skips (77) when not root or
-# when the Debian archive of this machine's apt sources cannot be reached.
+# Cache: $BOOTD_TEST_CACHE (default /var/cache/bootd-test): the base root,
+# a dependency root per version of deps.sh, the .deb of each commit. The
+# first run takes about 6 minutes (debootstrap, the suite's dependencies),
+# later runs about 1. Skips (77) when not root or when the Debian archive
+# of this machine's apt sources cannot be reached.
 # The steps in namespaces re-run this script with --ns STEP: common.sh
 # must not clear what the outer run exported.
 NS_T=${T:-} NS_MDB=${MDB_DIR:-}
