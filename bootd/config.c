@@ -1424,8 +1424,8 @@ cfg_man_span(FILE *fp, const char *s, size_t len)
 	for (i = 0; i < len; i++) {
 		if (s[i] == '\\')
 			fputs("\\e", fp);
-		else if (s[i] == '-')
-			fputs("\\-", fp);	/* a minus in paths and values */
+		else if (s[i] == '-')	/* a minus in paths and values */
+			fputs("\\-", fp);
 		else
 			fputc(s[i], fp);
 	}

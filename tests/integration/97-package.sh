@@ -139,6 +139,9 @@ ns_serve() {
 	install -m 0640 -g "$(in_root "$r" id -g bootd)" /dev/null \
 		"$r/etc/bootd/db-password" && echo "$DBPW" > "$r/etc/bootd/db-password" ||
 		fail "password file"
+	local subnet='network = "10.213.0.0/24"; router = "10.213.0.1";
+		dns = [ "10.213.0.1" ]; domain = "demo.test";'
+	subnet=$(echo $subnet)
 	sed -i -e 's|^    socket = "";|    socket = "/run/mysqld/mysqld.sock";|' \
 		-e 's|^    password_file = "";|    password_file = "/etc/bootd/db-password";|' \
 		-e 's|^    admin_networks = \[ \];|    admin_networks = [ "127.0.0.0/8" ];|' \
@@ -146,10 +149,11 @@ ns_serve() {
 		-e 's|^    interval = 300.0;|    interval = 1.0;|' \
 		-e '/^dhcp = {/,/^};/s|^    enabled = false;|    enabled = true;|' \
 		-e 's|^    public_url = "";|    public_url = "http://127.0.0.1";|' \
-		-e 's|^    subnets = ( );|    subnets = ( { network = "10.213.0.0/24"; router = "10.213.0.1"; dns = [ "10.213.0.1" ]; domain = "demo.test"; } );|' \
+		-e "s|^    subnets = ( );|    subnets = ( { $subnet } );|" \
 		"$conf" || fail "edit bootd.conf"
 	[ "$(grep -c -e mysqld.sock -e db-password -e 127.0.0.0/8 -e 'events_rows = 5;' \
-		-e '^    interval = 1.0;' -e 10.213.0.0/24 -e 'http://127.0.0.1' "$conf")" -eq 7 ] ||
+		-e '^    interval = 1.0;' -e 10.213.0.0/24 -e 'http://127.0.0.1' \
+		"$conf")" -eq 7 ] ||
 		fail "bootd.conf: an edit did not apply"
 	mkdir -p "$r/srv/tftp" && echo "hello from tftp" > "$r/srv/tftp/hello.txt"
 
@@ -198,7 +202,8 @@ ns_serve() {
 	[ "$(stat -c '%u %a' "$r/var/lib/bootd/inventory.cache")" = \
 		"$(in_root "$r" id -u bootd) 600" ] ||
 		fail "cache: $(stat -c '%u %a' "$r/var/lib/bootd/inventory.cache")"
-	! grep -qi 'denied' "$T/serve.log" || fail "a grant is missing: $(grep -i denied "$T/serve.log")"
+	! grep -qi 'denied' "$T/serve.log" ||
+		fail "a grant is missing: $(grep -i denied "$T/serve.log")"
 	ok "TFTP get, install-done (UPDATE build), retention (SELECT, DELETE), cache 0600 bootd"
 
 	kill -TERM "$pid"

@@ -1085,10 +1085,10 @@ test_example_file(void **state)
 static void
 test_man_file(void **state)
 {
-	char				*path = src_path("man/bootd.conf.5");
-	char				*want = NULL, *got;
-	size_t				 len = 0;
-	FILE				*fp;
+	char	*path = src_path("man/bootd.conf.5");
+	char	*want = NULL, *got;
+	size_t	 len = 0;
+	FILE	*fp;
 
 	(void)state;
 	got = slurp(path);
