@@ -164,6 +164,13 @@ void	config_free(struct bootd_config *cfg);
  */
 void	config_print(const struct bootd_config *cfg, FILE *fp, int docs);
 
+/*
+ * Prints the manual page bootd.conf(5) in roff: every row of the settings
+ * table with its doc line, kind, range, default and example, in table
+ * order. man/bootd.conf.5 is this output, kept identical by a unit test.
+ */
+void	config_print_man(FILE *fp);
+
 /* The configured subnet holding ip (host order), or NULL. Borrowed. */
 const struct config_subnet *config_subnet_for(const struct bootd_config *cfg,
 	    uint32_t ip);

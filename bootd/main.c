@@ -33,7 +33,8 @@ usage(FILE *fp)
 	    "  -h, --help         this text\n"
 	    "  -V, --version      print the version\n"
 	    "  --example-config   print a config with every setting, its\n"
-	    "                     default and its documentation\n",
+	    "                     default and its documentation\n"
+	    "  --man-config       print the manual page bootd.conf(5) (roff)\n",
 	    CONFIG_DEFAULT_PATH);
 }
 
@@ -89,6 +90,10 @@ main(int argc, char **argv)
 			return 0;
 		} else if (strcmp(argv[i], "--example-config") == 0)
 			return example_config();
+		else if (strcmp(argv[i], "--man-config") == 0) {
+			config_print_man(stdout);
+			return fflush(stdout) == 0 ? 0 : 1;
+		}
 		else {
 			fprintf(stderr, "bootd: unknown option %s (try "
 			    "--help)\n", argv[i]);

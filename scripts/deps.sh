@@ -20,13 +20,18 @@ PKGS=(
 	isc-dhcp-server kea-dhcp4-server dnsmasq-base
 	# perfdhcp (the DHCP benchmark's load client) and kea-admin
 	kea-admin
-	# HTTP routes: virt-xml-validate checks the libvirt domain XML
-	libvirt-clients
+	# HTTP routes: virt-xml-validate checks the libvirt domain XML (it
+	# runs xmllint)
+	libvirt-clients libxml2-utils
 	# end-to-end PXE boots (tests/e2e): QEMU, iPXE ROMs, OVMF, pxelinux,
 	# GRUB EFI modules, cpio for the initramfs (the kernel package itself
 	# is fetched with apt-get download into the build tree)
 	qemu-system-x86 ipxe-qemu ovmf pxelinux syslinux-common
 	grub-efi-amd64-bin cpio
+	# packaging (tests 95, 97): the .deb, lintian, a clean bookworm root,
+	# the unit checks (systemd-analyze), manual pages (man --warnings)
+	git debhelper dpkg-dev lintian debootstrap systemd man-db
+	libsystemd-dev
 )
 OPTIONAL=()
 if [ $# -gt 0 ]; then

@@ -1086,6 +1086,32 @@ test_example_file(void **state)
 	config_free(cfg);
 }
 
+/* man/bootd.conf.5 is exactly what the table prints as a manual page. */
+static void
+test_man_file(void **state)
+{
+	char	*path = src_path("man/bootd.conf.5");
+	char	*want = NULL, *got;
+	size_t	 len = 0;
+	FILE	*fp;
+
+	(void)state;
+	got = slurp(path);
+	fp = open_memstream(&want, &len);
+	assert_non_null(fp);
+	config_print_man(fp);
+	assert_int_equal(fclose(fp), 0);
+	if (strcmp(got, want) != 0)
+		fail_msg("%s differs from config_print_man(); regenerate it "
+		    "with bootd --man-config", path);
+	/* Elements of a list of groups are named as such. */
+	assert_non_null(strstr(got, "\\fBdhcp.subnets[\\fIn\\fB].lease_time"));
+	assert_non_null(strstr(got, "\\fBlog.syslog\\fR"));
+	free(got);
+	free(want);
+	free(path);
+}
+
 /* Golden files: tests/golden/config-NAME.in printed is config-NAME.ok. */
 static void
 test_golden(void **state)
@@ -1232,6 +1258,7 @@ main(void)
 		cmocka_unit_test(test_print_doubles),
 		cmocka_unit_test(test_print_docs),
 		cmocka_unit_test(test_example_file),
+		cmocka_unit_test(test_man_file),
 		cmocka_unit_test(test_golden),
 		cmocka_unit_test(test_round_trip_defaults),
 		cmocka_unit_test(test_round_trip_full),
