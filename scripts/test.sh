@@ -25,6 +25,6 @@ run() {	# run DIR CMAKE-ARGS... -- CTEST-ARGS...
 run build -DCMAKE_BUILD_TYPE=RelWithDebInfo
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	run build-asan -DCMAKE_BUILD_TYPE=Debug -DBOOTD_SANITIZE=ON
+	run build-asan -DCMAKE_BUILD_TYPE=Debug -DBOOTD_SANITIZE=ON -- -LE package
 CC=clang run build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBOOTD_FUZZ=ON -- -L fuzz
 echo "all test runs passed"
