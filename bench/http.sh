@@ -74,8 +74,11 @@ LOGLEVEL=warn bootd_config "$T/bootd.conf"
 http_admin_only "$T/bootd.conf"
 # wrk's 64 connections come from one address: above the default
 # http.max_per_client (32), which is for a site's hosts, not a load client.
-sed -i "s|port = $HTTP_PORT;|port = $HTTP_PORT; max_per_client = 256;|" "$T/bootd.conf"
-grep -q 'max_per_client = 256' "$T/bootd.conf" || fail "max_per_client not set"
+# (A binary from before the setting, for an A/B, has no such cap.)
+if "$BOOTD_BIN" --example-config | grep -q 'request_timeout'; then
+	sed -i "s|port = $HTTP_PORT;|port = $HTTP_PORT; max_per_client = 256;|" "$T/bootd.conf"
+	grep -q 'max_per_client = 256' "$T/bootd.conf" || fail "max_per_client not set"
+fi
 "$BOOTD_BIN" --config "$T/bootd.conf" db migrate >/dev/null
 mariadb_sql "$(cat "$top/demo/inventory.sql")"
 dd if=/dev/urandom of="$T/tftp/big.bin" bs=1M count="$BIG_MB" status=none
