@@ -415,6 +415,7 @@ cli_check(const char *config_path, int print)
 		problems++;
 	else {
 		printf("schema version %d: ok\n", migrate_binary_version());
+		problems += db_cli_check_grants(cfg);
 		for (i = 0; i < snap->nrejects; i++)
 			printf("rejected %s\n", snap->rejects[i]);
 		problems += (int)snap->nrejects;

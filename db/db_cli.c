@@ -96,3 +96,82 @@ db_cli_snapshot_or_cache(const struct bootd_config *cfg)
 	    (unsigned long long)snap->generation);
 	return snap;
 }
+
+/*
+ * Each probe matches no row (WHERE 1 = 0, LIMIT 0), so nothing is written
+ * and no trigger fires, yet the server checks the statement's privileges
+ * as for a real one.
+ */
+static const struct {
+	const char	*grant;		/* what the account lacks */
+	const char	*why;		/* what needs it */
+	int		 retention;	/* 1: boot_events, 2: discovered */
+	const char	*sql;
+} db_probes[] = {
+	{ "SELECT on profiles", "the inventory", 0,
+	    "SELECT name FROM profiles LIMIT 0" },
+	{ "SELECT on hosts", "the inventory", 0,
+	    "SELECT hostname FROM hosts LIMIT 0" },
+	{ "SELECT on host_vars", "the inventory", 0,
+	    "SELECT name FROM host_vars LIMIT 0" },
+	{ "SELECT on generation", "polling for changes", 0,
+	    "SELECT gen FROM generation LIMIT 0" },
+	{ "SELECT on schema_version", "the schema check", 0,
+	    "SELECT version FROM schema_version LIMIT 0" },
+	{ "UPDATE (build) on hosts", "install-done clearing the build flag",
+	    0, "UPDATE hosts SET build = build WHERE 1 = 0" },
+	{ "INSERT on boot_events", "boot events", 0,
+	    "INSERT INTO boot_events (stage) SELECT 'x' FROM DUAL WHERE 1 = 0" },
+	{ "INSERT, UPDATE on discovered", "recording unknown MACs", 0,
+	    "INSERT INTO discovered (mac) SELECT 'x' FROM DUAL WHERE 1 = 0 "
+	    "ON DUPLICATE KEY UPDATE last_seen = CURRENT_TIMESTAMP, "
+	    "arch = VALUES(arch), vendor_class = VALUES(vendor_class), "
+	    "relay = VALUES(relay)" },
+	{ "SELECT, DELETE on boot_events", "retention.events_*", 1,
+	    "DELETE FROM boot_events WHERE 1 = 0" },
+	{ "SELECT on boot_events", "retention.events_rows", 1,
+	    "SELECT id FROM boot_events LIMIT 0" },
+	{ "SELECT, DELETE on discovered", "retention.discovered_*", 2,
+	    "DELETE FROM discovered WHERE 1 = 0" },
+	{ "SELECT on discovered", "retention.discovered_rows", 2,
+	    "SELECT last_seen FROM discovered LIMIT 0" },
+};
+
+int
+db_cli_check_grants(const struct bootd_config *cfg)
+{
+	MYSQL		*my;
+	MYSQL_RES	*res;
+	size_t		 i;
+	int		 problems = 0, on[3];
+
+	on[0] = 1;
+	on[1] = cfg->retention.events_days > 0 ||
+	    cfg->retention.events_rows > 0;
+	on[2] = cfg->retention.discovered_days > 0 ||
+	    cfg->retention.discovered_rows > 0;
+	if ((my = db_cli_connect(cfg)) == NULL)
+		return 1;
+	for (i = 0; i < sizeof(db_probes) / sizeof(db_probes[0]); i++) {
+		if (!on[db_probes[i].retention])
+			continue;
+		if (mysql_query(my, db_probes[i].sql) == 0) {
+			if ((res = mysql_store_result(my)) != NULL)
+				mysql_free_result(res);
+			continue;
+		}
+		problems++;
+		if (db_errclass(mysql_errno(my)) == DB_ERR_GRANT)
+			printf("database: user %s lacks %s (needed for %s): "
+			    "%s\n", cfg->database.user, db_probes[i].grant,
+			    db_probes[i].why, mysql_error(my));
+		else
+			printf("database: %s (for %s) failed: %s\n",
+			    db_probes[i].grant, db_probes[i].why,
+			    mysql_error(my));
+	}
+	if (problems == 0)
+		printf("database grants: ok\n");
+	mysql_close(my);
+	return problems;
+}

@@ -30,4 +30,15 @@ struct inv_snapshot *db_cli_snapshot(const struct bootd_config *cfg);
  */
 struct inv_snapshot *db_cli_snapshot_or_cache(const struct bootd_config *cfg);
 
+/*
+ * Tries, without changing a row, every kind of statement the daemon runs
+ * with the config's account: SELECT on the inventory tables, UPDATE of
+ * hosts.build, the INSERT of boot_events and the upsert of discovered,
+ * and (only while retention is on for that table) the SELECT and DELETE
+ * of pruning. Prints a line on stdout for each one the server refuses,
+ * naming the grant and what needs it. Returns the number of such lines
+ * (a failed connect counts one, after printing why).
+ */
+int	db_cli_check_grants(const struct bootd_config *cfg);
+
 #endif

@@ -124,6 +124,26 @@ mariadb_sql "UPDATE profiles SET bootfile_efi64='' WHERE name='diskless-6.6';
 B check > "$T/check6.out" || { cat "$T/check6.out"; fail "check not clean with good overrides"; }
 ok "good overrides (and '') check clean"
 
+# The least-privilege account of dist/grants.sql passes; without the
+# DELETE that retention needs, check names that grant and fails.
+sed "s/'bootd'@'localhost'/'lp'@'localhost'/; s/IDENTIFIED BY 'change-me'/IDENTIFIED BY 'lp'/" \
+	"$BOOTD_SRC/dist/grants.sql" > "$T/grants.sql"
+mariadb_sql "$(cat "$T/grants.sql")" || fail "least-privilege account"
+sed 's/user = "bootd"; password = "bootd";/user = "lp"; password = "lp";/' \
+	"$T/bootd.conf" > "$T/lp.conf"
+grep -q 'user = "lp"' "$T/lp.conf" || fail "lp.conf"
+out=$("$BOOTD_BIN" --config "$T/lp.conf" check) || fail "check as the grants.sql account: $out"
+echo "$out" | grep -qx 'database grants: ok' || fail "grants not checked: $out"
+mariadb_sql "REVOKE DELETE ON bootd.boot_events FROM 'lp'@'localhost'"
+rc=0; out=$("$BOOTD_BIN" --config "$T/lp.conf" check 2>&1) || rc=$?
+[ $rc -ne 0 ] && echo "$out" | grep -q 'database: user lp lacks SELECT, DELETE on boot_events (needed for retention.events_\*)' ||
+	fail "missing DELETE not named: $out"
+[ "$(echo "$out" | grep -c 'lacks')" = 1 ] || fail "other grants named: $out"
+printf 'retention = { events_days = 0; events_rows = 0; };\n' >> "$T/lp.conf"
+"$BOOTD_BIN" --config "$T/lp.conf" check > /dev/null ||
+	fail "DELETE asked for with boot_events retention off"
+ok "check with the least-privilege account: ok, names a missing DELETE, not asked for with retention off"
+
 # A schema newer than the binary is refused too.
 mariadb_sql "INSERT INTO schema_version (version) VALUES (99)"
 rc=0; out=$(B check 2>&1) || rc=$?
