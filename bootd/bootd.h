@@ -2,6 +2,12 @@
 /*
  * bootd: the one root object. Everything mutable at run time hangs off
  * struct bootd and reaches code through callback arguments.
+ *
+ * It lives in the base library so that every module can be handed it, yet
+ * the base knows no module: each module's part is an opaque pointer here
+ * (a forward declaration, never an #include of a module's header). The
+ * daemon (daemon/server.c) fills it, starts and stops the modules, and
+ * swaps cfg and snap; modules read what their callbacks need.
  */
 #ifndef BOOTD_BOOTD_H
 #define BOOTD_BOOTD_H
@@ -13,10 +19,12 @@
 
 #include "bootd/archmap.h"
 #include "bootd/config.h"
-#include "db/db_thread.h"
-#include "db/inventory.h"
 
+struct db_status;
+struct db_thread;
 struct http_srv;
+struct inv_snapshot;
+struct ks_http;
 struct tftp_srv;
 struct dhcp_srv;
 struct dhcpgen_srv;
@@ -43,9 +51,10 @@ struct bootd {
 	struct inv_snapshot	*snap;		/* current; may be NULL */
 	enum bootd_source	 source;
 	struct db_thread	*db;
-	struct db_status	 dbst;		/* last status from the DB thread */
+	struct db_status	*dbst;		/* last status from the DB thread */
 	struct event		*ev_hup, *ev_term, *ev_int;
 	struct http_srv		*http;
+	struct ks_http		*ks;		/* templates, /ks/ ... routes */
 	struct tftp_srv		*tftp;
 	struct dhcp_srv		*dhcp;
 	struct dhcpgen_srv	*dhcpgen;	/* made at the first map */
@@ -68,26 +77,5 @@ struct bootd {
 	int			 rootfd;
 	char			*root;
 };
-
-/*
- * Runs the daemon in the foreground until SIGTERM/SIGINT. Binds every
- * listener, then drops to process.user/group with no capabilities before
- * anything is served. Returns the process exit status: 0 after a clean
- * stop, 1 when it could not start (a port in use, a missing user) or the
- * database refuses bootd while there is no cache to serve.
- */
-int	bootd_serve(const char *config_path);
-
-/* Command-line subcommands (cli.c). Each returns the exit status. */
-int	cli_check(const char *config_path, int print);
-int	cli_hosts(const char *config_path);
-int	cli_migrate(const char *config_path);
-/* dhcp/dhcp_cli.c: the discovered table. */
-int	cli_discovered(const char *config_path);
-/* kickstart/ks_cli.c: what a host would get. */
-int	cli_render(const char *config_path, const char *kind,
-	    const char *host);
-/* dhcpgen/dhcpgen_cli.c: argv[0] is "dhcpgen". */
-int	cli_dhcpgen(const char *config_path, int argc, char **argv);
 
 #endif

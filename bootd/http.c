@@ -35,10 +35,6 @@
 #include "bootd/http.h"
 #include "bootd/http_range.h"
 #include "bootd/log.h"
-#include "db/inv_report.h"
-#include "kickstart/ks_http.h"
-#include "tftp/tftp_path.h"
-#include "tftp/tftp_virtual.h"
 
 #define HTTP_BUCKETS		256	/* buckets: conns, clients */
 #define HTTP_ACCEPT_PAUSE_MS	500	/* after accept(2) fails */
@@ -92,10 +88,21 @@ struct http_stats {
 	uint64_t	nomem;		/* a connection untracked */
 };
 
+struct http_route {
+	const char	*prefix;	/* matched against the decoded path */
+	size_t		 plen;
+	int		 exact;		/* path must equal prefix */
+	int		 methods;	/* HTTP_M_* */
+	enum http_acl	 acl;
+	void		(*fn)(struct http_ctx *);
+	void		*arg;
+};
+
 struct http_srv {
 	struct bootd		*bd;
 	struct evhttp		*http;
-	struct ks_http		*ks;
+	struct http_route	 routes[HTTP_ROUTES_MAX];
+	size_t			 nroutes;
 	struct evconnlistener	*lev;	/* freed by evhttp_free() */
 	struct event		*ev_adopt; /* runs http_adopt() */
 	int			 full;	/* listener paused at the cap */
@@ -105,39 +112,6 @@ struct http_srv {
 	LIST_HEAD(, http_conn)	 conns[HTTP_BUCKETS];
 	LIST_HEAD(, http_client) clients[HTTP_BUCKETS];
 	struct http_stats	 st;
-};
-
-enum http_acl {
-	ACL_ANY,	/* anyone; the handler may check more (http_allow) */
-	ACL_ADMIN	/* only http.admin_networks */
-};
-
-/* Methods of a route; GET includes HEAD. */
-#define M_GET	0x1
-#define M_POST	0x2
-
-struct http_route {
-	const char	*prefix;	/* matched against the decoded path */
-	int		 exact;		/* path must equal prefix */
-	int		 methods;
-	enum http_acl	 acl;
-	void		(*fn)(struct http_ctx *);
-};
-
-static void	route_healthz(struct http_ctx *);
-static void	route_inventory(struct http_ctx *);
-static void	route_files(struct http_ctx *);
-
-static const struct http_route http_routes[] = {
-	{ "/healthz", 1, M_GET, ACL_ANY, route_healthz },
-	{ "/inventory", 1, M_GET, ACL_ADMIN, route_inventory },
-	{ "/inventory/", 0, M_GET, ACL_ADMIN, route_inventory },
-	{ "/ks/", 0, M_GET, ACL_ANY, ks_http_kickstart },
-	{ "/guests/", 0, M_GET, ACL_ANY, ks_http_guests },
-	{ "/firstboot/", 0, M_GET, ACL_ANY, ks_http_firstboot },
-	{ "/ipxe/", 0, M_GET, ACL_ANY, ks_http_ipxe },
-	{ "/files/", 0, M_GET, ACL_ANY, route_files },
-	{ "/status/", 0, M_POST, ACL_ANY, ks_http_status },
 };
 
 static const struct {
@@ -298,134 +272,18 @@ http_forbid(struct http_ctx *c, const char *why)
 }
 
 int
-http_allow(struct http_ctx *c, const struct inv_host *owner,
-    const struct inv_host *owner2, const char *what)
+http_allow(struct http_ctx *c, uint32_t owner_ip, uint32_t owner2_ip,
+    const char *what)
 {
-	if (c->admin || (c->peer_ip != 0 && ((owner != NULL &&
-	    owner->ip == c->peer_ip) || (owner2 != NULL &&
-	    owner2->ip == c->peer_ip))))
+	if (c->admin || (c->peer_ip != 0 && (owner_ip == c->peer_ip ||
+	    owner2_ip == c->peer_ip)))
 		return 1;
 	http_forbid(c, what);
 	return 0;
 }
 
-static void
-route_healthz(struct http_ctx *c)
-{
-	struct bootd	*bd = c->bd;
-	struct db_status st;
-	char		 body[768];
-	int		 n;
-
-	memset(&st, 0, sizeof(st));
-	if (bd->db != NULL)
-		db_thread_status(bd->db, &st);
-	n = snprintf(body, sizeof(body), "%s generation=%llu hosts=%zu "
-	    "rejected=%zu source=%s db=%s events_written=%llu "
-	    "events_dropped=%llu events_rejected=%llu events_queued=%zu "
-	    "builds_pending=%zu builds_written=%llu pruned=%llu\n",
-	    bd->snap ? "ok" : "empty",
-	    (unsigned long long)(bd->snap ? bd->snap->generation : 0),
-	    bd->snap ? bd->snap->nhosts : 0, bd->snap ? bd->snap->nrejects : 0,
-	    bootd_source_names[bd->source], db_state_names[bd->dbst.state],
-	    (unsigned long long)st.events_written,
-	    (unsigned long long)st.events_dropped,
-	    (unsigned long long)st.events_rejected, st.events_queued,
-	    st.builds_pending, (unsigned long long)st.builds_written,
-	    (unsigned long long)st.pruned);
-	http_reply(c, bd->snap != NULL ? HTTP_C_OK : HTTP_C_UNAVAIL, NULL, body,
-	    (size_t)n);
-}
-
-/* Sends what fn writes into a memory stream. */
-static void
-http_reply_stream(struct http_ctx *c, void (*fn)(FILE *, const void *),
-    const void *arg)
-{
-	char	*buf = NULL;
-	size_t	 len = 0;
-	FILE	*fp;
-
-	if ((fp = open_memstream(&buf, &len)) == NULL) {
-		http_error(c, HTTP_C_INTERNAL);
-		return;
-	}
-	fn(fp, arg);
-	if (fclose(fp) != 0) {
-		free(buf);
-		http_error(c, HTTP_C_INTERNAL);
-		return;
-	}
-	http_reply_take(c, HTTP_C_OK, NULL, buf, len);
-}
-
-static void
-write_hosts(FILE *fp, const void *arg)
-{
-	inv_report_hosts(fp, arg);
-}
-
-static void
-write_host(FILE *fp, const void *arg)
-{
-	inv_report_host(fp, arg);
-}
-
-/* /inventory: the hosts table; /inventory/<hostname or MAC>: one host. */
-static void
-route_inventory(struct http_ctx *c)
-{
-	const struct inv_snapshot	*snap = c->bd->snap;
-	const struct inv_host		*h;
-	uint8_t				 mac[ADDR_MAC_LEN];
-
-	if (snap == NULL) {
-		http_error(c, HTTP_C_UNAVAIL);
-		return;
-	}
-	if (*c->rest == '\0') {
-		http_reply_stream(c, write_hosts, snap);
-		return;
-	}
-	if (addr_mac_parse(c->rest, mac) == 0)
-		h = inv_by_mac(snap, mac);
-	else
-		h = inv_by_name(snap, c->rest);
-	if (h == NULL) {
-		http_error(c, HTTP_C_NOTFOUND);
-		return;
-	}
-	http_reply_stream(c, write_host, h);
-}
-
-/* The status code for a tftp_path_open() refusal. */
-static int
-path_code(int res)
-{
-	switch (res) {
-	case TFTP_PATH_ENOENT:
-	case TFTP_PATH_ENOTREG:
-		return HTTP_C_NOTFOUND;
-	case TFTP_PATH_EOUTSIDE:
-	case TFTP_PATH_EPERM:
-	case TFTP_PATH_ESYMLINK:
-		return HTTP_C_FORBIDDEN;
-	case TFTP_PATH_EINVAL:
-		return HTTP_C_BADREQ;
-	default:
-		return HTTP_C_INTERNAL;
-	}
-}
-
-/*
- * Sends size bytes of an entity, a file (fd != -1, taken over) or memory
- * (mem, taken over), honouring one Range. The file goes out by sendfile(2)
- * from a libevent file segment as the socket drains: each writable event
- * moves what the socket buffer takes, so no callback runs long and the
- * file is never read into memory.
- */
-static void
-send_entity(struct http_ctx *c, int fd, char *mem, uint64_t size)
+void
+http_reply_entity(struct http_ctx *c, int fd, char *mem, uint64_t size)
 {
 	struct evkeyvalq		*ih, *oh;
 	struct evbuffer			*b = NULL;
@@ -488,62 +346,6 @@ done:
 	if (fd != -1)
 		close(fd);
 	free(mem);
-}
-
-/*
- * /files/<path>: a file under paths.tftp_root with the TFTP server's path
- * rules (tftp_path.h), or one of its virtual menus (tftp_virtual.h), to
- * anyone: the TFTP root is public by nature. UEFI HTTP boot and iPXE load
- * kernels and initrds from here.
- */
-static void
-route_files(struct http_ctx *c)
-{
-	char		 name[TFTP_PATH_MAX + 1], esc[128], vwhy[256];
-	char		*vout = NULL;
-	const char	*why = NULL;
-	uint64_t	 size = 0;
-	size_t		 vlen = 0;
-	int		 res, v, fd = -1, rootfd;
-
-	if (tftp_path_normalise(c->rest, name, sizeof(name), &why) != 0) {
-		http_refuse(c, HTTP_C_BADREQ, why);
-		return;
-	}
-	v = tftp_virtual_render(c->bd->cfg, c->bd->snap, name, &vout, &vlen,
-	    vwhy, sizeof(vwhy));
-	switch (v) {
-	case TFTP_V_OK:
-		send_entity(c, -1, vout, vlen);
-		return;
-	case TFTP_V_NOTFOUND:
-		http_error(c, HTTP_C_NOTFOUND);
-		return;
-	case TFTP_V_ERROR:
-		log_peer_warnx("http: %s: %s: %s", c->peer, log_sanitise(esc,
-		    sizeof(esc), name, strlen(name)), vwhy);
-		http_error(c, HTTP_C_INTERNAL);
-		return;
-	default:
-		break;
-	}
-	/* The TFTP server's root (bootd.h: one owner, swapped on SIGHUP). */
-	if ((rootfd = c->bd->rootfd) == -1) {
-		free(vout);
-		http_error(c, HTTP_C_NOTFOUND);
-		return;
-	}
-	res = tftp_path_open(rootfd, name, &fd, &size, &why);
-	if (res == TFTP_PATH_ENOENT && v == TFTP_V_FALLBACK) {
-		send_entity(c, -1, vout, vlen);
-		return;
-	}
-	free(vout);
-	if (res != TFTP_PATH_OK) {
-		http_refuse(c, path_code(res), why);
-		return;
-	}
-	send_entity(c, fd, NULL, size);
 }
 
 /*
@@ -893,7 +695,57 @@ peer_ip(struct evhttp_request *req, uint32_t *ip, char *buf, size_t len)
 static const char *
 route_allow(const struct http_route *r)
 {
-	return r->methods == M_POST ? "POST" : "GET, HEAD";
+	return r->methods == HTTP_M_POST ? "POST" : "GET, HEAD";
+}
+
+/* The route for the decoded path: the longest prefix that matches. */
+static const struct http_route *
+route_find(const struct http_srv *srv, const char *path)
+{
+	const struct http_route	*r, *best = NULL;
+	size_t			 i;
+
+	for (i = 0; i < srv->nroutes; i++) {
+		r = &srv->routes[i];
+		if (r->exact ? strcmp(path, r->prefix) != 0 :
+		    strncmp(path, r->prefix, r->plen) != 0)
+			continue;
+		if (best == NULL || r->plen > best->plen ||
+		    (r->plen == best->plen && r->exact))
+			best = r;
+	}
+	return best;
+}
+
+int
+http_route_add(struct http_srv *srv, const char *prefix, int exact,
+    int methods, enum http_acl acl, void (*fn)(struct http_ctx *),
+    void *arg, char *err, size_t errlen)
+{
+	struct http_route	*r;
+	size_t			 i;
+
+	for (i = 0; i < srv->nroutes; i++)
+		if (srv->routes[i].exact == exact &&
+		    strcmp(srv->routes[i].prefix, prefix) == 0) {
+			snprintf(err, errlen, "http: route %s%s registered "
+			    "twice", prefix, exact ? "" : "*");
+			return -1;
+		}
+	if (srv->nroutes == HTTP_ROUTES_MAX) {
+		snprintf(err, errlen, "http: more than %d routes",
+		    HTTP_ROUTES_MAX);
+		return -1;
+	}
+	r = &srv->routes[srv->nroutes++];
+	r->prefix = prefix;
+	r->plen = strlen(prefix);
+	r->exact = exact;
+	r->methods = methods;
+	r->acl = acl;
+	r->fn = fn;
+	r->arg = arg;
+	return 0;
 }
 
 static void
@@ -907,7 +759,7 @@ http_dispatch(struct evhttp_request *req, void *arg)
 	struct http_conn	*hc;
 	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
 	char			*dpath = NULL;
-	size_t			 i, n;
+	size_t			 n;
 	int			 m;
 
 	/*
@@ -921,7 +773,6 @@ http_dispatch(struct evhttp_request *req, void *arg)
 	}
 	memset(&c, 0, sizeof(c));
 	c.bd = srv->bd;
-	c.ks = srv->ks;
 	c.srv = srv;
 	c.req = req;
 	c.cmd = evhttp_request_get_command(req);
@@ -930,9 +781,9 @@ http_dispatch(struct evhttp_request *req, void *arg)
 		c.peer_ip = 0;
 	c.admin = c.peer_ip != 0 && config_is_admin(srv->bd->cfg, c.peer_ip);
 	if (c.cmd == EVHTTP_REQ_GET || c.cmd == EVHTTP_REQ_HEAD)
-		m = M_GET;
+		m = HTTP_M_GET;
 	else if (c.cmd == EVHTTP_REQ_POST)
-		m = M_POST;
+		m = HTTP_M_POST;
 	else
 		m = 0;
 	if ((uri = evhttp_request_get_evhttp_uri(req)) == NULL ||
@@ -944,19 +795,16 @@ http_dispatch(struct evhttp_request *req, void *arg)
 		goto done;
 	}
 	c.path = dpath;
-	for (i = 0; i < sizeof(http_routes) / sizeof(http_routes[0]); i++) {
-		r = &http_routes[i];
-		if (r->exact ? strcmp(dpath, r->prefix) != 0 :
-		    strncmp(dpath, r->prefix, strlen(r->prefix)) != 0)
-			continue;
-		c.rest = dpath + strlen(r->prefix);
+	if ((r = route_find(srv, dpath)) != NULL) {
+		c.rest = dpath + r->plen;
+		c.arg = r->arg;
 		if ((r->methods & m) == 0) {
 			evhttp_add_header(evhttp_request_get_output_headers(
 			    req), "Allow", route_allow(r));
 			http_error(&c, HTTP_C_BADMETHOD);
 			goto done;
 		}
-		if (r->acl == ACL_ADMIN && !c.admin) {
+		if (r->acl == HTTP_ACL_ADMIN && !c.admin) {
 			http_refuse(&c, HTTP_C_FORBIDDEN,
 			    "not in http.admin_networks");
 			goto done;
@@ -988,8 +836,6 @@ http_start(struct bootd *bd, char *err, size_t errlen)
 		LIST_INIT(&srv->conns[i]);
 		LIST_INIT(&srv->clients[i]);
 	}
-	if ((srv->ks = ks_http_new(bd, err, errlen)) == NULL)
-		goto fail;
 	if ((srv->http = evhttp_new(bd->base)) == NULL ||
 	    (srv->ev_adopt = event_new(bd->base, -1, 0, http_adopt,
 	    srv)) == NULL) {
@@ -1054,6 +900,5 @@ http_stop(struct http_srv *srv)
 		http_conn_free(c);
 	if (srv->ev_adopt != NULL)
 		event_free(srv->ev_adopt);
-	ks_http_free(srv->ks);
 	free(srv);
 }

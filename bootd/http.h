@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * http: the evhttp server: route table, admin-network and owner ACLs,
- * limits, the one place that picks status codes and sends replies, and
- * /files/ (the TFTP root over HTTP, with Range). Route handlers read the
- * current snapshot from struct bootd and never block.
+ * http: the evhttp server of the base library: connection caps and
+ * deadlines, a route table that modules register into (http_route_add()),
+ * the admin-network and owner ACLs, and the one place that picks status
+ * codes and sends replies (also files, with Range, by sendfile). It knows
+ * no module: the routes and what they serve come from the modules and the
+ * daemon. Route handlers never block.
  */
 #ifndef BOOTD_HTTP_H
 #define BOOTD_HTTP_H
@@ -16,8 +18,6 @@
 
 struct bootd;
 struct http_srv;
-struct inv_host;
-struct ks_http;
 
 #define HTTP_MAX_HEADERS	8192	/* bytes of request headers */
 #define HTTP_MAX_BODY		65536	/* bytes of request body */
@@ -49,7 +49,7 @@ enum http_code {
 struct http_ctx {
 	struct http_srv		*srv;	/* private to http.c */
 	struct bootd		*bd;
-	struct ks_http		*ks;	/* templates (kickstart/ks_http.c) */
+	void			*arg;	/* the route's, from http_route_add() */
 	struct evhttp_request	*req;
 	enum evhttp_cmd_type	 cmd;
 	const char		*path;	/* decoded, without NUL bytes */
@@ -70,6 +70,42 @@ struct http_srv *http_start(struct bootd *bd, char *err, size_t errlen);
 
 /* Closes the listener and frees. Accepts NULL. */
 void	http_stop(struct http_srv *srv);
+
+/* Who may call a route. */
+enum http_acl {
+	HTTP_ACL_ANY,	/* anyone; the handler may check more (http_allow) */
+	HTTP_ACL_ADMIN	/* only http.admin_networks; others get 403 */
+};
+
+/* Methods of a route (a mask); GET includes HEAD. */
+#define HTTP_M_GET	0x1
+#define HTTP_M_POST	0x2
+
+#define HTTP_ROUTES_MAX	32	/* routes one server holds */
+
+/*
+ * Registers fn for the decoded paths equal to prefix (exact != 0) or
+ * starting with it; the longest matching prefix wins, so the order of
+ * registration does not matter. A method outside methods gets 405 with
+ * an Allow header; a peer the acl refuses gets 403 (logged through the
+ * peer limiter). fn gets arg as c->arg and c->rest as the path after
+ * prefix. prefix and arg are borrowed until http_stop(): a module that
+ * registers must outlive the server. Returns 0, or -1 with err for a
+ * prefix already taken or a full table (HTTP_ROUTES_MAX).
+ */
+int	http_route_add(struct http_srv *srv, const char *prefix, int exact,
+	    int methods, enum http_acl acl, void (*fn)(struct http_ctx *),
+	    void *arg, char *err, size_t errlen);
+
+/*
+ * Replies 200 (or 206 for one satisfiable Range; 416 otherwise) with size
+ * bytes of an entity as application/octet-stream: a file (fd != -1,
+ * taken over: closed in every case), sent by sendfile(2) as the socket
+ * drains so it is never read into memory, or memory (mem, from malloc(),
+ * taken over). HEAD gets the headers only.
+ */
+void	http_reply_entity(struct http_ctx *c, int fd, char *mem,
+	    uint64_t size);
 
 /*
  * Replies with code and body (len bytes, copied; NULL for none) as
@@ -95,13 +131,13 @@ void	http_error(struct http_ctx *c, int code);
 
 /*
  * The owner ACL for per-host documents, which may hold secrets: true when
- * the peer is in http.admin_networks or has the IP of owner or of owner2
- * (either may be NULL). Otherwise logs one line naming the peer, path and
- * what (a short static reason, see http_refuse()), answers 403, and
- * returns 0.
+ * the peer is in http.admin_networks or has the IPv4 address owner_ip or
+ * owner2_ip (host order; 0 for none). Otherwise logs one line naming the
+ * peer, path and what (a short static reason, see http_refuse()), answers
+ * 403, and returns 0.
  */
-int	http_allow(struct http_ctx *c, const struct inv_host *owner,
-	    const struct inv_host *owner2, const char *what);
+int	http_allow(struct http_ctx *c, uint32_t owner_ip, uint32_t owner2_ip,
+	    const char *what);
 
 /*
  * Logs "http: <peer>: <path>: <kind>: <why>" through the peer log limiter

@@ -9,10 +9,11 @@
 
 #include <mysql.h>
 
-#include "bootd/bootd.h"
+#include "bootd/config.h"
 #include "db/db_cli.h"
 #include "db/db_conn.h"
 #include "db/migrate.h"
+#include "dhcp/dhcp_cli.h"
 #include "dhcp/dhcp_msg.h"
 
 #define DISC_QUERY \

@@ -30,6 +30,8 @@
 #include "bootd/bootd.h"
 #include "bootd/log.h"
 #include "bootd/ratelimit.h"
+#include "db/db_thread.h"
+#include "db/inventory.h"
 #include "dhcp/dhcp_msg.h"
 #include "dhcp/dhcp_policy.h"
 #include "dhcp/dhcp_server.h"

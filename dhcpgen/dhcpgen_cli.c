@@ -12,12 +12,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "bootd/bootd.h"
+#include "bootd/config.h"
 #include "db/db_cli.h"
 #include "db/db_conn.h"
 #include "db/db_load.h"
 #include "db/migrate.h"
 #include "dhcpgen/dhcpgen.h"
+#include "dhcpgen/dhcpgen_cli.h"
 #include "dhcpgen/dhcpgen_write.h"
 
 /* buf to path, atomically, unless path holds it already. 0 or -1. */

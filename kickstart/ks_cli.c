@@ -11,8 +11,8 @@
 #include <string.h>
 
 #include "bootd/addr.h"
-#include "bootd/bootd.h"
 #include "db/db_cli.h"
+#include "kickstart/ks_cli.h"
 #include "kickstart/ks_http.h"
 #include "tftp/tftp_virtual.h"
 

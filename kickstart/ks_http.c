@@ -755,7 +755,7 @@ ks_host(struct http_ctx *c, const struct inv_snapshot *snap, const char *key)
 static int
 ks_serve(struct http_ctx *c, enum ks_doc d, const struct inv_host *h)
 {
-	struct ks_http		*ks = c->ks;
+	struct ks_http		*ks = c->arg;
 	const struct ks_tfile	*f;
 	struct ks_tfile		 tmp;
 	struct ks_slot		*sl;
@@ -856,10 +856,10 @@ ks_event(struct http_ctx *c, const struct inv_host *h, struct db_event *ev)
 	snprintf(ev->mac, sizeof(ev->mac), "%s", h->macstr);
 	snprintf(ev->hostname, sizeof(ev->hostname), "%s", h->hostname);
 	if (c->bd->db == NULL || db_thread_event(c->bd->db, ev) == -1) {
-		c->ks->st.events_dropped++;
+		((struct ks_http *)c->arg)->st.events_dropped++;
 		return -1;
 	}
-	c->ks->st.events++;
+	((struct ks_http *)c->arg)->st.events++;
 	return 0;
 }
 
@@ -903,7 +903,7 @@ ks_http_kickstart(struct http_ctx *c)
 	if ((snap = ks_snap(c)) == NULL || !one_segment(c) ||
 	    (h = ks_host(c, snap, c->rest)) == NULL)
 		return;
-	if (!http_allow(c, h, NULL, "a kickstart goes only to its host's "
+	if (!http_allow(c, h->ip, 0, "a kickstart goes only to its host's "
 	    "own IP or to http.admin_networks"))
 		return;
 	if (!c->admin && !h->build) {
@@ -987,7 +987,7 @@ ks_http_guests(struct http_ctx *c)
 	memcpy(name, c->rest, n);
 	name[n] = '\0';
 	if ((h = ks_host(c, snap, name)) == NULL ||
-	    !http_allow(c, h, NULL, "guest configs go only to the dom0's "
+	    !http_allow(c, h->ip, 0, "guest configs go only to the dom0's "
 	    "own IP or to http.admin_networks"))
 		return;
 	if (file[0] == '\0') {
@@ -1020,7 +1020,7 @@ ks_http_firstboot(struct http_ctx *c)
 	if ((snap = ks_snap(c)) == NULL || !one_segment(c) ||
 	    (h = ks_host(c, snap, c->rest)) == NULL)
 		return;
-	if (!http_allow(c, h, NULL, "a first-boot script goes only to the "
+	if (!http_allow(c, h->ip, 0, "a first-boot script goes only to the "
 	    "dom0's own IP or to http.admin_networks"))
 		return;
 	if (ks_serve(c, KS_DOC_FIRSTBOOT, h) == 0)
@@ -1132,7 +1132,7 @@ ks_http_status(struct http_ctx *c)
 	if ((snap = ks_snap(c)) == NULL || !one_segment(c) ||
 	    (h = ks_host(c, snap, c->rest)) == NULL)
 		return;
-	if (!http_allow(c, h, h->dom0, "status reports come only from the "
+	if (!http_allow(c, h->ip, h->dom0 != NULL ? h->dom0->ip : 0, "status reports come only from the "
 	    "host's own IP, its dom0's or http.admin_networks"))
 		return;
 	memset(&ev, 0, sizeof(ev));
@@ -1175,4 +1175,29 @@ ks_http_status(struct http_ctx *c)
 		}
 	}
 	http_reply(c, HTTP_C_OK, NULL, "ok\n", 3);
+}
+
+int
+ks_http_routes(struct ks_http *ks, struct http_srv *http, char *err,
+    size_t errlen)
+{
+	static const struct {
+		const char	*prefix;
+		int		 methods;
+		void		(*fn)(struct http_ctx *);
+	} routes[] = {
+		{ "/ks/", HTTP_M_GET, ks_http_kickstart },
+		{ "/guests/", HTTP_M_GET, ks_http_guests },
+		{ "/firstboot/", HTTP_M_GET, ks_http_firstboot },
+		{ "/ipxe/", HTTP_M_GET, ks_http_ipxe },
+		{ "/status/", HTTP_M_POST, ks_http_status },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
+		if (http_route_add(http, routes[i].prefix, 0,
+		    routes[i].methods, HTTP_ACL_ANY, routes[i].fn, ks, err,
+		    errlen) == -1)
+			return -1;
+	return 0;
 }

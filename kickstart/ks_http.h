@@ -3,7 +3,8 @@
  * ks_http: the per-host documents bootd renders from templates (kickstart,
  * Xen and libvirt guest configs, the dom0 first-boot script, iPXE script),
  * the template files they come from, and the HTTP routes that serve them
- * (/ks, /guests, /firstboot, /ipxe, /status; registered in bootd/http.c).
+ * (/ks, /guests, /firstboot, /ipxe, /status; ks_http_routes() registers
+ * them into the HTTP server of the base library).
  *
  * Three layers, in this order in ks_http.c: pure rendering (ks_doc_*,
  * ks_guest_list: no I/O, no logging), template files (ks_tfile_*: reads
@@ -24,6 +25,7 @@
 
 struct bootd;
 struct http_ctx;
+struct http_srv;
 struct ks_http;
 
 #define KS_RENDER_MAX	(4 * 1024 * 1024)	/* bytes of one document */
@@ -139,7 +141,15 @@ struct ks_http *ks_http_new(struct bootd *bd, char *err, size_t errlen);
 /* Accepts NULL. */
 void	ks_http_free(struct ks_http *ks);
 
-/* Route handlers (bootd/http.c's table); c->rest is the path's tail. */
+/*
+ * Registers /ks/, /guests/, /firstboot/, /ipxe/ (GET) and /status/ (POST)
+ * on http, each with ks as its argument; ks must outlive http (free it
+ * after http_stop()). Returns 0, or -1 with err.
+ */
+int	ks_http_routes(struct ks_http *ks, struct http_srv *http, char *err,
+	    size_t errlen);
+
+/* Route handlers; c->rest is the path's tail, c->arg the ks_http. */
 void	ks_http_kickstart(struct http_ctx *c);	/* GET /ks/<host or MAC> */
 void	ks_http_guests(struct http_ctx *c);	/* GET /guests/<dom0>[/...] */
 void	ks_http_firstboot(struct http_ctx *c);	/* GET /firstboot/<dom0> */

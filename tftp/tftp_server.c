@@ -41,6 +41,8 @@
 #include "bootd/addr.h"
 #include "bootd/bootd.h"
 #include "bootd/log.h"
+#include "db/db_thread.h"
+#include "db/inventory.h"
 #include "tftp/tftp_path.h"
 #include "tftp/tftp_proto.h"
 #include "tftp/tftp_server.h"

@@ -6,8 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bootd/bootd.h"
 #include "bootd/config.h"
+#include "daemon/daemon.h"
+#include "dhcp/dhcp_cli.h"
+#include "dhcpgen/dhcpgen_cli.h"
+#include "kickstart/ks_cli.h"
 
 static void
 usage(FILE *fp)

@@ -27,9 +27,14 @@
 #include "bootd/priv.h"
 #include "bootd/service.h"
 #include "bootd/sockowner.h"
+#include "daemon/daemon.h"
+#include "db/db_thread.h"
 #include "db/inv_cache.h"
+#include "db/inventory.h"
 #include "dhcp/dhcp_server.h"
 #include "dhcpgen/dhcpgen_write.h"
+#include "kickstart/ks_http.h"
+#include "tftp/tftp_http.h"
 #include "tftp/tftp_server.h"
 
 const char *const bootd_source_names[BOOTD_SRC_MAX] = {
@@ -66,15 +71,15 @@ bootd_service_status(struct bootd *bd, int ready)
 
 	if (bd->db == NULL)
 		snprintf(db, sizeof(db), "db not read yet");
-	else if (bd->dbst.state == DB_STATE_REFUSED)
+	else if (bd->dbst->state == DB_STATE_REFUSED)
 		snprintf(db, sizeof(db), "db refused (%s): %.100s",
-		    bd->dbst.refusal, bd->dbst.last_error);
-	else if (bd->dbst.state == DB_STATE_DOWN)
+		    bd->dbst->refusal, bd->dbst->last_error);
+	else if (bd->dbst->state == DB_STATE_DOWN)
 		snprintf(db, sizeof(db), "db down: %.120s",
-		    bd->dbst.last_error);
+		    bd->dbst->last_error);
 	else
 		snprintf(db, sizeof(db), "db %s",
-		    db_state_names[bd->dbst.state]);
+		    db_state_names[bd->dbst->state]);
 	if (bd->snap != NULL)
 		snprintf(text, sizeof(text), "generation %" PRIu64 ", %zu "
 		    "hosts from the %s; %s", bd->snap->generation,
@@ -101,17 +106,17 @@ bootd_db_notify(void *arg)
 	struct bootd		*bd = arg;
 	struct inv_snapshot	*snap;
 
-	if ((snap = db_thread_take(bd->db, &bd->dbst)) != NULL)
+	if ((snap = db_thread_take(bd->db, bd->dbst)) != NULL)
 		bootd_swap_snapshot(bd, snap, BOOTD_SRC_DB);
 	/*
 	 * Refused, with nothing to serve: no retry mends a wrong password
 	 * or a missing grant, and a bootd that answers nobody must not
 	 * look alive to its service manager.
 	 */
-	if (bd->snap == NULL && bd->dbst.state == DB_STATE_REFUSED) {
+	if (bd->snap == NULL && bd->dbst->state == DB_STATE_REFUSED) {
 		log_emit(LOG_LVL_ERROR, 0, "bootd: the database refuses bootd "
 		    "(%s) and there is no cache to serve: stopping",
-		    bd->dbst.refusal);
+		    bd->dbst->refusal);
 		bd->failed = 1;
 		event_base_loopexit(bd->base, NULL);
 		return;
@@ -121,7 +126,7 @@ bootd_db_notify(void *arg)
 	 * found it down: serving nothing yet, but up, and STATUS= says why.
 	 */
 	bootd_service_status(bd, !bd->ready && (bd->snap != NULL ||
-	    bd->dbst.state == DB_STATE_DOWN));
+	    bd->dbst->state == DB_STATE_DOWN));
 }
 
 /* Serve the last good inventory while the DB has not answered yet. */
@@ -393,6 +398,7 @@ bootd_free(struct bootd *bd)
 	tftp_stop(bd->tftp);
 	dhcp_stop(bd->dhcp);
 	http_stop(bd->http);
+	ks_http_free(bd->ks);
 	db_thread_free(bd->db);
 	dhcpgen_stop(bd);
 	if (bd->ev_drain != NULL)
@@ -458,12 +464,15 @@ bootd_check_writable(const struct bootd *bd, const struct priv_ids *ids)
 int
 bootd_serve(const char *config_path)
 {
-	struct bootd	 bd;
-	struct priv_ids	 ids;
-	char		 err[CONFIG_ERRLEN];
-	int		 rc = 1, switched, e;
+	struct bootd		 bd;
+	struct db_status	 dbst;
+	struct priv_ids		 ids;
+	char			 err[CONFIG_ERRLEN];
+	int			 rc = 1, switched, e;
 
 	memset(&bd, 0, sizeof(bd));
+	memset(&dbst, 0, sizeof(dbst));
+	bd.dbst = &dbst;
 	bd.rootfd = -1;
 	bd.started = time(NULL);
 	if ((bd.config_path = strdup(config_path)) == NULL)
@@ -518,6 +527,15 @@ bootd_serve(const char *config_path)
 	    (bd.http = http_start(&bd, err, sizeof(err))) == NULL) {
 		bootd_listen_failed("http", err, sizeof(err), 1,
 		    bd.cfg->http.port, 0);
+		goto done;
+	}
+	/* The modules' routes, then the daemon's own. */
+	if (bd.http != NULL &&
+	    ((bd.ks = ks_http_new(&bd, err, sizeof(err))) == NULL ||
+	    ks_http_routes(bd.ks, bd.http, err, sizeof(err)) == -1 ||
+	    tftp_http_routes(&bd, bd.http, err, sizeof(err)) == -1 ||
+	    daemon_routes_add(&bd, err, sizeof(err)) == -1)) {
+		log_emit(LOG_LVL_ERROR, 0, "%s", err);
 		goto done;
 	}
 	if (bd.cfg->tftp.enabled &&

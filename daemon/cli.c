@@ -14,7 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "bootd/bootd.h"
+#include "bootd/config.h"
+#include "daemon/daemon.h"
 #include "bootd/fdlimit.h"
 #include "bootd/log.h"
 #include "bootd/priv.h"

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * daemon: the top layer. server.c runs the daemon (starts the modules in
+ * order, owns the root struct bootd, signals, reloads); cli.c holds the
+ * subcommands that are not a module's own; main.c parses argv. Nothing
+ * below this folder includes it.
+ */
+#ifndef BOOTD_DAEMON_H
+#define BOOTD_DAEMON_H
+
+#include <stddef.h>
+
+/*
+ * Runs the daemon in the foreground until SIGTERM/SIGINT. Binds every
+ * listener, then drops to process.user/group with no capabilities before
+ * anything is served. Returns the process exit status: 0 after a clean
+ * stop, 1 when it could not start (a port in use, a missing user) or the
+ * database refuses bootd while there is no cache to serve.
+ */
+int	bootd_serve(const char *config_path);
+
+/* Subcommands (cli.c). Each returns the exit status. */
+int	cli_check(const char *config_path, int print);
+int	cli_hosts(const char *config_path);
+int	cli_migrate(const char *config_path);
+
+/*
+ * The HTTP routes of the daemon itself (routes.c): /healthz and
+ * /inventory, which read every module's state. Returns 0 or -1 with err.
+ */
+struct bootd;
+int	daemon_routes_add(struct bootd *bd, char *err, size_t errlen);
+
+#endif

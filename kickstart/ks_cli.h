@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * ks_cli: `bootd render KIND HOST`, the document a host would get, printed
+ * on stdout from the same code that serves it. Command-line only.
+ */
+#ifndef BOOTD_KS_CLI_H
+#define BOOTD_KS_CLI_H
+
+/* Returns the exit status: 0, 1 (not found, render error) or 2 (usage). */
+int	cli_render(const char *config_path, const char *kind,
+	    const char *host);
+
+#endif
