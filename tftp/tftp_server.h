@@ -32,7 +32,7 @@ struct tftp_stats {
 
 /*
  * Binds tftp.listen:tftp.port. Files come from bd->rootfd (paths.tftp_root,
- * owned by bootd/server.c and swapped there on SIGHUP; borrowed for the
+ * owned by daemon/server.c and swapped there on SIGHUP; borrowed for the
  * length of each request), which must be open. Returns the server
  * (tftp_stop() it) or NULL with err filled.
  */
