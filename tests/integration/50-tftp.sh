@@ -122,5 +122,12 @@ grep -q 'ended by the client after the OACK' "$T/bootd.log" || fail "probe not l
 kill -0 "$BOOTD_PID" || fail "bootd died"
 hpa -m binary -c get small.bin after.out
 same "$R/small.bin" "$T/out/after.out" "still serving after all of that"
+# The TFTP server's counters reach /healthz.
+hz=$(http_get /healthz)
+done_n=$(echo "$hz" | sed -n 's/.* tftp_done=\([0-9]*\) .*/\1/p')
+refused_n=$(echo "$hz" | sed -n 's/.* tftp_refused=\([0-9]*\) .*/\1/p')
+[ "${done_n:-0}" -ge 10 ] && [ "${refused_n:-0}" -ge 1 ] ||
+	fail "healthz counters: $hz"
+ok "healthz: tftp_done=$done_n tftp_refused=$refused_n"
 bootd_stop
 t_done

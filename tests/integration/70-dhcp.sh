@@ -319,6 +319,13 @@ grep -q '^sent 10000 ' "$T/flood.out" || fail "flood: $(cat "$T/flood.out")"
 [ $asked -ge 2 ] && [ $answered -eq $asked ] || fail "known host answered $answered of $asked during the flood"
 kill -0 "$BOOTD_PID" || fail "bootd died in the flood"
 hz | grep -q '^ok' || fail "healthz after the flood"
+# The DHCP server's counters reach /healthz.
+hzl=$(hz)
+acks=$(echo "$hzl" | sed -n 's/.* dhcp_acks=\([0-9]*\) .*/\1/p')
+recv=$(echo "$hzl" | sed -n 's/.* dhcp_received=\([0-9]*\) .*/\1/p')
+[ "${acks:-0}" -ge 1 ] && [ "${recv:-0}" -gt "${acks:-0}" ] ||
+	fail "healthz counters: $hzl"
+ok "healthz: dhcp_received=$recv dhcp_acks=$acks"
 sleep 1.5
 rows=$(mariadb_sql "SELECT COUNT(*) FROM discovered WHERE mac LIKE '02:13:%'")
 # DHCP_DISC_BURST + DHCP_DISC_RATE per second of flood (+1 s of slack).
