@@ -33,7 +33,8 @@ test_forms(void **state)
 		{ "detail=x&stage=a", KS_STATUS_OK, "a", "x", NULL },
 		{ "stage=x&detail=", KS_STATUS_OK, "x", "", NULL },
 		{ "stage=x&detail=a%09b", KS_STATUS_OK, "x", "a\tb", NULL },
-		{ "stage=x&detail=%FF%FE", KS_STATUS_OK, "x", "\xff\xfe", NULL },
+		{ "stage=x&detail=%FF%FE", KS_STATUS_OK, "x", "\xff\xfe",
+		    NULL },
 		{ "stage=x&detail=disk+ok+%E2%9C%93", KS_STATUS_OK, "x",
 		    "disk ok \xe2\x9c\x93", NULL },
 		{ "stage=x&detail=a=b", KS_STATUS_OK, "x", "a=b", NULL },
@@ -41,7 +42,8 @@ test_forms(void **state)
 		{ "stage=x&detail=%2b%26", KS_STATUS_OK, "x", "+&", NULL },
 		{ "st%61ge=x", KS_STATUS_OK, "x", "", NULL },	/* names too */
 		{ "stage=%61", KS_STATUS_OK, "a", "", NULL },
-		{ "stage=x&", KS_STATUS_OK, "x", "", NULL },	/* empty fields */
+		/* empty fields */
+		{ "stage=x&", KS_STATUS_OK, "x", "", NULL },
 		{ "&&stage=x&&", KS_STATUS_OK, "x", "", NULL },
 		{ "stage=x&other=1&junk=", KS_STATUS_OK, "x", "", NULL },
 		{ "stage=0123456789012345678901234567890", KS_STATUS_OK,
