@@ -138,93 +138,65 @@ def c_includes(path):
     return out
 
 
+BRACKET_RE = re.compile(r"\[(=*)\[")
+
+
+def cmake_tokens(text):
+    """Yields (kind, text, line) of a CMake file: kind "(" or ")", "word"
+    (unquoted) or "arg" (quoted or bracket, kept whole). Comments and
+    blanks are dropped."""
+    i, n, line = 0, len(text), 1
+    while i < n:
+        c, start = text[i], line
+        if c.isspace():
+            j = i + 1
+        elif c in "()":
+            yield c, c, line
+            j = i + 1
+        elif c == "#" and not BRACKET_RE.match(text, i + 1):
+            j = text.find("\n", i)
+            j = n if j == -1 else j
+        elif c == "#" or BRACKET_RE.match(text, i):
+            m = BRACKET_RE.match(text, i + (c == "#"))
+            close = "]" + m.group(1) + "]"
+            j = text.find(close, m.end())
+            j = n if j == -1 else j + len(close)
+            if c != "#":
+                yield "arg", text[m.end():j - len(close)], line
+        elif c == '"':
+            j = i + 1
+            while j < n and text[j] != '"':
+                j += 2 if text[j] == "\\" else 1
+            yield "arg", text[i + 1:j], line
+            j += 1
+        else:
+            j = i
+            while j < n and not text[j].isspace() and text[j] not in '()#"':
+                j += 2 if text[j] == "\\" else 1
+            yield "word", text[i:j], line
+        line = start + text.count("\n", i, j)
+        i = j
+
+
 def cmake_commands(text):
     """Yields (name, args, line) of each command of a CMake file, args a
-    list of (text, line). Quoted and bracket arguments are kept whole,
-    comments dropped; parentheses inside the arguments are skipped."""
-    i, n, line = 0, len(text), 1
-    bracket = re.compile(r"\[(=*)\[")
-
-    def skip_bracket(at):
-        m = bracket.match(text, at)
-        end = text.find("]" + m.group(1) + "]", m.end())
-        end = n if end == -1 else end + len(m.group(1)) + 2
-        return end, text[m.end():max(m.end(), end - len(m.group(1)) - 2)]
-
-    while i < n:
-        c = text[i]
-        if c == "\n":
-            line += 1
-            i += 1
-        elif c.isspace():
-            i += 1
-        elif c == "#":
-            if bracket.match(text, i + 1):
-                end, body = skip_bracket(i + 1)
-                line += body.count("\n")
-                i = end
-            else:
-                j = text.find("\n", i)
-                i = n if j == -1 else j
+    list of (text, line). Parentheses inside the arguments are dropped."""
+    name, depth, args, prev = None, 0, [], None
+    for kind, tok, line in cmake_tokens(text):
+        if depth == 0:
+            if kind == "(" and prev is not None and prev[0] == "word" and \
+                    IDENT_RE.fullmatch(prev[1]):
+                name, start, depth, args = prev[1].lower(), prev[2], 1, []
+            prev = (kind, tok, line)
+        elif kind == "(":
+            depth += 1
+        elif kind == ")":
+            depth -= 1
+            if depth == 0:
+                yield name, args, start
+                prev = None
         else:
-            m = IDENT_RE.match(text, i)
-            if not m:
-                i += 1
-                continue
-            name, start = m.group(0), line
-            i = m.end()
-            while i < n and text[i] in " \t":
-                i += 1
-            if i >= n or text[i] != "(":
-                continue
-            i += 1
-            depth, args = 1, []
-            while i < n and depth > 0:
-                c = text[i]
-                if c == "\n":
-                    line += 1
-                    i += 1
-                elif c.isspace():
-                    i += 1
-                elif c == "(":
-                    depth += 1
-                    i += 1
-                elif c == ")":
-                    depth -= 1
-                    i += 1
-                elif c == "#":
-                    if bracket.match(text, i + 1):
-                        end, body = skip_bracket(i + 1)
-                        line += body.count("\n")
-                        i = end
-                    else:
-                        j = text.find("\n", i)
-                        i = n if j == -1 else j
-                elif c == '"':
-                    j, arg = i + 1, ""
-                    while j < n and text[j] != '"':
-                        if text[j] == "\\" and j + 1 < n:
-                            arg += text[j:j + 2]
-                            j += 2
-                            continue
-                        arg += text[j]
-                        j += 1
-                    args.append((arg, line))
-                    line += arg.count("\n")
-                    i = j + 1
-                elif bracket.match(text, i):
-                    end, body = skip_bracket(i)
-                    args.append((body, line))
-                    line += body.count("\n")
-                    i = end
-                else:
-                    j = i
-                    while (j < n and not text[j].isspace() and
-                           text[j] not in '()#"'):
-                        j += 2 if text[j] == "\\" else 1
-                    args.append((text[i:j], line))
-                    i = j
-            yield name.lower(), args, start
+            args.append((tok, line))
 
 
 class Tree:
