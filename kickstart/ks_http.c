@@ -19,7 +19,6 @@
 #include <event2/buffer.h>
 #include <event2/event.h>
 #include <event2/http.h>
-#include <event2/keyvalq_struct.h>
 
 #include "bootd/addr.h"
 #include "bootd/bootd.h"
@@ -28,6 +27,7 @@
 #include "bootd/safeopen.h"
 #include "db/db_thread.h"
 #include "kickstart/ks_http.h"
+#include "kickstart/ks_status.h"
 #include "kickstart/ks_vars.h"
 
 /* ---- Rendering (pure) ------------------------------------------------- */
@@ -1043,76 +1043,6 @@ ks_http_ipxe(struct http_ctx *c)
 	ks_serve(c, KS_DOC_IPXE, h);
 }
 
-/* stage: [a-z0-9-]{1,31} (boot_events.stage; the event holds 31 bytes). */
-static int
-stage_ok(const char *s)
-{
-	size_t i;
-
-	for (i = 0; s[i] != '\0'; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') ||
-		    (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
-			return 0;
-	return i >= 1 && i <= 31;
-}
-
-/* detail: at most 255 bytes, no control bytes but tab. */
-static int
-detail_ok(const char *s)
-{
-	size_t i;
-
-	for (i = 0; s[i] != '\0'; i++)
-		if (((unsigned char)s[i] < 0x20 && s[i] != '\t') ||
-		    s[i] == 0x7f)
-			return 0;
-	return i <= 255;
-}
-
-/*
- * Parses "stage=...&detail=..." (application/x-www-form-urlencoded,
- * at most KS_STATUS_MAX bytes) into ev. Returns 0, or an HTTP code.
- */
-static int
-status_parse(struct evhttp_request *req, struct db_event *ev,
-    const char **why)
-{
-	struct evbuffer		*in = evhttp_request_get_input_buffer(req);
-	struct evkeyvalq	 q;
-	const char		*stage, *detail;
-	char			 body[KS_STATUS_MAX + 1];
-	size_t			 len = evbuffer_get_length(in);
-	int			 code = HTTP_C_BADREQ;
-
-	*why = "body too large";
-	if (len > KS_STATUS_MAX)
-		return HTTP_C_TOOLARGE;
-	if (evbuffer_copyout(in, body, len) != (ev_ssize_t)len)
-		return HTTP_C_INTERNAL;
-	body[len] = '\0';
-	*why = "NUL byte in body";
-	if (strlen(body) != len)
-		return HTTP_C_BADREQ;
-	TAILQ_INIT(&q);
-	*why = "malformed form body";
-	if (evhttp_parse_query_str(body, &q) == -1)
-		goto done;
-	stage = evhttp_find_header(&q, "stage");
-	detail = evhttp_find_header(&q, "detail");
-	*why = "stage must be 1 to 31 of a-z 0-9 -";
-	if (stage == NULL || !stage_ok(stage))
-		goto done;
-	*why = "detail must be at most 255 bytes without control bytes";
-	if (detail != NULL && !detail_ok(detail))
-		goto done;
-	snprintf(ev->stage, sizeof(ev->stage), "%s", stage);
-	snprintf(ev->detail, sizeof(ev->detail), "%s", detail ? detail : "");
-	code = 0;
-done:
-	evhttp_clear_headers(&q);
-	return code;
-}
-
 /*
  * POST /status/<host>, body stage=<stage>&detail=<text>: a boot_events row;
  * stage install-done also clears the host's build flag. Only from the
@@ -1125,9 +1055,12 @@ ks_http_status(struct http_ctx *c)
 	const struct inv_snapshot	*snap;
 	const struct inv_host		*h;
 	struct db_event			 ev;
+	struct ks_status		 st;
+	struct evbuffer			*in;
 	const char			*why;
-	char				 esc[160];
-	int				 code;
+	char				 esc[160], body[KS_STATUS_MAX];
+	size_t				 len;
+	enum ks_status_rc		 rc;
 
 	if ((snap = ks_snap(c)) == NULL || !one_segment(c) ||
 	    (h = ks_host(c, snap, c->rest)) == NULL)
@@ -1135,13 +1068,23 @@ ks_http_status(struct http_ctx *c)
 	if (!http_allow(c, h->ip, h->dom0 != NULL ? h->dom0->ip : 0, "status reports come only from the "
 	    "host's own IP, its dom0's or http.admin_networks"))
 		return;
-	memset(&ev, 0, sizeof(ev));
-	if ((code = status_parse(c->req, &ev, &why)) != 0) {
-		log_peer_info("http: %s: %s: %s", c->peer,
-		    esc_path(c, esc, sizeof(esc)), why);
-		http_error(c, code);
+	in = evhttp_request_get_input_buffer(c->req);
+	len = evbuffer_get_length(in);
+	if (len <= sizeof(body) &&
+	    evbuffer_copyout(in, body, len) != (ev_ssize_t)len) {
+		http_error(c, HTTP_C_INTERNAL);
 		return;
 	}
+	if ((rc = ks_status_parse(body, len, &st, &why)) != KS_STATUS_OK) {
+		log_peer_info("http: %s: %s: %s", c->peer,
+		    esc_path(c, esc, sizeof(esc)), why);
+		http_error(c, rc == KS_STATUS_ETOOLARGE ? HTTP_C_TOOLARGE :
+		    HTTP_C_BADREQ);
+		return;
+	}
+	memset(&ev, 0, sizeof(ev));
+	snprintf(ev.stage, sizeof(ev.stage), "%s", st.stage);
+	snprintf(ev.detail, sizeof(ev.detail), "%s", st.detail);
 	/*
 	 * install-done: the build flag first, through its own set and
 	 * journal, so a queue full of ordinary events never costs it; then

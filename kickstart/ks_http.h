@@ -31,7 +31,6 @@ struct ks_http;
 #define KS_RENDER_MAX	(4 * 1024 * 1024)	/* bytes of one document */
 #define KS_TNAME_MAX	255	/* bytes of a template name */
 #define KS_CACHE_MAX	64	/* templates the HTTP cache holds */
-#define KS_STATUS_MAX	2048	/* bytes of a POST /status body */
 #define KS_DEFAULT_BRIDGE	"xenbr0"
 
 /* The documents of a host, by `bootd render` kind. */
