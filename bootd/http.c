@@ -38,7 +38,7 @@
 #include "db/inv_report.h"
 #include "kickstart/ks_http.h"
 #include "tftp/tftp_path.h"
-#include "tftp/tftp_virtual.h"
+#include "tftp/tftp_resolve.h"
 
 #define HTTP_BUCKETS		256	/* buckets: conns, clients */
 #define HTTP_ACCEPT_PAUSE_MS	500	/* after accept(2) fails */
@@ -398,25 +398,6 @@ route_inventory(struct http_ctx *c)
 	http_reply_stream(c, write_host, h);
 }
 
-/* The status code for a tftp_path_open() refusal. */
-static int
-path_code(int res)
-{
-	switch (res) {
-	case TFTP_PATH_ENOENT:
-	case TFTP_PATH_ENOTREG:
-		return HTTP_C_NOTFOUND;
-	case TFTP_PATH_EOUTSIDE:
-	case TFTP_PATH_EPERM:
-	case TFTP_PATH_ESYMLINK:
-		return HTTP_C_FORBIDDEN;
-	case TFTP_PATH_EINVAL:
-		return HTTP_C_BADREQ;
-	default:
-		return HTTP_C_INTERNAL;
-	}
-}
-
 /*
  * Sends size bytes of an entity, a file (fd != -1, taken over) or memory
  * (mem, taken over), honouring one Range. The file goes out by sendfile(2)
@@ -492,58 +473,42 @@ done:
 
 /*
  * /files/<path>: a file under paths.tftp_root with the TFTP server's path
- * rules (tftp_path.h), or one of its virtual menus (tftp_virtual.h), to
+ * rules (tftp_path.h), or one of its virtual menus (tftp_resolve.h), to
  * anyone: the TFTP root is public by nature. UEFI HTTP boot and iPXE load
  * kernels and initrds from here.
  */
 static void
 route_files(struct http_ctx *c)
 {
-	char		 name[TFTP_PATH_MAX + 1], esc[128], vwhy[256];
-	char		*vout = NULL;
-	const char	*why = NULL;
-	uint64_t	 size = 0;
-	size_t		 vlen = 0;
-	int		 res, v, fd = -1, rootfd;
+	struct tftp_resolved	 r;
+	char			 name[TFTP_PATH_MAX + 1];
+	const char		*why = NULL;
+	uint64_t		 size = 0;
+	int			 res, fd = -1;
 
 	if (tftp_path_normalise(c->rest, name, sizeof(name), &why) != 0) {
 		http_refuse(c, HTTP_C_BADREQ, why);
 		return;
 	}
-	v = tftp_virtual_render(c->bd->cfg, c->bd->snap, name, &vout, &vlen,
-	    vwhy, sizeof(vwhy));
-	switch (v) {
-	case TFTP_V_OK:
-		send_entity(c, -1, vout, vlen);
-		return;
-	case TFTP_V_NOTFOUND:
-		http_error(c, HTTP_C_NOTFOUND);
-		return;
-	case TFTP_V_ERROR:
-		log_peer_warnx("http: %s: %s: %s", c->peer, log_sanitise(esc,
-		    sizeof(esc), name, strlen(name)), vwhy);
-		http_error(c, HTTP_C_INTERNAL);
-		return;
-	default:
+	/* tftp_resolve.h: the answer the TFTP server gives too. */
+	if (tftp_resolve(&r, c->bd->cfg, c->bd->snap, name) == TFTP_R_OPEN) {
+		/* The TFTP root (bootd.h: one owner, swapped on SIGHUP). */
+		res = c->bd->rootfd == -1 ? TFTP_PATH_ENOENT :
+		    tftp_path_open(c->bd->rootfd, name, &fd, &size, &why);
+		tftp_resolve_opened(&r, res, res == TFTP_PATH_OK ? NULL : why);
+	}
+	switch (r.kind) {
+	case TFTP_R_REAL:
+		send_entity(c, fd, NULL, size);
 		break;
+	case TFTP_R_VIRTUAL:
+		send_entity(c, -1, r.body, r.len);
+		break;
+	default:
+		if (r.detail[0] != '\0')
+			log_peer_warnx("http: %s: %s", c->peer, r.detail);
+		http_refuse(c, r.http_code, r.why);
 	}
-	/* The TFTP server's root (bootd.h: one owner, swapped on SIGHUP). */
-	if ((rootfd = c->bd->rootfd) == -1) {
-		free(vout);
-		http_error(c, HTTP_C_NOTFOUND);
-		return;
-	}
-	res = tftp_path_open(rootfd, name, &fd, &size, &why);
-	if (res == TFTP_PATH_ENOENT && v == TFTP_V_FALLBACK) {
-		send_entity(c, -1, vout, vlen);
-		return;
-	}
-	free(vout);
-	if (res != TFTP_PATH_OK) {
-		http_refuse(c, path_code(res), why);
-		return;
-	}
-	send_entity(c, fd, NULL, size);
 }
 
 /*
