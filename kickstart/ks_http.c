@@ -286,10 +286,11 @@ ks_serve(struct http_ctx *c, enum doc_kind d, const struct inv_host *h)
 		goto done;
 	}
 	if (doc_render(&req, &out, &len, why, sizeof(why)) != DOC_OK) {
+		/* The path names the kind; a load error says "template". */
 		ks->st.render_errors++;
-		log_peer_warnx("http: %s: %s: %s (host \"%s\", %s)", c->peer,
-		    esc_path(c, esc, sizeof(esc)), why, h->hostname,
-		    doc_kind_names[d]);
+		log_peer_warnx("http: %s: %s: %s%s (host \"%s\")", c->peer,
+		    esc_path(c, esc, sizeof(esc)), f != NULL && f->t == NULL ?
+		    "template " : "", why, h->hostname);
 		http_error(c, HTTP_C_INTERNAL);
 		goto done;
 	}
