@@ -307,7 +307,8 @@ render_tmpl(enum doc_kind d, const struct bootd_config *cfg,
 		snprintf(why, whylen, "out of memory");
 		goto done;
 	}
-	if (tmpl_render(t, &x.scope, DOC_RENDER_MAX, out, outlen, &terr) == -1) {
+	if (tmpl_render(t, &x.scope, DOC_RENDER_MAX, out, outlen,
+	    &terr) == -1) {
 		snprintf(why, whylen, "%s:%d: %s", tpath, terr.line, terr.msg);
 		goto done;
 	}

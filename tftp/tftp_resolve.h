@@ -41,7 +41,7 @@ struct tftp_resolved {
 	enum tftp_rkind		 kind;
 	char			*body;	/* VIRTUAL: the caller frees it */
 	size_t			 len;
-	int			 path_res;	/* the open's tftp_path result */
+	int			 path_res;	/* tftp_path result of the open */
 	const char		*why;		/* REFUSED: static reason */
 	enum tftp_err		 tftp_code;	/* REFUSED */
 	int			 http_code;	/* REFUSED: 404, 403, 500 ... */
