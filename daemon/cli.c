@@ -15,10 +15,10 @@
 #include <unistd.h>
 
 #include "bootd/config.h"
-#include "daemon/daemon.h"
 #include "bootd/fdlimit.h"
 #include "bootd/log.h"
 #include "bootd/priv.h"
+#include "daemon/daemon.h"
 #include "db/db_cli.h"
 #include "db/db_conn.h"
 #include "db/db_load.h"
@@ -27,9 +27,8 @@
 #include "db/inv_report.h"
 #include "db/migrate.h"
 #include "dhcp/dhcp_msg.h"
-#include "kickstart/ks_http.h"
-#include "kickstart/ks_vars.h"
-#include "kickstart/tmpl.h"
+#include "doc/doc.h"
+#include "doc/doc_tfile.h"
 
 #define CHECK_HOST_ERRORS_MAX	5	/* per template, then a count */
 
@@ -71,83 +70,112 @@ done:
 	return rc;
 }
 
-/*
- * Loads and compiles a profile's kickstart the way the HTTP server does
- * (ks_tfile_load(): a name inside paths.templates, else the built-in of
- * that name; a FIFO or symlink there is an error, not a hang). Returns the
- * template (tmpl_free() it) or NULL after printing why.
- */
-static struct tmpl *
-cli_template(const struct bootd_config *cfg, const char *name,
-    const char *profile)
-{
-	struct ks_tfile	 f;
-	struct tmpl	*t;
+/* One failure text (without host) and how many hosts hit it. */
+struct check_fail {
+	char	*why;
+	size_t	 n;
+};
 
-	if (ks_tfile_load(&f, cfg->paths.templates, name) == -1) {
-		printf("%s (kickstart of profile \"%s\")\n", f.err, profile);
-		ks_tfile_clear(&f);
-		return NULL;
+/*
+ * Prints "why (host "H", KIND)" for the first CHECK_HOST_ERRORS_MAX hosts
+ * with the same failure. Returns 1 for a failure not seen before (a
+ * template problem), else 0.
+ */
+static int
+check_fail(struct check_fail **f, size_t *nf, const char *why,
+    const struct inv_host *h, enum doc_kind k)
+{
+	struct check_fail	*nfail;
+	size_t			 i;
+
+	for (i = 0; i < *nf; i++)
+		if (strcmp((*f)[i].why, why) == 0)
+			break;
+	if (i == *nf) {
+		if ((nfail = realloc(*f, (*nf + 1) * sizeof(**f))) == NULL)
+			goto nomem;
+		*f = nfail;
+		if ((nfail[i].why = strdup(why)) == NULL)
+			goto nomem;
+		nfail[i].n = 0;
+		(*nf)++;
 	}
-	t = f.t;
-	f.t = NULL;
-	ks_tfile_clear(&f);
-	return t;
+	if ((*f)[i].n++ < CHECK_HOST_ERRORS_MAX)
+		printf("%s (host \"%s\", %s)\n", why, h->hostname,
+		    doc_kind_names[k]);
+	return (*f)[i].n == 1;
+nomem:
+	printf("%s (host \"%s\", %s)\n", why, h->hostname, doc_kind_names[k]);
+	return 1;
 }
 
 /*
- * Renders, for every enabled host, its profile's append line and kickstart
- * template: unknown variables show up here, not at boot time.
+ * Renders every document of every enabled host with doc_render(), from the
+ * template set the HTTP server would hold (doc_tset_load(): paths.templates,
+ * else the built-ins), exactly as HTTP, TFTP and `bootd render` do, so
+ * what passes here is what the servers send. Then names each template file
+ * in paths.templates that does not load though no host uses it. Returns
+ * the number of distinct problems.
  */
 static int
 cli_check_templates(const struct bootd_config *cfg,
     const struct inv_snapshot *snap)
 {
-	const struct inv_profile	*p;
-	const struct inv_host		*h;
-	struct tmpl			*t;
-	struct tmpl_error		 terr;
-	struct ks_vars			 kv;
-	char				*out;
-	size_t				 i, j, len, bad;
-	int				 problems = 0;
+	const struct inv_host	*h;
+	const struct doc_tfile	*t;
+	struct doc_tset		*ts;
+	struct doc_templates	 view;
+	struct doc_req		 req;
+	struct check_fail	*f = NULL;
+	const char		*na;
+	char			*out, why[1024];
+	size_t			 i, j, len, nf = 0;
+	int			 k, problems = 0;
 
-	for (i = 0; i < snap->nprofiles; i++) {
-		p = &snap->profiles[i];
-		t = NULL;
-		if (p->kickstart[0] != '\0' &&
-		    (t = cli_template(cfg, p->kickstart, p->name)) == NULL) {
-			problems++;
-			continue;
-		}
-		bad = 0;
-		for (j = 0; j < snap->nhosts; j++) {
-			h = &snap->hosts[j];
-			if (h->profile != p)
-				continue;
-			if (ks_vars_build(&kv, cfg, h, &terr) == -1) {
-				if (bad++ < CHECK_HOST_ERRORS_MAX)
-					printf("profile \"%s\" append:%d: %s "
-					    "(host \"%s\")\n", p->name,
-					    terr.line, terr.msg, h->hostname);
-				continue;
-			}
-			if (t != NULL && tmpl_render(t, &kv.scope,
-			    TMPL_SRC_MAX * 4, &out, &len, &terr) == -1) {
-				if (bad++ < CHECK_HOST_ERRORS_MAX)
-					printf("%s/%s:%d: %s (host \"%s\")\n",
-					    cfg->paths.templates, p->kickstart,
-					    terr.line, terr.msg, h->hostname);
-			} else if (t != NULL)
-				free(out);
-			ks_vars_clear(&kv);
-		}
-		if (bad > CHECK_HOST_ERRORS_MAX)
-			printf("profile \"%s\": %zu more hosts with template "
-			    "errors\n", p->name, bad - CHECK_HOST_ERRORS_MAX);
-		problems += bad > 0;
-		tmpl_free(t);
+	if ((ts = doc_tset_load(cfg->paths.templates, snap)) == NULL) {
+		printf("templates: out of memory\n");
+		return 1;
 	}
+	view = doc_tset_view(ts);
+	req.cfg = cfg;
+	req.snap = snap;
+	req.tset = &view;
+	for (i = 0; i < snap->nhosts; i++) {
+		h = &snap->hosts[i];
+		for (k = 0; k < DOC_KIND_MAX; k++) {
+			if (!doc_applies((enum doc_kind)k, h, &na))
+				continue;
+			req.host = h;
+			req.kind = (enum doc_kind)k;
+			if (doc_render(&req, &out, &len, why, sizeof(why)) ==
+			    DOC_OK)
+				free(out);
+			else
+				problems += check_fail(&f, &nf, why, h,
+				    (enum doc_kind)k);
+		}
+	}
+	for (j = 0; j < nf; j++) {
+		if (f[j].n > CHECK_HOST_ERRORS_MAX)
+			printf("%s: %zu more hosts\n", f[j].why,
+			    f[j].n - CHECK_HOST_ERRORS_MAX);
+	}
+	for (j = 0; j < view.n; j++) {
+		t = &view.ent[j];
+		if (t->t != NULL)
+			continue;
+		for (i = 0; i < nf; i++)
+			if (strcmp(f[i].why, t->err) == 0)
+				break;
+		if (i == nf) {
+			printf("%s (used by no enabled host)\n", t->err);
+			problems++;
+		}
+	}
+	for (j = 0; j < nf; j++)
+		free(f[j].why);
+	free(f);
+	doc_tset_free(ts);
 	return problems;
 }
 

@@ -1,99 +1,41 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * ks_cli: `bootd render KIND HOST`, what HOST would get from the HTTP and
- * TFTP servers, rendered from the database's inventory (the cache file
- * when the database cannot give it) and the templates under
- * paths.templates (or the built-in ones). A one-shot command: it may
- * block, and never runs inside the daemon's event loop.
+ * TFTP servers: doc_render() over the database's inventory (the cache
+ * file when the database cannot give it) and the template set the HTTP
+ * server would hold (doc_tset_load(): paths.templates, else the built-in
+ * ones). A one-shot command: it may block, and never runs inside the
+ * daemon's event loop.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bootd/addr.h"
+#include "bootd/config.h"
 #include "db/db_cli.h"
+#include "doc/doc.h"
+#include "doc/doc_tfile.h"
 #include "kickstart/ks_cli.h"
-#include "kickstart/ks_http.h"
-#include "tftp/tftp_virtual.h"
-
-/* A pxelinux or GRUB menu, as the TFTP server would send it. */
-static int
-render_menu(const struct bootd_config *cfg, const struct inv_snapshot *snap,
-    const struct inv_host *h, int grub, char **out, size_t *len)
-{
-	char	name[64], why[512];
-	size_t	i;
-	int	rc;
-
-	snprintf(name, sizeof(name), "%s01-%s", grub ? "grub/grub.cfg-" :
-	    "pxelinux.cfg/", h->macstr);
-	for (i = 0; name[i] != '\0'; i++)
-		if (name[i] == ':')
-			name[i] = '-';
-	rc = tftp_virtual_render(cfg, snap, name, out, len, why, sizeof(why));
-	if (rc == TFTP_V_OK || rc == TFTP_V_FALLBACK)
-		return 0;
-	if (rc == TFTP_V_NOTFOUND)
-		fprintf(stderr, "bootd: render: %s: host is disabled\n",
-		    h->hostname);
-	else
-		fprintf(stderr, "bootd: render: %s\n", why);
-	return -1;
-}
-
-/* A document from a template, as the HTTP server would send it. */
-static int
-render_doc(const struct bootd_config *cfg, enum ks_doc d,
-    const struct inv_host *h, char **out, size_t *len)
-{
-	struct ks_tfile	 f;
-	const char	*name = ks_doc_template(d, h);
-	char		 why[768];
-	int		 rc = -1;
-
-	if ((d == KS_DOC_XEN || d == KS_DOC_XEN_INSTALL ||
-	    d == KS_DOC_LIBVIRT || d == KS_DOC_LIBVIRT_INSTALL) &&
-	    h->dom0 == NULL) {
-		fprintf(stderr, "bootd: render: %s is not a guest (no dom0)\n",
-		    h->hostname);
-		return -1;
-	}
-	if (name[0] == '\0') {
-		fprintf(stderr, "bootd: render: profile \"%s\" has no "
-		    "kickstart\n", h->profile->name);
-		return -1;
-	}
-	if (ks_tfile_load(&f, cfg->paths.templates, name) == -1)
-		fprintf(stderr, "bootd: render: template %s\n", f.err);
-	else if (ks_doc_render(d, cfg, h, f.t, f.path, out, len, why,
-	    sizeof(why)) == -1)
-		fprintf(stderr, "bootd: render: %s (host \"%s\")\n", why,
-		    h->hostname);
-	else
-		rc = 0;
-	ks_tfile_clear(&f);
-	return rc;
-}
 
 int
 cli_render(const char *config_path, const char *kind, const char *host)
 {
 	struct bootd_config	*cfg;
 	struct inv_snapshot	*snap = NULL;
+	struct doc_tset		*ts = NULL;
+	struct doc_templates	 view;
+	struct doc_req		 req;
 	const struct inv_host	*h;
 	uint8_t			 mac[ADDR_MAC_LEN];
-	char			*out = NULL, err[CONFIG_ERRLEN];
+	char			*out = NULL, err[CONFIG_ERRLEN], why[1024];
 	size_t			 len = 0;
-	int			 d, menu = -1, rc = 1;
+	int			 k, r, rc = 1;
 
-	if (strcmp(kind, "pxelinux") == 0)
-		menu = 0;
-	else if (strcmp(kind, "grub") == 0)
-		menu = 1;
-	if ((d = ks_doc_parse(kind)) == -1 && menu == -1) {
+	if ((k = doc_kind_parse(kind)) == -1) {
 		fprintf(stderr, "bootd: render: unknown kind \"%s\" (ks, xen, "
-		    "xen-install, libvirt, libvirt-install, firstboot, "
-		    "pxelinux, grub, ipxe)\n", kind);
+		    "xen-install, libvirt, libvirt-install, firstboot, guests, "
+		    "ipxe, pxelinux, grub)\n", kind);
 		return 2;
 	}
 	if ((cfg = config_load(config_path, err, sizeof(err))) == NULL) {
@@ -109,9 +51,22 @@ cli_render(const char *config_path, const char *kind, const char *host)
 		    "inventory (see bootd check)\n", host);
 		goto done;
 	}
-	if (menu != -1 ? render_menu(cfg, snap, h, menu, &out, &len) == -1 :
-	    render_doc(cfg, (enum ks_doc)d, h, &out, &len) == -1)
+	if ((ts = doc_tset_load(cfg->paths.templates, snap)) == NULL) {
+		fprintf(stderr, "bootd: render: out of memory\n");
 		goto done;
+	}
+	view = doc_tset_view(ts);
+	req.cfg = cfg;
+	req.snap = snap;
+	req.host = h;
+	req.kind = (enum doc_kind)k;
+	req.tset = &view;
+	if ((r = doc_render(&req, &out, &len, why, sizeof(why))) != DOC_OK) {
+		fprintf(stderr, "bootd: render: %s%s (host \"%s\", %s)\n",
+		    r == DOC_ENOTAPPLY ? "no such document: " : "", why,
+		    h->hostname, kind);
+		goto done;
+	}
 	if (fwrite(out, 1, len, stdout) != len || fflush(stdout) != 0) {
 		perror("bootd: render: stdout");
 		goto done;
@@ -119,6 +74,7 @@ cli_render(const char *config_path, const char *kind, const char *host)
 	rc = 0;
 done:
 	free(out);
+	doc_tset_free(ts);
 	inv_unref(snap);
 	config_free(cfg);
 	return rc;

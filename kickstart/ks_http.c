@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * ks_http: per-host documents from templates, and their HTTP routes.
- * Rendering (first section) is pure. Template files (second) are read by
- * `bootd render` and by the cache. The cache and the handlers (third) run
- * on the event loop: they render from compiled templates held in memory
- * and re-check the files at most once a second, from a timer.
+ * ks_http: the HTTP routes of the document service (doc/doc.h). The
+ * documents come from doc_render(); this file keeps, on the event loop, a
+ * template set (doc_tset, re-checked at most once a second from a timer)
+ * and a cache of rendered documents, and answers with them.
  */
 #include <errno.h>
 #include <limits.h>
@@ -24,442 +23,16 @@
 #include "bootd/bootd.h"
 #include "bootd/http.h"
 #include "bootd/log.h"
-#include "bootd/safeopen.h"
 #include "db/db_thread.h"
+#include "doc/doc.h"
+#include "doc/doc_tfile.h"
 #include "kickstart/ks_http.h"
 #include "kickstart/ks_status.h"
-#include "kickstart/ks_vars.h"
-
-/* ---- Rendering (pure) ------------------------------------------------- */
-
-const char *const ks_doc_names[KS_DOC_MAX] = {
-	[KS_DOC_KS] = "ks",
-	[KS_DOC_XEN] = "xen",
-	[KS_DOC_XEN_INSTALL] = "xen-install",
-	[KS_DOC_LIBVIRT] = "libvirt",
-	[KS_DOC_LIBVIRT_INSTALL] = "libvirt-install",
-	[KS_DOC_FIRSTBOOT] = "firstboot",
-	[KS_DOC_IPXE] = "ipxe",
-};
-
-/* Built-in template names; a file of that name in paths.templates wins. */
-static const char *const ks_doc_tnames[KS_DOC_MAX] = {
-	[KS_DOC_KS] = "",
-	[KS_DOC_XEN] = "xen.cfg",
-	[KS_DOC_XEN_INSTALL] = "xen-install.cfg",
-	[KS_DOC_LIBVIRT] = "libvirt.xml",
-	[KS_DOC_LIBVIRT_INSTALL] = "libvirt.xml",
-	[KS_DOC_FIRSTBOOT] = "firstboot.sh",
-	[KS_DOC_IPXE] = "ipxe.ipxe",
-};
-
-/* Variables ks_doc_render() adds to those of ks_vars_build(). */
-#define KS_EXTRA_MAX	4
 
 #define KS_DOCS_SLOTS	1024			/* rendered documents kept */
 #define KS_DOCS_BYTES	(64 * 1024 * 1024)	/* and their bytes, at most */
 
-/* A scope over a host's ks_vars plus the extra variables. */
-struct ks_scope {
-	struct tmpl_scope	 scope;
-	struct tmpl_var		*vars;
-	struct tmpl_var		 nsv[CONFIG_MAX_DNS];
-	struct tmpl_scope	 nss[CONFIG_MAX_DNS];
-	struct tmpl_list	 nsl;
-	char			**esc;		/* XML-escaped copies */
-	size_t			 nesc;
-};
-
-int
-ks_doc_parse(const char *s)
-{
-	int d;
-
-	for (d = 0; d < KS_DOC_MAX; d++)
-		if (strcmp(s, ks_doc_names[d]) == 0)
-			return d;
-	return -1;
-}
-
-const char *
-ks_doc_template(enum ks_doc d, const struct inv_host *h)
-{
-	if (d == KS_DOC_KS)
-		return h->profile->kickstart;
-	return ks_doc_tnames[d];
-}
-
-static int
-is_install(enum ks_doc d)
-{
-	return d == KS_DOC_XEN_INSTALL || d == KS_DOC_LIBVIRT_INSTALL;
-}
-
-/* Whether h boots its profile's kernel over the network now. */
-static int
-netboots(const struct inv_host *h)
-{
-	if (h->profile->kernel[0] == '\0')
-		return 0;
-	switch (h->profile->kind) {
-	case INV_KIND_DISKLESS:
-		return 1;
-	case INV_KIND_INSTALL:
-		return h->build;
-	default:
-		return 0;
-	}
-}
-
-static int
-has_var(const struct tmpl_var *v, size_t n, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (strcmp(v[i].name, name) == 0)
-			return 1;
-	return 0;
-}
-
-/* s with & < > ' " escaped as XML entities; NULL when s needs none. */
-static char *
-xml_escape(const char *s, int *nomem)
-{
-	const char	*p;
-	char		*out, *o;
-	size_t		 extra = 0;
-
-	for (p = s; *p != '\0'; p++)
-		switch (*p) {
-		case '&':
-			extra += 4;
-			break;
-		case '<':
-		case '>':
-			extra += 3;
-			break;
-		case '\'':
-		case '"':
-			extra += 5;
-			break;
-		}
-	if (extra == 0)
-		return NULL;
-	if ((out = malloc(strlen(s) + extra + 1)) == NULL) {
-		*nomem = 1;
-		return NULL;
-	}
-	for (p = s, o = out; *p != '\0'; p++) {
-		switch (*p) {
-		case '&':
-			memcpy(o, "&amp;", 5);
-			o += 5;
-			break;
-		case '<':
-			memcpy(o, "&lt;", 4);
-			o += 4;
-			break;
-		case '>':
-			memcpy(o, "&gt;", 4);
-			o += 4;
-			break;
-		case '\'':
-			memcpy(o, "&apos;", 6);
-			o += 6;
-			break;
-		case '"':
-			memcpy(o, "&quot;", 6);
-			o += 6;
-			break;
-		default:
-			*o++ = *p;
-		}
-	}
-	*o = '\0';
-	return out;
-}
-
-static void
-ks_scope_clear(struct ks_scope *x)
-{
-	size_t i;
-
-	for (i = 0; i < x->nesc; i++)
-		free(x->esc[i]);
-	free(x->esc);
-	free(x->vars);
-	memset(x, 0, sizeof(*x));
-}
-
-static void
-extra(struct tmpl_var *v, size_t *n, const char *name, const char *str,
-    const struct tmpl_list *list)
-{
-	if (has_var(v, *n, name))
-		return;		/* a host_var of that name wins */
-	v[*n].name = name;
-	v[*n].str = str;
-	v[*n].list = list;
-	(*n)++;
-}
-
-/* Builds x over kv (both borrowed by x until ks_scope_clear()). */
-static int
-ks_scope_build(struct ks_scope *x, enum ks_doc d,
-    const struct bootd_config *cfg, const struct inv_host *h,
-    const struct ks_vars *kv)
-{
-	const struct config_subnet	*sn;
-	const char			*bridge;
-	char				*e;
-	size_t				 n = kv->scope.nvars, i;
-	int				 j, nomem = 0;
-
-	memset(x, 0, sizeof(*x));
-	if ((x->vars = calloc(n + KS_EXTRA_MAX, sizeof(*x->vars))) == NULL)
-		return -1;
-	memcpy(x->vars, kv->scope.vars, n * sizeof(*x->vars));
-	if ((bridge = inv_var_get(h, "bridge")) == NULL && (h->dom0 == NULL ||
-	    (bridge = inv_var_get(h->dom0, "bridge")) == NULL))
-		bridge = KS_DEFAULT_BRIDGE;
-	extra(x->vars, &n, "bridge", bridge, NULL);
-	if ((sn = config_subnet_for(cfg, h->ip)) != NULL)
-		for (j = 0; j < sn->dns.n && j < CONFIG_MAX_DNS; j++) {
-			x->nsv[j].name = "nameserver";
-			x->nsv[j].str = sn->dns.items[j];
-			x->nss[j].vars = &x->nsv[j];
-			x->nss[j].nvars = 1;
-			x->nsl.nitems++;
-		}
-	x->nsl.items = x->nss;
-	extra(x->vars, &n, "nameservers", NULL, &x->nsl);
-	extra(x->vars, &n, "install", is_install(d) ? "1" : "0", NULL);
-	extra(x->vars, &n, "netboot", netboots(h) ? "1" : "0", NULL);
-	if (d == KS_DOC_LIBVIRT || d == KS_DOC_LIBVIRT_INSTALL) {
-		if ((x->esc = calloc(n, sizeof(*x->esc))) == NULL)
-			return -1;
-		for (i = 0; i < n; i++) {
-			if (x->vars[i].str == NULL)
-				continue;
-			if ((e = xml_escape(x->vars[i].str, &nomem)) != NULL) {
-				x->esc[x->nesc++] = e;
-				x->vars[i].str = e;
-			}
-			if (nomem)
-				return -1;
-		}
-	}
-	x->scope.vars = x->vars;
-	x->scope.nvars = n;
-	return 0;
-}
-
-int
-ks_doc_render(enum ks_doc d, const struct bootd_config *cfg,
-    const struct inv_host *h, const struct tmpl *t, const char *tpath,
-    char **out, size_t *outlen, char *why, size_t whylen)
-{
-	struct ks_vars		kv;
-	struct ks_scope		x;
-	struct tmpl_error	terr;
-	int			rc = -1;
-
-	*out = NULL;
-	*outlen = 0;
-	if (ks_vars_build(&kv, cfg, h, &terr) == -1) {
-		snprintf(why, whylen, "profile \"%s\" append:%d: %s",
-		    h->profile->name, terr.line, terr.msg);
-		return -1;
-	}
-	if (ks_scope_build(&x, d, cfg, h, &kv) == -1) {
-		snprintf(why, whylen, "out of memory");
-		goto done;
-	}
-	if (tmpl_render(t, &x.scope, KS_RENDER_MAX, out, outlen, &terr) == -1) {
-		snprintf(why, whylen, "%s:%d: %s", tpath, terr.line, terr.msg);
-		goto done;
-	}
-	rc = 0;
-done:
-	ks_scope_clear(&x);
-	ks_vars_clear(&kv);
-	return rc;
-}
-
-static const char *
-dash(const char *s)
-{
-	return s[0] != '\0' ? s : "-";
-}
-
-char *
-ks_guest_list(const struct inv_host *h, size_t *len)
-{
-	const struct inv_host	*g;
-	char			*out;
-	size_t			 i, cap = 1, o = 0;
-
-	for (i = 0; i < h->nguests; i++) {
-		g = h->guests[i];
-		cap += strlen(g->hostname) + strlen(g->profile->name) +
-		    strlen(dash(g->profile->kernel)) +
-		    strlen(dash(g->profile->initrd)) + 4;
-	}
-	if ((out = malloc(cap)) == NULL)
-		return NULL;
-	for (i = 0; i < h->nguests; i++) {
-		g = h->guests[i];
-		if (!g->enabled)
-			continue;
-		o += (size_t)snprintf(out + o, cap - o, "%s %s %s %s\n",
-		    g->hostname, g->profile->name, dash(g->profile->kernel),
-		    dash(g->profile->initrd));
-	}
-	out[o] = '\0';
-	*len = o;
-	return out;
-}
-
-/* ---- Template files --------------------------------------------------- */
-
-int
-ks_tname_ok(const char *name)
-{
-	const char	*p, *c;
-	size_t		 len = strlen(name);
-
-	if (len == 0 || len > KS_TNAME_MAX || name[0] == '/')
-		return 0;
-	for (p = name; *p != '\0'; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			return 0;
-	for (c = name; c != NULL; c = (p = strchr(c, '/')) ? p + 1 : NULL)
-		if (strncmp(c, "..", 2) == 0 && (c[2] == '/' || c[2] == '\0'))
-			return 0;
-	return 1;
-}
-
-static const struct ks_builtin *
-builtin(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < ks_nbuiltins; i++)
-		if (strcmp(ks_builtins[i].name, name) == 0)
-			return &ks_builtins[i];
-	return NULL;
-}
-
-static void
-compile(struct ks_tfile *f, const char *src, size_t len)
-{
-	struct tmpl_error terr;
-
-	if ((f->t = tmpl_compile(src, len, f->path, &terr)) == NULL)
-		snprintf(f->err, sizeof(f->err), "%s:%d: %s", f->path,
-		    terr.line, terr.msg);
-}
-
-/* Records what path is now (0 when it is not there), for changes. */
-static void
-identity(struct ks_tfile *f, const struct stat *st)
-{
-	f->dev = st->st_dev;
-	f->ino = st->st_ino;
-	f->size = st->st_size;
-	f->mtime = st->st_mtim;
-	f->ctime = st->st_ctim;
-}
-
-int
-ks_tfile_load(struct ks_tfile *f, const char *dir, const char *name)
-{
-	const struct ks_builtin	*b;
-	struct stat		 st;
-	char			*buf, why[128];
-	size_t			 len;
-	int			 n;
-
-	memset(f, 0, sizeof(*f));
-	if (!ks_tname_ok(name)) {
-		snprintf(f->err, sizeof(f->err), "template name \"%.64s\": "
-		    "must be a relative name inside paths.templates", name);
-		return -1;
-	}
-	n = snprintf(f->path, sizeof(f->path), "%s/%s", dir, name);
-	if (n < 0 || (size_t)n >= sizeof(f->path)) {
-		snprintf(f->err, sizeof(f->err), "%s/%.64s: path too long",
-		    dir, name);
-		return -1;
-	}
-	/*
-	 * Whatever is there, good or bad, is recorded first, so that
-	 * ks_tfile_changed() reports a change only when there is one.
-	 */
-	if (lstat(f->path, &st) == 0)
-		identity(f, &st);
-	/*
-	 * A FIFO put there must not stall the event loop, and a symlink
-	 * must not publish a file from elsewhere (safeopen.h).
-	 */
-	if ((buf = safeopen_read(f->path, TMPL_SRC_MAX, 0, &len, &st, why,
-	    sizeof(why))) == NULL) {
-		if (errno != ENOENT) {
-			snprintf(f->err, sizeof(f->err), "%s: %s", f->path,
-			    why);
-			return -1;
-		}
-		if ((b = builtin(name)) == NULL) {
-			snprintf(f->err, sizeof(f->err), "%s: not found (and "
-			    "no built-in template of that name)", f->path);
-			return -1;
-		}
-		snprintf(f->path, sizeof(f->path), "(built-in) %s", name);
-		f->found = 1;
-		compile(f, b->text, b->len);
-		return f->t != NULL ? 0 : -1;
-	}
-	identity(f, &st);
-	f->found = 1;
-	compile(f, buf, len);
-	free(buf);
-	return f->t != NULL ? 0 : -1;
-}
-
-int
-ks_tfile_changed(const struct ks_tfile *f, const char *dir, const char *name)
-{
-	struct stat	st;
-	char		path[1024];
-
-	if (!ks_tname_ok(name))
-		return 0;	/* refused by name: stays refused */
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if (lstat(path, &st) == -1)
-		return f->ino != 0;	/* a file went away: built-in now */
-	return f->ino == 0 || st.st_dev != f->dev || st.st_ino != f->ino ||
-	    st.st_size != f->size ||
-	    st.st_mtim.tv_sec != f->mtime.tv_sec ||
-	    st.st_mtim.tv_nsec != f->mtime.tv_nsec ||
-	    st.st_ctim.tv_sec != f->ctime.tv_sec ||
-	    st.st_ctim.tv_nsec != f->ctime.tv_nsec;
-}
-
-void
-ks_tfile_clear(struct ks_tfile *f)
-{
-	tmpl_free(f->t);
-	memset(f, 0, sizeof(*f));
-}
-
 /* ---- The cache and the routes (event loop) ---------------------------- */
-
-struct ks_entry {
-	char		 name[KS_TNAME_MAX + 1];
-	struct ks_tfile	 f;
-	uint64_t	 ver;		/* changes with every (re)load */
-};
 
 /*
  * A rendered document, shared by the cache slot and the replies still
@@ -467,20 +40,20 @@ struct ks_entry {
  */
 struct ks_body {
 	unsigned	 refs;
-	char		*data;		/* from tmpl_render() */
+	char		*data;		/* from doc_render() */
 	size_t		 len;
 };
 
 /*
- * Rendered documents, direct-mapped by (host, doc): a hit costs one probe
- * and sends the shared bytes without rendering. Entries are valid for one
- * snapshot and config (the whole cache empties when either changes) and
- * one version of their template.
+ * Rendered documents, direct-mapped by (host, kind): a hit costs one
+ * probe and sends the shared bytes without rendering. Entries are valid
+ * for one snapshot and config (the whole cache empties when either
+ * changes) and one version of their template.
  */
 struct ks_slot {
 	struct ks_body		*body;		/* NULL: empty */
 	const struct inv_host	*h;		/* of the current snapshot */
-	enum ks_doc		 d;
+	enum doc_kind		 d;
 	uint64_t		 ver;		/* template version */
 };
 
@@ -498,11 +71,7 @@ struct ks_stats {
 struct ks_http {
 	struct bootd	*bd;
 	struct event	*tick;
-	char		 dir[PATH_MAX];	/* paths.templates of the entries */
-	uint64_t	 gen;		/* generation whose kickstarts loaded */
-	struct ks_entry	*ent;		/* KS_CACHE_MAX of them */
-	size_t		 n;
-	uint64_t	 ver;		/* last template version given out */
+	struct doc_tset	*tset;		/* KS_CACHE_MAX templates */
 	struct ks_slot	*slot;		/* KS_DOCS_SLOTS of them */
 	size_t		 bytes;		/* held by the slots' bodies */
 	const struct inv_snapshot *dsnap; /* what the slots were made from */
@@ -539,7 +108,7 @@ ks_docs_flush(struct ks_http *ks)
 }
 
 static struct ks_slot *
-ks_docs_slot(struct ks_http *ks, const struct inv_host *h, enum ks_doc d)
+ks_docs_slot(struct ks_http *ks, const struct inv_host *h, enum doc_kind d)
 {
 	const struct bootd	*bd = ks->bd;
 	uint64_t		 k;
@@ -552,119 +121,45 @@ ks_docs_slot(struct ks_http *ks, const struct inv_host *h, enum ks_doc d)
 		ks->dcfg = bd->st.config_reloads;
 	}
 	/* Hosts sit in one array: their index spreads them well. */
-	k = (uint64_t)(h - bd->snap->hosts) * KS_DOC_MAX + (uint64_t)d;
+	k = (uint64_t)(h - bd->snap->hosts) * DOC_KIND_MAX + (uint64_t)d;
 	return &ks->slot[(k * 0x9e3779b97f4a7c15ULL >> 32) % KS_DOCS_SLOTS];
 }
 
+/* doc_tset_hook: every template (re)load, counted and logged once. */
 static void
-ks_load(struct ks_http *ks, struct ks_entry *e, int reload)
+ks_loaded(void *arg, const struct doc_tfile *f, int reload)
 {
-	ks_tfile_clear(&e->f);
+	struct ks_http *ks = arg;
+
 	ks->st.loads++;
-	e->ver = ++ks->ver;
-	if (reload)
-		ks_docs_flush(ks);	/* not needed, but frees the old ones */
-	if (ks_tfile_load(&e->f, ks->dir, e->name) == -1) {
+	if (f->ver == 0 && ks->st.cache_full++ == 0)
+		log_warnx("http: more than %d templates in use; the rest are "
+		    "read per request", KS_CACHE_MAX);
+	if (f->t == NULL) {
 		ks->st.load_errors++;
-		log_warnx("http: template %s", e->f.err);
+		if (f->ver != 0)	/* per request: the request logs it */
+			log_warnx("http: template %s", f->err);
 	} else if (reload)
-		log_info("http: template %s reloaded", e->f.path);
-}
-
-/* Empties the cache when paths.templates changed (a SIGHUP reload). */
-static void
-ks_sync_dir(struct ks_http *ks)
-{
-	const char	*dir = ks->bd->cfg->paths.templates;
-	size_t		 i;
-
-	if (strcmp(ks->dir, dir) == 0)
-		return;
-	for (i = 0; i < ks->n; i++)
-		ks_tfile_clear(&ks->ent[i].f);
-	ks->n = 0;
-	ks->gen = 0;
-	ks_docs_flush(ks);
-	snprintf(ks->dir, sizeof(ks->dir), "%s", dir);
+		log_info("http: template %s reloaded", f->path);
+	if (reload && ks->slot != NULL)
+		ks_docs_flush(ks);	/* not needed, but frees the old ones */
 }
 
 /*
- * The template called name: from the cache, else loaded now (a bounded
- * read of one local file, the first time a name is asked for). When the
- * cache is full it is loaded into tmp for this one use (the caller clears
- * tmp). The result is borrowed until the next callback.
- */
-static const struct ks_tfile *
-ks_get(struct ks_http *ks, const char *name, struct ks_tfile *tmp,
-    uint64_t *ver)
-{
-	struct ks_entry	*e;
-	size_t		 i;
-
-	ks_sync_dir(ks);
-	for (i = 0; i < ks->n; i++)
-		if (strcmp(ks->ent[i].name, name) == 0) {
-			*ver = ks->ent[i].ver;
-			return &ks->ent[i].f;
-		}
-	*ver = 0;	/* not cached: nor is what it renders */
-	if (strlen(name) > KS_TNAME_MAX || ks->n == KS_CACHE_MAX) {
-		if (ks->st.cache_full++ == 0)
-			log_warnx("http: more than %d templates in use; the "
-			    "rest are read per request", KS_CACHE_MAX);
-		ks->st.loads++;
-		if (ks_tfile_load(tmp, ks->dir, name) == -1)
-			ks->st.load_errors++;
-		return tmp;
-	}
-	e = &ks->ent[ks->n++];
-	snprintf(e->name, sizeof(e->name), "%s", name);
-	ks_load(ks, e, 0);
-	*ver = e->ver;
-	return &e->f;
-}
-
-/* Loads the built-ins and every profile's kickstart not loaded yet. */
-static void
-ks_preload(struct ks_http *ks)
-{
-	const struct inv_snapshot	*snap = ks->bd->snap;
-	struct ks_tfile			 tmp;
-	uint64_t			 ver;
-	size_t				 i;
-	int				 d;
-
-	memset(&tmp, 0, sizeof(tmp));
-	for (d = 0; d < KS_DOC_MAX; d++)
-		if (ks_doc_tnames[d][0] != '\0')
-			(void)ks_get(ks, ks_doc_tnames[d], &tmp, &ver);
-	if (snap != NULL && snap->generation != ks->gen) {
-		for (i = 0; i < snap->nprofiles; i++)
-			if (snap->profiles[i].kickstart[0] != '\0')
-				(void)ks_get(ks, snap->profiles[i].kickstart,
-				    &tmp, &ver);
-		ks->gen = snap->generation;
-	}
-	ks_tfile_clear(&tmp);
-}
-
-/*
- * Once a second: reload templates whose file changed (identity: device,
- * inode, size, mtime, ctime), appeared or went away, follow a new
- * paths.templates, and preload new profiles' kickstarts. At most
- * KS_CACHE_MAX lstat(2) calls plus the reads of changed files.
+ * Once a second: reload templates whose file changed, appeared or went
+ * away, follow a new paths.templates, and preload new profiles'
+ * kickstarts (doc_tset_sync()). A new paths.templates also empties the
+ * document cache.
  */
 static void
 ks_tick(evutil_socket_t fd, short what, void *arg)
 {
 	struct ks_http	*ks = arg;
-	size_t		 i;
+	const char	*dir = ks->bd->cfg->paths.templates;
 
-	ks_sync_dir(ks);
-	for (i = 0; i < ks->n; i++)
-		if (ks_tfile_changed(&ks->ent[i].f, ks->dir, ks->ent[i].name))
-			ks_load(ks, &ks->ent[i], 1);
-	ks_preload(ks);
+	if (strcmp(doc_tset_dir(ks->tset), dir) != 0)
+		ks_docs_flush(ks);
+	doc_tset_sync(ks->tset, dir, ks->bd->snap);
 }
 
 struct ks_http *
@@ -674,7 +169,7 @@ ks_http_new(struct bootd *bd, char *err, size_t errlen)
 	struct timeval	 tv = { 1, 0 };
 
 	if ((ks = calloc(1, sizeof(*ks))) == NULL ||
-	    (ks->ent = calloc(KS_CACHE_MAX, sizeof(*ks->ent))) == NULL ||
+	    (ks->tset = doc_tset_new(KS_CACHE_MAX, ks_loaded, ks)) == NULL ||
 	    (ks->slot = calloc(KS_DOCS_SLOTS, sizeof(*ks->slot))) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
@@ -685,8 +180,7 @@ ks_http_new(struct bootd *bd, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot add the template timer");
 		goto fail;
 	}
-	ks_sync_dir(ks);
-	ks_preload(ks);
+	doc_tset_sync(ks->tset, bd->cfg->paths.templates, bd->snap);
 	return ks;
 fail:
 	ks_http_free(ks);
@@ -696,19 +190,14 @@ fail:
 void
 ks_http_free(struct ks_http *ks)
 {
-	size_t i;
-
 	if (ks == NULL)
 		return;
 	if (ks->tick != NULL)
 		event_free(ks->tick);
-	if (ks->ent != NULL)
-		for (i = 0; i < ks->n; i++)
-			ks_tfile_clear(&ks->ent[i].f);
 	if (ks->slot != NULL)
 		ks_docs_flush(ks);
 	free(ks->slot);
-	free(ks->ent);
+	doc_tset_free(ks->tset);
 	free(ks);
 }
 
@@ -749,34 +238,42 @@ ks_host(struct http_ctx *c, const struct inv_snapshot *snap, const char *key)
 }
 
 /*
- * Sends doc d of host h from the document cache, else renders, caches and
- * sends it (returns 0); or 404/500 with one log line (returns -1).
+ * Sends document d of host h (doc_render()) from the document cache, else
+ * renders, caches and sends it (returns 0); or 404 when d is not one of
+ * h's documents, 500 when it does not render, with one log line through
+ * the peer limiter (returns -1).
  */
 static int
-ks_serve(struct http_ctx *c, enum ks_doc d, const struct inv_host *h)
+ks_serve(struct http_ctx *c, enum doc_kind d, const struct inv_host *h)
 {
 	struct ks_http		*ks = c->arg;
-	const struct ks_tfile	*f;
-	struct ks_tfile		 tmp;
+	const struct doc_tfile	*f = NULL;
+	struct doc_tfile	 tmp;
+	struct doc_templates	 one = { NULL, 0 };
+	struct doc_req		 req = { c->bd->cfg, c->bd->snap, h, d, &one };
 	struct ks_slot		*sl;
 	struct ks_body		*b;
-	const char		*name = ks_doc_template(d, h);
-	const char		*ctype = NULL;
+	const char		*name, *na;
+	const char		*ctype = doc_ctype(d);
 	char			*out, why[768], esc[160];
-	uint64_t		 ver;
+	uint64_t		 ver = 0;
 	size_t			 len;
 	int			 rc = -1;
 
-	if (d == KS_DOC_LIBVIRT || d == KS_DOC_LIBVIRT_INSTALL)
-		ctype = "application/xml";
-	memset(&tmp, 0, sizeof(tmp));
-	if (name[0] == '\0') {
-		log_peer_info("http: %s: %s: profile \"%s\" has no kickstart",
-		    c->peer, esc_path(c, esc, sizeof(esc)), h->profile->name);
-		http_error(c, HTTP_C_NOTFOUND);
+	if (!doc_applies(d, h, &na)) {
+		http_refuse(c, HTTP_C_NOTFOUND, na);
 		return -1;
 	}
-	f = ks_get(ks, name, &tmp, &ver);
+	memset(&tmp, 0, sizeof(tmp));
+	/* A SIGHUP's new paths.templates counts from the next request. */
+	if (strcmp(doc_tset_dir(ks->tset), c->bd->cfg->paths.templates) != 0)
+		ks_tick(-1, 0, ks);
+	if ((name = doc_template(d, h)) != NULL) {
+		f = doc_tset_get(ks->tset, name, &tmp);
+		ver = f->ver;
+		one.ent = f;
+		one.n = 1;
+	}
 	sl = ks_docs_slot(ks, h, d);
 	if (ver != 0 && sl->body != NULL && sl->h == h && sl->d == d &&
 	    sl->ver == ver) {
@@ -785,21 +282,15 @@ ks_serve(struct http_ctx *c, enum ks_doc d, const struct inv_host *h)
 		sl->body->refs++;
 		http_reply_ref(c, HTTP_C_OK, ctype, sl->body->data,
 		    sl->body->len, ks_body_done, sl->body);
-		return 0;
-	}
-	if (f->t == NULL) {
-		ks->st.render_errors++;
-		log_peer_warnx("http: %s: %s: template %s (host \"%s\")",
-		    c->peer, esc_path(c, esc, sizeof(esc)), f->err,
-		    h->hostname);
-		http_error(c, HTTP_C_INTERNAL);
+		rc = 0;
 		goto done;
 	}
-	if (ks_doc_render(d, c->bd->cfg, h, f->t, f->path, &out, &len,
-	    why, sizeof(why)) == -1) {
+	if (doc_render(&req, &out, &len, why, sizeof(why)) != DOC_OK) {
+		/* The path names the kind; a load error says "template". */
 		ks->st.render_errors++;
-		log_peer_warnx("http: %s: %s: %s (host \"%s\")", c->peer,
-		    esc_path(c, esc, sizeof(esc)), why, h->hostname);
+		log_peer_warnx("http: %s: %s: %s%s (host \"%s\")", c->peer,
+		    esc_path(c, esc, sizeof(esc)), f != NULL && f->t == NULL ?
+		    "template " : "", why, h->hostname);
 		http_error(c, HTTP_C_INTERNAL);
 		goto done;
 	}
@@ -828,7 +319,7 @@ ks_serve(struct http_ctx *c, enum ks_doc d, const struct inv_host *h)
 	}
 	http_reply_ref(c, HTTP_C_OK, ctype, b->data, b->len, ks_body_done, b);
 done:
-	ks_tfile_clear(&tmp);
+	doc_tfile_clear(&tmp);
 	return rc;
 }
 
@@ -910,57 +401,12 @@ ks_http_kickstart(struct http_ctx *c)
 		http_forbid(c, "the host's build flag is clear");
 		return;
 	}
-	if (ks_serve(c, KS_DOC_KS, h) == 0)
+	if (ks_serve(c, DOC_KS, h) == 0)
 		ks_served(c, h, "ks-served");
 }
 
-/* dom0's enabled guest called name, or NULL. */
-static const struct inv_host *
-guest_of(const struct inv_host *dom0, const char *name, size_t len)
-{
-	const struct inv_host	*g;
-	size_t			 i;
-
-	for (i = 0; i < dom0->nguests; i++) {
-		g = dom0->guests[i];
-		if (g->enabled && strlen(g->hostname) == len &&
-		    strncasecmp(g->hostname, name, len) == 0)
-			return g;
-	}
-	return NULL;
-}
-
-/* "<guest>[-install].cfg|xml" -> doc and guest; 0 when not one. */
-static int
-guest_file(const struct inv_host *dom0, const char *file, enum ks_doc *d,
-    const struct inv_host **g)
-{
-	size_t	len = strlen(file);
-	int	xml;
-
-	if (len > 4 && strcmp(file + len - 4, ".cfg") == 0)
-		xml = 0;
-	else if (len > 4 && strcmp(file + len - 4, ".xml") == 0)
-		xml = 1;
-	else
-		return 0;
-	len -= 4;
-	/* "vm-install.cfg" is vm's install config unless "vm-install" is
-	 * itself a guest with no guest "vm" beside it. */
-	if (len > 8 && strncmp(file + len - 8, "-install", 8) == 0 &&
-	    (*g = guest_of(dom0, file, len - 8)) != NULL) {
-		*d = xml ? KS_DOC_LIBVIRT_INSTALL : KS_DOC_XEN_INSTALL;
-		return 1;
-	}
-	if ((*g = guest_of(dom0, file, len)) != NULL) {
-		*d = xml ? KS_DOC_LIBVIRT : KS_DOC_XEN;
-		return 1;
-	}
-	return 0;
-}
-
 /*
- * GET /guests/<dom0>: the guest list (ks_guest_list());
+ * GET /guests/<dom0>: the guest list (doc_render(), kind guests);
  * /guests/<dom0>/<guest>.cfg, <guest>-install.cfg: Xen xl configs;
  * /guests/<dom0>/<guest>.xml, <guest>-install.xml: libvirt domains. Only
  * to the dom0's own IP and to http.admin_networks.
@@ -971,9 +417,9 @@ ks_http_guests(struct http_ctx *c)
 	const struct inv_snapshot	*snap;
 	const struct inv_host		*h, *g = NULL;
 	const char			*slash, *file;
-	char				 name[INV_NAME_MAX + 1], esc[160], *out;
-	size_t				 n, len;
-	enum ks_doc			 d;
+	char				 name[INV_NAME_MAX + 1], esc[160];
+	size_t				 n;
+	enum doc_kind			 d;
 
 	if ((snap = ks_snap(c)) == NULL)
 		return;
@@ -991,14 +437,10 @@ ks_http_guests(struct http_ctx *c)
 	    "own IP or to http.admin_networks"))
 		return;
 	if (file[0] == '\0') {
-		if ((out = ks_guest_list(h, &len)) == NULL) {
-			http_error(c, HTTP_C_INTERNAL);
-			return;
-		}
-		http_reply_take(c, HTTP_C_OK, NULL, out, len);
+		ks_serve(c, DOC_GUESTS, h);
 		return;
 	}
-	if (!guest_file(h, file, &d, &g)) {
+	if (!doc_guest_file(h, file, &d, &g)) {
 		log_peer_info("http: %s: %s: not a guest config of %s", c->peer,
 		    esc_path(c, esc, sizeof(esc)), h->hostname);
 		http_error(c, HTTP_C_NOTFOUND);
@@ -1023,7 +465,7 @@ ks_http_firstboot(struct http_ctx *c)
 	if (!http_allow(c, h->ip, 0, "a first-boot script goes only to the "
 	    "dom0's own IP or to http.admin_networks"))
 		return;
-	if (ks_serve(c, KS_DOC_FIRSTBOOT, h) == 0)
+	if (ks_serve(c, DOC_FIRSTBOOT, h) == 0)
 		ks_served(c, h, "firstboot-served");
 }
 
@@ -1040,7 +482,7 @@ ks_http_ipxe(struct http_ctx *c)
 	if ((snap = ks_snap(c)) == NULL || !one_segment(c) ||
 	    (h = ks_host(c, snap, c->rest)) == NULL)
 		return;
-	ks_serve(c, KS_DOC_IPXE, h);
+	ks_serve(c, DOC_IPXE, h);
 }
 
 /*

@@ -20,21 +20,30 @@
 
 #define OPEN_TRIES	3	/* openat2 EAGAIN/EINTR retries */
 
-/* The one table: result → TFTP error code and reason. */
+/* The one table: result → TFTP error code, HTTP status and reason. */
 static const struct {
 	enum tftp_err	 code;
+	int		 http;
 	const char	*why;
 } path_res[] = {
-	[-TFTP_PATH_OK] = { TFTP_EUNDEF, "ok" },
-	[-TFTP_PATH_ENOENT] = { TFTP_ENOTFOUND, "no such file" },
-	[-TFTP_PATH_EOUTSIDE] = { TFTP_EACCESS, "outside tftp root" },
-	[-TFTP_PATH_ENOTREG] = { TFTP_EACCESS, "not a regular file" },
-	[-TFTP_PATH_EPERM] = { TFTP_EACCESS, "permission denied" },
-	[-TFTP_PATH_ESYMLINK] = { TFTP_EACCESS, "symlink not followed" },
-	[-TFTP_PATH_EINVAL] = { TFTP_EACCESS, "bad file name" },
-	[-TFTP_PATH_EIO] = { TFTP_EUNDEF, "cannot open file" },
-	[-TFTP_PATH_ENFILE] = { TFTP_EUNDEF, "server busy, try again" },
+	[-TFTP_PATH_OK] = { TFTP_EUNDEF, 200, "ok" },
+	[-TFTP_PATH_ENOENT] = { TFTP_ENOTFOUND, 404, "no such file" },
+	[-TFTP_PATH_EOUTSIDE] = { TFTP_EACCESS, 403, "outside tftp root" },
+	[-TFTP_PATH_ENOTREG] = { TFTP_EACCESS, 404, "not a regular file" },
+	[-TFTP_PATH_EPERM] = { TFTP_EACCESS, 403, "permission denied" },
+	[-TFTP_PATH_ESYMLINK] = { TFTP_EACCESS, 403, "symlink not followed" },
+	[-TFTP_PATH_EINVAL] = { TFTP_EACCESS, 400, "bad file name" },
+	[-TFTP_PATH_EIO] = { TFTP_EUNDEF, 500, "cannot open file" },
+	[-TFTP_PATH_ENFILE] = { TFTP_EUNDEF, 500, "server busy, try again" },
 };
+
+int
+tftp_path_http_code(int res)
+{
+	if (res > 0 || res <= TFTP_PATH_RES_MIN)
+		return 500;
+	return path_res[-res].http;
+}
 
 enum tftp_err
 tftp_path_tftp_err(int res)

@@ -71,6 +71,12 @@ int	 tftp_path_open_walk(int rootfd, const char *name, int *fd,
 /* The TFTP error code to answer res with (TFTP_EUNDEF when out of range). */
 enum tftp_err tftp_path_tftp_err(int res);
 
+/*
+ * The HTTP status /files/ answers res with (404, 403, 400, 500; 500 when
+ * out of range).
+ */
+int	tftp_path_http_code(int res);
+
 /* The reason text of res. */
 const char *tftp_path_str(int res);
 

@@ -46,7 +46,7 @@
 #include "tftp/tftp_path.h"
 #include "tftp/tftp_proto.h"
 #include "tftp/tftp_server.h"
-#include "tftp/tftp_virtual.h"
+#include "tftp/tftp_resolve.h"
 
 #define TFTP_RECV_BURST		64	/* packets read per callback */
 #define TFTP_RTO_MIN_US		20000	/* adaptive retransmit floor */
@@ -1084,56 +1084,38 @@ static struct tftp_file *
 request_file(struct tftp_srv *srv, const char *name, const char *peerstr,
     enum tftp_err *code, const char **why, int *res)
 {
-	struct bootd		*bd = srv->bd;
-	struct tftp_file	*f;
-	char			*data, vwhy[256];
-	size_t			 len;
-	int			 vres, e;
+	struct tftp_resolved	 r;
+	struct tftp_file	*f = NULL;
+	int			 e;
 
+	/* tftp_resolve.h: the answer HTTP's /files/ gives too. */
 	*res = TFTP_PATH_OK;
-	vres = tftp_virtual_render(bd->cfg, bd->snap, name, &data, &len, vwhy,
-	    sizeof(vwhy));
-	switch (vres) {
-	case TFTP_V_NOTFOUND:
-		*code = TFTP_ENOTFOUND;
-		*why = "no such host";
-		return NULL;
-	case TFTP_V_ERROR:
-		log_peer_warnx("tftp: %s: %s", peerstr, vwhy);
-		*code = TFTP_EUNDEF;
-		*why = "menu does not render; see the server log";
-		return NULL;
-	case TFTP_V_OK:
-		srv->st.virtual_files++;
-		if ((f = file_virtual(data, len)) == NULL) {
-			*code = TFTP_EUNDEF;
-			*why = "out of memory";
-		}
+	*code = TFTP_EUNDEF;
+	if (tftp_resolve(&r, srv->bd->cfg, srv->bd->snap, name) ==
+	    TFTP_R_OPEN) {
+		f = file_open_real(srv, name, res, why);
+		e = errno;
+		tftp_resolve_opened(&r, *res, f != NULL ? NULL : *why);
+		errno = e;	/* for refuse_nofd() */
+	}
+	switch (r.kind) {
+	case TFTP_R_REAL:
 		return f;
-	case TFTP_V_FALLBACK:
-		if ((f = file_open_real(srv, name, res, why)) != NULL) {
-			free(data);
-			return f;
-		}
-		if (*res == TFTP_PATH_ENFILE) {
-			e = errno;
-			free(data);
-			errno = e;
-			*code = tftp_path_tftp_err(*res);
-			return NULL;
-		}
+	case TFTP_R_VIRTUAL:
 		srv->st.virtual_files++;
-		if ((f = file_virtual(data, len)) == NULL) {
+		if ((f = file_virtual(r.body, r.len)) == NULL) {
 			*code = TFTP_EUNDEF;
 			*why = "out of memory";
 		}
 		return f;
 	default:
-		break;
+		if (r.detail[0] != '\0')
+			log_peer_warnx("tftp: %s: %s", peerstr, r.detail);
+		*res = r.path_res;
+		*code = r.tftp_code;
+		*why = r.why;
+		return NULL;
 	}
-	if ((f = file_open_real(srv, name, res, why)) == NULL)
-		*code = tftp_path_tftp_err(*res);
-	return f;
 }
 
 static void

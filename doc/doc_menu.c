@@ -1,7 +1,15 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * tftp_virtual: per-host boot menus for pxelinux/syslinux.efi and GRUB,
- * rendered from the snapshot on each request. Pure: no I/O, no logging.
+ * doc_menu: the boot menus of the document service, per host for
+ * pxelinux/syslinux.efi and GRUB and the default one for unknown hosts,
+ * and which TFTP file names mean which menu. Pure: no I/O, no logging.
+ *
+ * A host's menu: its own profile first and default (kind "install": only
+ * while its build flag is set, else local disk; kind "local": local disk),
+ * then every other profile marked selectable, then local disk. Kernel
+ * command lines are the profiles' append templates rendered for the host;
+ * a profile whose line does not render is an error for its own profile
+ * and left out otherwise.
  */
 #include <ctype.h>
 #include <stdarg.h>
@@ -11,16 +19,17 @@
 #include <strings.h>
 
 #include "bootd/addr.h"
+#include "doc/doc.h"
+#include "doc/doc_menu.h"
 #include "kickstart/ks_vars.h"
 #include "kickstart/tmpl.h"
-#include "tftp/tftp_virtual.h"
 
 enum menu_flavour {
 	MENU_PXELINUX,
 	MENU_GRUB
 };
 
-/* One growing output buffer, capped at TFTP_VIRTUAL_MAX. */
+/* One growing output buffer, capped at DOC_MENU_MAX. */
 struct vbuf {
 	char	*s;
 	size_t	 len, cap;
@@ -55,7 +64,7 @@ vb_printf(struct vbuf *b, const char *fmt, ...)
 		ncap = b->cap ? b->cap * 2 : 2048;
 		while (ncap < b->len + (size_t)n + 1)
 			ncap *= 2;
-		if (ncap > TFTP_VIRTUAL_MAX ||
+		if (ncap > DOC_MENU_MAX ||
 		    (ns = realloc(b->s, ncap)) == NULL) {
 			b->failed = 1;
 			return;
@@ -82,8 +91,8 @@ render_append(const struct bootd_config *cfg, const struct inv_host *h,
 
 	as.profile = p;
 	if (ks_vars_build(&kv, cfg, &as, &err) == -1) {
-		snprintf(why, whylen, "profile \"%s\" append:%d: %s (host "
-		    "\"%s\")", p->name, err.line, err.msg, h->hostname);
+		snprintf(why, whylen, "profile \"%s\" append:%d: %s",
+		    p->name, err.line, err.msg);
 		return NULL;
 	}
 	for (i = 0, a = ""; i < kv.scope.nvars; i++)
@@ -273,71 +282,95 @@ parse_hexip(const char *s, uint32_t *ip)
 	return 0;
 }
 
+
+/* Hands b's text to the caller, or fails when it overflowed. */
+static int
+vb_finish(struct vbuf *b, char **out, size_t *outlen, char *why,
+    size_t whylen)
+{
+	if (b->failed || b->s == NULL) {
+		free(b->s);
+		snprintf(why, whylen, "menu larger than %d bytes or out of "
+		    "memory", DOC_MENU_MAX);
+		return -1;
+	}
+	*out = b->s;
+	*outlen = b->len;
+	return 0;
+}
+
+int
+doc_menu_host(const struct bootd_config *cfg, const struct inv_snapshot *snap,
+    const struct inv_host *h, int grub, char **out, size_t *outlen, char *why,
+    size_t whylen)
+{
+	struct vbuf b = { NULL, 0, 0, 0 };
+
+	if (host_menu(cfg, snap, h, grub ? MENU_GRUB : MENU_PXELINUX, &b, why,
+	    whylen) == -1) {
+		free(b.s);
+		return -1;
+	}
+	return vb_finish(&b, out, outlen, why, whylen);
+}
+
+int
+doc_menu_default(const struct bootd_config *cfg,
+    const struct inv_snapshot *snap, char **out, size_t *outlen, char *why,
+    size_t whylen)
+{
+	struct vbuf b = { NULL, 0, 0, 0 };
+
+	default_menu(cfg, snap, &b);
+	return vb_finish(&b, out, outlen, why, whylen);
+}
+
 static const struct inv_host *
 usable(const struct inv_host *h)
 {
 	return h != NULL && h->enabled ? h : NULL;
 }
 
-int
-tftp_virtual_render(const struct bootd_config *cfg,
-    const struct inv_snapshot *snap, const char *name, char **out,
-    size_t *outlen, char *why, size_t whylen)
+/* "01-<mac>" or "<HEX-IP>" -> the enabled host it names, or NULL. */
+static int
+host_key(const struct inv_snapshot *snap, const char *s,
+    const struct inv_host **h)
 {
-	const struct inv_host	*h = NULL;
-	const char		*base, *tail;
-	struct vbuf		 b = { NULL, 0, 0, 0 };
-	enum menu_flavour	 fl;
-	uint8_t			 mac[ADDR_MAC_LEN];
-	uint32_t		 ip;
-	int			 rc;
+	uint8_t		mac[ADDR_MAC_LEN];
+	uint32_t	ip;
 
-	*out = NULL;
-	*outlen = 0;
+	if (parse_01mac(s, mac) == 0)
+		*h = snap ? usable(inv_by_mac(snap, mac)) : NULL;
+	else if (parse_hexip(s, &ip) == 0)
+		*h = snap ? usable(inv_by_ip(snap, ip)) : NULL;
+	else
+		return 0;
+	return 1;
+}
+
+int
+doc_vname(const struct inv_snapshot *snap, const char *name,
+    enum doc_kind *kind, const struct inv_host **h)
+{
+	const char *base, *tail;
+
+	*h = NULL;
 	base = strrchr(name, '/');
 	base = base ? base + 1 : name;
 	/* pxelinux.cfg/<x>, also below an EFI loader's directory. */
 	if ((tail = strstr(name, "pxelinux.cfg/")) != NULL &&
 	    (tail == name || tail[-1] == '/') &&
 	    strchr(tail + 13, '/') == NULL) {
-		fl = MENU_PXELINUX;
-		tail += 13;
-		if (strcmp(tail, "default") == 0) {
-			default_menu(cfg, snap, &b);
-			rc = TFTP_V_FALLBACK;
-			goto done;
-		}
-		if (parse_01mac(tail, mac) == 0)
-			h = snap ? usable(inv_by_mac(snap, mac)) : NULL;
-		else if (parse_hexip(tail, &ip) == 0)
-			h = snap ? usable(inv_by_ip(snap, ip)) : NULL;
-		else
-			return TFTP_V_REAL;
+		*kind = DOC_PXELINUX;
+		if (strcmp(tail + 13, "default") == 0)
+			return DOC_VN_DEFAULT;
+		if (!host_key(snap, tail + 13, h))
+			return DOC_VN_REAL;
 	} else if (strncmp(base, "grub.cfg-", 9) == 0) {
-		fl = MENU_GRUB;
-		if (parse_01mac(base + 9, mac) == 0)
-			h = snap ? usable(inv_by_mac(snap, mac)) : NULL;
-		else if (parse_hexip(base + 9, &ip) == 0)
-			h = snap ? usable(inv_by_ip(snap, ip)) : NULL;
-		else
-			return TFTP_V_REAL;
+		*kind = DOC_GRUB;
+		if (!host_key(snap, base + 9, h))
+			return DOC_VN_REAL;
 	} else
-		return TFTP_V_REAL;
-	if (h == NULL)
-		return TFTP_V_NOTFOUND;
-	if (host_menu(cfg, snap, h, fl, &b, why, whylen) == -1) {
-		free(b.s);
-		return TFTP_V_ERROR;
-	}
-	rc = TFTP_V_OK;
-done:
-	if (b.failed) {
-		free(b.s);
-		snprintf(why, whylen, "menu larger than %d bytes or out of "
-		    "memory", TFTP_VIRTUAL_MAX);
-		return TFTP_V_ERROR;
-	}
-	*out = b.s;
-	*outlen = b.len;
-	return rc;
+		return DOC_VN_REAL;
+	return *h != NULL ? DOC_VN_HOST : DOC_VN_NOHOST;
 }

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * Unit tests for tftp/tftp_virtual: per-host pxelinux and GRUB menus
- * rendered from a real snapshot, and which names are virtual at all.
+ * Unit tests for tftp/tftp_resolve and the menus of doc/doc_menu.c:
+ * per-host pxelinux and GRUB menus rendered from a real snapshot, which
+ * names are virtual at all, and the one answer for a real file standing
+ * at a virtual name.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,14 +16,56 @@
 #include "bootd/config.h"
 #include "db/inventory.h"
 #include "inv_rows_add.h"
-#include "tftp/tftp_virtual.h"
+#include "doc/doc.h"
+#include "tftp/tftp_path.h"
+#include "tftp/tftp_resolve.h"
 
 struct fix {
 	struct bootd_config	*cfg;
 	struct inv_snapshot	*snap;
 	char			*out;
-	char			 why[256];
+	char			 why[768];
 };
+
+/* What a name resolves to, the real file being absent (ENOENT). */
+enum {
+	V_REAL = 0,		/* a real name: no menu */
+	V_OK = 1,		/* a host's menu */
+	V_FALLBACK = 2,		/* the default menu, behind a real file */
+	V_NOTFOUND = -1,
+	V_ERROR = -2
+};
+
+/* Resolves name with cfg/snap as both servers do, into f->out. */
+static int
+resolve(struct fix *f, const struct bootd_config *cfg,
+    const struct inv_snapshot *snap, const char *name)
+{
+	struct tftp_resolved	r;
+	int			open = 0;
+
+	free(f->out);
+	f->out = NULL;
+	f->why[0] = '\0';
+	if (tftp_resolve(&r, cfg, snap, name) == TFTP_R_OPEN) {
+		open = 1;
+		tftp_resolve_opened(&r, TFTP_PATH_ENOENT, "no such file");
+	}
+	switch (r.kind) {
+	case TFTP_R_VIRTUAL:
+		f->out = r.body;
+		return open ? V_FALLBACK : V_OK;
+	case TFTP_R_REFUSED:
+		snprintf(f->why, sizeof(f->why), "%s", r.detail);
+		if (!open && r.tftp_code == TFTP_ENOTFOUND)
+			return V_NOTFOUND;
+		if (open && r.tftp_code == TFTP_ENOTFOUND)
+			return V_REAL;
+		return V_ERROR;
+	default:
+		return -99;
+	}
+}
 
 static int
 setup(void **state)
@@ -94,12 +138,7 @@ teardown(void **state)
 static int
 render(struct fix *f, const char *name)
 {
-	size_t len;
-
-	free(f->out);
-	f->out = NULL;
-	return tftp_virtual_render(f->cfg, f->snap, name, &f->out, &len,
-	    f->why, sizeof(f->why));
+	return resolve(f, f->cfg, f->snap, name);
 }
 
 static void
@@ -108,7 +147,7 @@ test_host_menu(void **state)
 	struct fix *f = *state;
 
 	assert_int_equal(render(f, "pxelinux.cfg/01-52-54-00-00-01-01"),
-	    TFTP_V_OK);
+	    V_OK);
 	assert_non_null(strstr(f->out, "DEFAULT d61\nPROMPT 1\nTIMEOUT 30\n"));
 	assert_non_null(strstr(f->out, "LABEL d61\n  MENU LABEL Linux 6.1\n"
 	    "  KERNEL k/6.1\n  INITRD i/6.1\n  APPEND ip=10.213.0.11 "
@@ -132,27 +171,27 @@ test_names(void **state)
 	char		*first;
 
 	assert_int_equal(render(f, "pxelinux.cfg/01-52-54-00-00-01-01"),
-	    TFTP_V_OK);
+	    V_OK);
 	first = strdup(f->out);
-	assert_int_equal(render(f, "pxelinux.cfg/0AD5000B"), TFTP_V_OK);
+	assert_int_equal(render(f, "pxelinux.cfg/0AD5000B"), V_OK);
 	assert_string_equal(f->out, first);
-	assert_int_equal(render(f, "pxelinux.cfg/0ad5000b"), TFTP_V_OK);
+	assert_int_equal(render(f, "pxelinux.cfg/0ad5000b"), V_OK);
 	assert_string_equal(f->out, first);
 	assert_int_equal(render(f, "efi64/pxelinux.cfg/01-52-54-00-00-01-01"),
-	    TFTP_V_OK);
+	    V_OK);
 	assert_string_equal(f->out, first);
 	free(first);
 	/* pxelinux's shorter hex prefixes are real names, not hosts. */
-	assert_int_equal(render(f, "pxelinux.cfg/0AD5000"), TFTP_V_REAL);
-	assert_int_equal(render(f, "pxelinux.0"), TFTP_V_REAL);
-	assert_int_equal(render(f, "xpxelinux.cfg/default"), TFTP_V_REAL);
+	assert_int_equal(render(f, "pxelinux.cfg/0AD5000"), V_REAL);
+	assert_int_equal(render(f, "pxelinux.0"), V_REAL);
+	assert_int_equal(render(f, "xpxelinux.cfg/default"), V_REAL);
 	assert_int_equal(render(f, "pxelinux.cfg/a/01-52-54-00-00-01-01"),
-	    TFTP_V_REAL);
+	    V_REAL);
 	assert_int_equal(render(f, "pxelinux.cfg/01-52-54-00-99-99-99"),
-	    TFTP_V_NOTFOUND);
+	    V_NOTFOUND);
 	/* Disabled hosts get nothing. */
 	assert_int_equal(render(f, "pxelinux.cfg/01-52-54-00-00-03-01"),
-	    TFTP_V_NOTFOUND);
+	    V_NOTFOUND);
 }
 
 static void
@@ -161,14 +200,14 @@ test_install_and_local(void **state)
 	struct fix *f = *state;
 
 	assert_int_equal(render(f, "pxelinux.cfg/01-52-54-00-00-02-01"),
-	    TFTP_V_OK);
+	    V_OK);
 	assert_non_null(strstr(f->out, "DEFAULT inst\n"));
 	assert_non_null(strstr(f->out, "APPEND ks=http://0.0.0.0:80/ks/i1\n"));
 	assert_int_equal(render(f, "pxelinux.cfg/01-52-54-00-00-02-02"),
-	    TFTP_V_OK);
+	    V_OK);
 	assert_non_null(strstr(f->out, "DEFAULT local\n"));
 	assert_int_equal(render(f, "pxelinux.cfg/01-52-54-00-00-05-01"),
-	    TFTP_V_OK);
+	    V_OK);
 	assert_non_null(strstr(f->out, "DEFAULT local\n"));
 	assert_null(strstr(f->out, "LABEL disk"));
 }
@@ -179,10 +218,10 @@ test_broken_own_profile(void **state)
 	struct fix *f = *state;
 
 	assert_int_equal(render(f, "pxelinux.cfg/01-52-54-00-00-04-01"),
-	    TFTP_V_ERROR);
+	    V_ERROR);
 	assert_null(f->out);
 	assert_non_null(strstr(f->why, "unknown variable \"nosuch\""));
-	assert_non_null(strstr(f->why, "host \"bad\""));
+	assert_non_null(strstr(f->why, "host \"bad\", pxelinux"));
 }
 
 static void
@@ -191,14 +230,14 @@ test_grub(void **state)
 	struct fix *f = *state;
 
 	assert_int_equal(render(f, "grub/grub.cfg-01-52-54-00-00-01-01"),
-	    TFTP_V_OK);
+	    V_OK);
 	assert_non_null(strstr(f->out, "set default=\"d61\"\nset timeout=3\n"));
 	assert_non_null(strstr(f->out, "menuentry \"Linux 6.1\" --id d61 {\n"
 	    "  linux /k/6.1 ip=10.213.0.11 gw=10.213.0.1\n"
 	    "  initrd /i/6.1\n}\n"));
 	assert_non_null(strstr(f->out, "--id local {\n  exit\n}\n"));
-	assert_int_equal(render(f, "grub.cfg-0AD5000B"), TFTP_V_OK);
-	assert_int_equal(render(f, "grub/grub.cfg"), TFTP_V_REAL);
+	assert_int_equal(render(f, "grub.cfg-0AD5000B"), V_OK);
+	assert_int_equal(render(f, "grub/grub.cfg"), V_REAL);
 }
 
 static void
@@ -207,27 +246,66 @@ test_default(void **state)
 	struct fix		*f = *state;
 	struct bootd_config	*menu;
 	char			 err[CONFIG_ERRLEN];
-	size_t			 len;
 
-	assert_int_equal(render(f, "pxelinux.cfg/default"), TFTP_V_FALLBACK);
+	assert_int_equal(render(f, "pxelinux.cfg/default"), V_FALLBACK);
 	assert_non_null(strstr(f->out, "DEFAULT local\n"));
 	assert_null(strstr(f->out, "LABEL d66"));
 	menu = config_load_string("tftp = { default_menu = \"menu\"; };",
 	    "m.conf", err, sizeof(err));
 	assert_non_null(menu);
-	free(f->out);
-	assert_int_equal(tftp_virtual_render(menu, f->snap,
-	    "pxelinux.cfg/default", &f->out, &len, f->why, sizeof(f->why)),
-	    TFTP_V_FALLBACK);
+	assert_int_equal(resolve(f, menu, f->snap, "pxelinux.cfg/default"),
+	    V_FALLBACK);
 	/* Only lines that need no host: d66 needs {{hostname}}, so none. */
 	assert_null(strstr(f->out, "LABEL d61"));
 	assert_non_null(strstr(f->out, "LABEL local"));
 	config_free(menu);
 	/* Without a snapshot nothing is known. */
-	free(f->out);
-	assert_int_equal(tftp_virtual_render(f->cfg, NULL,
-	    "pxelinux.cfg/01-52-54-00-00-01-01", &f->out, &len, f->why,
-	    sizeof(f->why)), TFTP_V_NOTFOUND);
+	assert_int_equal(resolve(f, f->cfg, NULL,
+	    "pxelinux.cfg/01-52-54-00-00-01-01"), V_NOTFOUND);
+}
+
+/*
+ * pxelinux.cfg/default: a real file wins; nothing there gives the menu;
+ * a file there that cannot be served is refused with its own reason, the
+ * same TFTP code and HTTP status for both servers, never the menu.
+ */
+static void
+test_real_at_default(void **state)
+{
+	struct fix		*f = *state;
+	struct tftp_resolved	 r;
+
+	assert_int_equal(tftp_resolve(&r, f->cfg, f->snap,
+	    "pxelinux.cfg/default"), TFTP_R_OPEN);
+	assert_int_equal(tftp_resolve_opened(&r, TFTP_PATH_OK, NULL),
+	    TFTP_R_REAL);
+	assert_null(r.body);
+	assert_int_equal(tftp_resolve(&r, f->cfg, f->snap,
+	    "pxelinux.cfg/default"), TFTP_R_OPEN);
+	assert_int_equal(tftp_resolve_opened(&r, TFTP_PATH_EPERM,
+	    "permission denied"), TFTP_R_REFUSED);
+	assert_null(r.body);
+	assert_int_equal(r.tftp_code, TFTP_EACCESS);
+	assert_int_equal(r.http_code, 403);
+	assert_string_equal(r.why, "permission denied");
+	assert_int_equal(tftp_resolve(&r, f->cfg, f->snap,
+	    "pxelinux.cfg/default"), TFTP_R_OPEN);
+	assert_int_equal(tftp_resolve_opened(&r, TFTP_PATH_ENOTREG,
+	    "not a regular file"), TFTP_R_REFUSED);
+	assert_int_equal(r.http_code, 404);
+	/* Out of descriptors stays what it is: the caller answers busy. */
+	assert_int_equal(tftp_resolve(&r, f->cfg, f->snap,
+	    "pxelinux.cfg/default"), TFTP_R_OPEN);
+	assert_int_equal(tftp_resolve_opened(&r, TFTP_PATH_ENFILE, "x"),
+	    TFTP_R_REFUSED);
+	assert_int_equal(r.path_res, TFTP_PATH_ENFILE);
+	/* A real name is only ever the real file. */
+	assert_int_equal(tftp_resolve(&r, f->cfg, f->snap, "pxelinux.0"),
+	    TFTP_R_OPEN);
+	assert_int_equal(tftp_resolve_opened(&r, TFTP_PATH_ENOENT,
+	    "no such file"), TFTP_R_REFUSED);
+	assert_int_equal(r.http_code, 404);
+	assert_int_equal(r.tftp_code, TFTP_ENOTFOUND);
 }
 
 int
@@ -242,6 +320,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_grub, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_default, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_real_at_default, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
