@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "bootd/child.h"
+#include "bootd/clock.h"
 #include "bootd/log.h"
 #include "dhcpgen/dhcpgen.h"
 #include "dhcpgen/dhcpgen_write.h"
@@ -517,7 +518,7 @@ dhcpgen_on_snapshot(struct bootd *bd)
 {
 	const struct bootd_config	*cfg = bd->cfg;
 	struct dhcpgen_srv		*srv;
-	struct timespec			 t0, t1;
+	uint64_t			 t0;
 	char				 err[CONFIG_ERRLEN], *out;
 	size_t				 len;
 	int				 fmt;
@@ -538,17 +539,15 @@ dhcpgen_on_snapshot(struct bootd *bd)
 		log_warnx("dhcpgen: cannot set up: out of memory");
 		return;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	t0 = clock_mono_us();
 	if (dhcpgen_render(bd->snap, cfg, fmt, &out, &len, err,
 	    sizeof(err)) == -1) {
 		log_warnx("dhcpgen: %s; %s not rewritten", err,
 		    cfg->dhcpgen.output);
 		return;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &t1);
 	log_debug("dhcpgen: rendered %zu bytes (%s) in %.2f ms", len,
-	    cfg->dhcpgen.format, (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
-	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
+	    cfg->dhcpgen.format, (double)(clock_mono_us() - t0) / 1e3);
 	/* Coalesce: only the newest render waits for the running job. */
 	free(srv->want);
 	srv->want = out;
