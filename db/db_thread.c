@@ -61,6 +61,7 @@ static const char *const db_kind_names[DB_EV_MAX] = {
 
 struct db_thread {
 	pthread_t		 tid;
+	struct inv_build_opts	 build_opts;	/* set before start */
 	int			 started;
 	pthread_mutex_t		 mu;
 	pthread_cond_t		 cv;
@@ -261,7 +262,7 @@ poll_once(struct db_thread *dt, int force, char *err, size_t errlen)
 	if ((rows = db_load_rows(dt->my, err, errlen)) == NULL)
 		goto fail;
 	t1 = now_mono();
-	snap = inv_build(rows);
+	snap = inv_build_with(rows, &dt->build_opts);
 	ms = (now_mono() - t0) * 1000.0;
 	if (snap == NULL) {
 		inv_rows_free(rows);
@@ -1013,6 +1014,13 @@ db_thread_main(void *arg)
 	disconnect(dt);
 	mysql_thread_end();
 	return NULL;
+}
+
+void
+db_thread_set_build_opts(struct db_thread *dt,
+    const struct inv_build_opts *opts)
+{
+	dt->build_opts = *opts;
 }
 
 int

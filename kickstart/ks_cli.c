@@ -14,6 +14,7 @@
 #include "bootd/bootd.h"
 #include "db/db_cli.h"
 #include "kickstart/ks_http.h"
+#include "kickstart/ks_vars.h"
 #include "tftp/tftp_virtual.h"
 
 /* A pxelinux or GRUB menu, as the TFTP server would send it. */
@@ -78,6 +79,7 @@ render_doc(const struct bootd_config *cfg, enum ks_doc d,
 int
 cli_render(const char *config_path, const char *kind, const char *host)
 {
+	const struct inv_build_opts opts = { ks_vars_reserved };
 	struct bootd_config	*cfg;
 	struct inv_snapshot	*snap = NULL;
 	const struct inv_host	*h;
@@ -100,7 +102,7 @@ cli_render(const char *config_path, const char *kind, const char *host)
 		fprintf(stderr, "bootd: %s\n", err);
 		return 1;
 	}
-	if ((snap = db_cli_snapshot_or_cache(cfg)) == NULL)
+	if ((snap = db_cli_snapshot_or_cache_with(cfg, &opts)) == NULL)
 		goto done;
 	h = addr_mac_parse(host, mac) == 0 ? inv_by_mac(snap, mac) :
 	    inv_by_name(snap, host);
