@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * atomicfile: write-temporary, fsync, rename, fsync-directory.
+ * atomicfile: write-temporary, fsync, rename, fsync-directory. Everything
+ * but atomicfile_write() is async-signal-safe: system calls only.
  */
 #include <sys/stat.h>
 
@@ -12,48 +13,100 @@
 #include <unistd.h>
 
 #include "bootd/atomicfile.h"
+#include "bootd/errbuf.h"
 
-/* Directory part of path, for fsync after the rename. */
-static void
-dir_of(const char *path, char *dir, size_t sz)
+#define CMP_CHUNK	8192
+
+const char *const atomicfile_step_names[AF_STEP_MAX] = {
+	[AF_STEP_UNLINK] = "removing an old temp file",
+	[AF_STEP_CREATE] = "creating the temp file",
+	[AF_STEP_CHMOD] = "setting the temp file's mode",
+	[AF_STEP_WRITE] = "writing the temp file",
+	[AF_STEP_FSYNC] = "fsync of the temp file",
+	[AF_STEP_CLOSE] = "closing the temp file",
+	[AF_STEP_KEEP] = "keeping the old file",
+	[AF_STEP_RENAME] = "renaming the temp file",
+	[AF_STEP_DIRSYNC] = "fsync of the directory",
+};
+
+int
+atomicfile_same(const char *path, const void *buf, size_t len)
 {
-	const char	*slash = strrchr(path, '/');
+	const char	*b = buf;
+	char		 chunk[CMP_CHUNK];
+	size_t		 off = 0;
+	ssize_t		 n;
+	int		 fd, same = 0;
 
-	if (slash == NULL)
-		snprintf(dir, sz, ".");
-	else if (slash == path)
-		snprintf(dir, sz, "/");
-	else
-		snprintf(dir, sz, "%.*s", (int)(slash - path), path);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return 0;
+	for (;;) {
+		n = read(fd, chunk, sizeof(chunk));
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 || (size_t)n > len - off ||
+		    memcmp(chunk, b + off, (size_t)n) != 0)
+			break;
+		if (n == 0) {
+			same = off == len;
+			break;
+		}
+		off += (size_t)n;
+	}
+	close(fd);
+	return same;
 }
 
 int
-atomicfile_write(const char *path, const void *buf, size_t len, mode_t mode,
-    char *err, size_t errlen)
+atomicfile_dirsync(const char *path)
+{
+	char		 dir[PATH_MAX];
+	const char	*slash = strrchr(path, '/');
+	size_t		 n;
+	int		 fd, rc, saved;
+
+	if (slash == NULL)
+		fd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	else {
+		n = slash == path ? 1 : (size_t)(slash - path);
+		if (n >= sizeof(dir)) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		memcpy(dir, path, n);
+		dir[n] = '\0';
+		fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	}
+	if (fd == -1)
+		return -1;
+	rc = fsync(fd) == -1 && errno != EINVAL ? -1 : 0;
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return rc;
+}
+
+int
+atomicfile_put(const char *path, const char *tmp, const char *keep,
+    const void *buf, size_t len, mode_t mode, enum atomicfile_step *step)
 {
 	const char	*p = buf;
-	char		 tmp[PATH_MAX], dir[PATH_MAX];
-	const char	*step = NULL, *what = path;
 	size_t		 off = 0;
 	ssize_t		 n;
-	int		 fd = -1, dfd = -1, made = 0, rv = -1, saved = 0;
+	int		 fd = -1, saved;
 
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path,
-	    (long)getpid()) >= sizeof(tmp)) {
-		errno = ENAMETOOLONG;
-		goto fail;
-	}
-	/* A leftover of a crashed process with our pid is ours to replace. */
-	(void)unlink(tmp);
-	what = tmp;
+	/* A leftover of a killed writer is ours to replace. */
+	*step = AF_STEP_UNLINK;
+	if (unlink(tmp) == -1 && errno != ENOENT)
+		return -1;
+	*step = AF_STEP_CREATE;
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 	    O_CLOEXEC, mode)) == -1)
-		goto fail;
-	made = 1;
-	step = "chmod";
+		return -1;
+	*step = AF_STEP_CHMOD;
 	if (fchmod(fd, mode) == -1)
 		goto fail;
-	step = "write";
+	*step = AF_STEP_WRITE;
 	while (off < len) {
 		if ((n = write(fd, p + off, len - off)) == -1) {
 			if (errno == EINTR)
@@ -62,43 +115,53 @@ atomicfile_write(const char *path, const void *buf, size_t len, mode_t mode,
 		}
 		off += (size_t)n;
 	}
-	step = "fsync";
+	*step = AF_STEP_FSYNC;
 	if (fsync(fd) == -1)
 		goto fail;
-	step = "close";
+	*step = AF_STEP_CLOSE;
 	n = close(fd);
 	fd = -1;
 	if (n == -1)
 		goto fail;
-	step = "rename";
-	what = path;
+	if (keep != NULL) {
+		*step = AF_STEP_KEEP;
+		if ((unlink(keep) == -1 && errno != ENOENT) ||
+		    (link(path, keep) == -1 && errno != ENOENT))
+			goto fail;
+	}
+	*step = AF_STEP_RENAME;
 	if (rename(tmp, path) == -1)
 		goto fail;
-	made = 0;
-	/* Make the rename itself durable. */
-	dir_of(path, dir, sizeof(dir));
-	step = "fsync";
-	what = dir;
-	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
-	    (fsync(dfd) == -1 && errno != EINVAL))
-		goto fail;
-	rv = 0;
-	goto done;
+	*step = AF_STEP_DIRSYNC;
+	return atomicfile_dirsync(path);
 fail:
 	saved = errno;
-	if (step != NULL)
-		snprintf(err, errlen, "%s: %s: %s", what, step,
-		    strerror(saved));
-	else
-		snprintf(err, errlen, "%s: %s", what, strerror(saved));
-done:
 	if (fd != -1)
 		close(fd);
-	if (dfd != -1)
-		close(dfd);
-	if (made)
-		(void)unlink(tmp);
-	if (rv == -1)
-		errno = saved;
-	return rv;
+	(void)unlink(tmp);
+	errno = saved;
+	return -1;
+}
+
+int
+atomicfile_write(const char *path, const void *buf, size_t len, mode_t mode,
+    char *err, size_t errlen)
+{
+	char			 tmp[PATH_MAX];
+	enum atomicfile_step	 step;
+	int			 saved;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path,
+	    (long)getpid()) >= sizeof(tmp)) {
+		errbuf_set(err, errlen, "%s: %s", path, strerror(ENAMETOOLONG));
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if (atomicfile_put(path, tmp, NULL, buf, len, mode, &step) == 0)
+		return 0;
+	saved = errno;
+	errbuf_set(err, errlen, "%s: %s: %s", path, atomicfile_step_names[step],
+	    strerror(saved));
+	errno = saved;
+	return -1;
 }

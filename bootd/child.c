@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "bootd/child.h"
+#include "bootd/clock.h"
 #include "bootd/log.h"
 
 #define CHILD_READS_MAX	16	/* reads per readable event: bound the work */
@@ -48,7 +49,7 @@ struct child {
 	char			 tag[CHILD_TAG_MAX];
 	enum child_state	 state;
 	int			 timeout_s;
-	struct timespec		 started;
+	uint64_t		 started;	/* clock_mono_us() */
 	int			 fd;		/* output pipe; -1: closed */
 	struct event		*ev_out;
 	struct event		*ev_timer;
@@ -70,11 +71,7 @@ struct child_set {
 static double
 child_elapsed(const struct child *c)
 {
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)(now.tv_sec - c->started.tv_sec) +
-	    (double)(now.tv_nsec - c->started.tv_nsec) / 1e9;
+	return (double)(clock_mono_us() - c->started) / 1e6;
 }
 
 /* The process group when the child made one, else the child alone. */
@@ -358,7 +355,7 @@ child_start(struct child_set *cs, const char *tag, const char *cmd,
 	/* Also here, so that a kill before the child ran reaches the group. */
 	setpgid(pid, pid);
 	c->pid = pid;
-	clock_gettime(CLOCK_MONOTONIC, &c->started);
+	c->started = clock_mono_us();
 	event_add(c->ev_out, NULL);
 	LIST_INSERT_HEAD(&cs->children, c, entry);
 	cs->n++;

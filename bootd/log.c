@@ -18,6 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bootd/clock.h"
+#include "bootd/escape.h"
 #include "bootd/log.h"
 #include "bootd/ratelimit.h"
 
@@ -155,21 +157,12 @@ log_emit(int level, int with_errno, const char *fmt, ...)
 	va_end(ap);
 }
 
-static int64_t
-log_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Takes a line of key from rl (made on first use); 1 with *held, or 0. */
 static int
 log_limited(struct rl_log *rl, int *ready, int64_t interval, int64_t rate,
     int64_t burst, const void *key, uint64_t *held)
 {
-	int64_t	now = log_now_ms();
+	int64_t	now = (int64_t)clock_mono_ms();
 	int	ok;
 
 	pthread_mutex_lock(&log_peer_mu);
@@ -262,34 +255,6 @@ fatalx(const char *fmt, ...)
 char *
 log_sanitise(char *dst, size_t dstlen, const char *src, size_t srclen)
 {
-	static const char hex[] = "0123456789abcdef";
-	size_t	 i, o = 0;
-	unsigned char c;
-
-	for (i = 0; i < srclen; i++) {
-		c = (unsigned char)src[i];
-		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
-			if (o + 1 >= dstlen)
-				goto trunc;
-			dst[o++] = (char)c;
-		} else {
-			if (o + 4 >= dstlen)
-				goto trunc;
-			dst[o++] = '\\';
-			dst[o++] = 'x';
-			dst[o++] = hex[c >> 4];
-			dst[o++] = hex[c & 15];
-		}
-	}
-	dst[o] = '\0';
-	return dst;
-trunc:
-	if (dstlen >= 4) {
-		o = o > dstlen - 4 ? dstlen - 4 : o;
-		memcpy(dst + o, "...", 3);
-		o += 3;
-	} else
-		o = 0;
-	dst[o] = '\0';
+	escape_bytes(dst, dstlen, src, srclen, srclen, ESCAPE_QUOTES_HEX);
 	return dst;
 }

@@ -8,29 +8,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "bootd/errbuf.h"
 #include "bootd/safeopen.h"
-
-static void seterr(char *, size_t, const char *, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 const char *
 safeopen_type(mode_t mode)
@@ -63,16 +48,16 @@ open_failed(const char *path, int e, char *err, size_t errlen)
 
 	if ((e == ELOOP || e == ENXIO) && lstat(path, &lst) == 0) {
 		if (S_ISLNK(lst.st_mode)) {
-			seterr(err, errlen, "is a symbolic link");
+			errbuf_set(err, errlen, "is a symbolic link");
 			e = ELOOP;
 		} else if (!S_ISREG(lst.st_mode)) {
-			seterr(err, errlen, "not a regular file (%s)",
+			errbuf_set(err, errlen, "not a regular file (%s)",
 			    safeopen_type(lst.st_mode));
 			e = EINVAL;
 		} else
-			seterr(err, errlen, "%s", strerror(e));
+			errbuf_set(err, errlen, "%s", strerror(e));
 	} else
-		seterr(err, errlen, "%s", strerror(e));
+		errbuf_set(err, errlen, "%s", strerror(e));
 	return e;
 }
 
@@ -92,18 +77,18 @@ safeopen(const char *path, off_t max, int flags, struct stat *stp,
 	}
 	if (fstat(fd, &st) == -1) {
 		e = errno;
-		seterr(err, errlen, "fstat: %s", strerror(e));
+		errbuf_set(err, errlen, "fstat: %s", strerror(e));
 		goto fail;
 	}
 	if (!S_ISREG(st.st_mode)) {
 		e = EINVAL;
-		seterr(err, errlen, "not a regular file (%s)",
+		errbuf_set(err, errlen, "not a regular file (%s)",
 		    safeopen_type(st.st_mode));
 		goto fail;
 	}
 	if (st.st_size > max) {
 		e = EFBIG;
-		seterr(err, errlen, "too large (%lld bytes, limit %lld)",
+		errbuf_set(err, errlen, "too large (%lld bytes, limit %lld)",
 		    (long long)st.st_size, (long long)max);
 		goto fail;
 	}
@@ -112,7 +97,7 @@ safeopen(const char *path, off_t max, int flags, struct stat *stp,
 	    ((fl & O_NONBLOCK) && fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) ==
 	    -1)) {
 		e = errno;
-		seterr(err, errlen, "fcntl: %s", strerror(e));
+		errbuf_set(err, errlen, "fcntl: %s", strerror(e));
 		goto fail;
 	}
 	if (stp != NULL)
@@ -143,7 +128,7 @@ safeopen_read(const char *path, size_t max, int flags, size_t *lenp,
 	len = (size_t)st.st_size;
 	if ((buf = malloc(len + 1)) == NULL) {
 		e = errno;
-		seterr(err, errlen, "%s", strerror(e));
+		errbuf_set(err, errlen, "%s", strerror(e));
 		goto fail;
 	}
 	while (off < len) {
@@ -151,7 +136,7 @@ safeopen_read(const char *path, size_t max, int flags, size_t *lenp,
 			if (errno == EINTR)
 				continue;
 			e = errno;
-			seterr(err, errlen, "read: %s", strerror(e));
+			errbuf_set(err, errlen, "read: %s", strerror(e));
 			goto fail;
 		}
 		if (n == 0)

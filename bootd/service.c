@@ -10,6 +10,7 @@
 
 #include <systemd/sd-daemon.h>
 
+#include "bootd/clock.h"
 #include "bootd/log.h"
 #include "bootd/service.h"
 
@@ -22,13 +23,9 @@ svc_ready(const char *status)
 void
 svc_reloading(void)
 {
-	struct timespec ts;
-
 	/* systemd 253+ wants the time, to order it with the READY=1 after. */
-	clock_gettime(CLOCK_MONOTONIC, &ts);
 	sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu",
-	    (unsigned long long)ts.tv_sec * 1000000ULL +
-	    (unsigned long long)ts.tv_nsec / 1000);
+	    (unsigned long long)clock_mono_us());
 }
 
 void

@@ -440,7 +440,7 @@ cli_check(const char *config_path, int print)
 	printf("config %s: ok\n", config_path);
 	problems += cli_check_paths(cfg);
 	cli_check_fds(cfg);
-	if ((snap = db_cli_snapshot(cfg)) == NULL)
+	if ((snap = db_cli_snapshot_with(cfg, &bootd_inv_opts)) == NULL)
 		problems++;
 	else {
 		printf("schema version %d: ok\n", migrate_binary_version());
@@ -471,7 +471,7 @@ cli_hosts(const char *config_path)
 
 	if ((cfg = cli_config(config_path)) == NULL)
 		return 1;
-	if ((snap = db_cli_snapshot_or_cache(cfg)) == NULL) {
+	if ((snap = db_cli_snapshot_or_cache_with(cfg, &bootd_inv_opts)) == NULL) {
 		config_free(cfg);
 		return 1;
 	}

@@ -25,6 +25,13 @@ int	cli_hosts(const char *config_path);
 int	cli_migrate(const char *config_path);
 
 /*
+ * What every inventory build of the daemon and its subcommands checks
+ * besides the rows themselves (server.c): the reserved variable names.
+ */
+struct inv_build_opts;
+extern const struct inv_build_opts bootd_inv_opts;
+
+/*
  * The HTTP routes of the daemon itself (routes.c): /healthz and
  * /inventory, which read every module's state. Returns 0 or -1 with err.
  */

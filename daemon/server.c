@@ -34,8 +34,13 @@
 #include "dhcp/dhcp_server.h"
 #include "dhcpgen/dhcpgen_write.h"
 #include "kickstart/ks_http.h"
+#include "kickstart/ks_vars.h"
 #include "tftp/tftp_http.h"
 #include "tftp/tftp_server.h"
+
+/* Every inventory the daemon builds: host_vars may not shadow a template
+ * variable of the template side's (ks_vars_reserved). */
+const struct inv_build_opts bootd_inv_opts = { ks_vars_reserved };
 
 const char *const bootd_source_names[BOOTD_SRC_MAX] = {
 	[BOOTD_SRC_NONE] = "none",
@@ -148,7 +153,7 @@ bootd_load_cache(struct bootd *bd)
 			log_warnx("db: cache not used: %s", err);
 		return;
 	}
-	snap = inv_build(rows);
+	snap = inv_build_with(rows, &bootd_inv_opts);
 	inv_rows_free(rows);
 	if (snap == NULL) {
 		log_warnx("db: cache not used: out of memory");
@@ -567,8 +572,12 @@ bootd_serve(const char *config_path)
 	}
 	/* Always read the DB once at start, even when the cache is current. */
 	if ((bd.db = db_thread_new(bd.base, bd.cfg, 0, bd.snap != NULL ?
-	    bd.snap->generation : 0, bootd_db_notify, &bd)) == NULL ||
-	    db_thread_start(bd.db) == -1) {
+	    bd.snap->generation : 0, bootd_db_notify, &bd)) == NULL) {
+		log_emit(LOG_LVL_ERROR, 1, "db: cannot start the DB thread");
+		goto done;
+	}
+	db_thread_set_build_opts(bd.db, &bootd_inv_opts);
+	if (db_thread_start(bd.db) == -1) {
 		log_emit(LOG_LVL_ERROR, 1, "db: cannot start the DB thread");
 		goto done;
 	}

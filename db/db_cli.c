@@ -43,7 +43,8 @@ db_cli_connect(const struct bootd_config *cfg)
 }
 
 struct inv_snapshot *
-db_cli_snapshot(const struct bootd_config *cfg)
+db_cli_snapshot_with(const struct bootd_config *cfg,
+    const struct inv_build_opts *opts)
 {
 	struct inv_snapshot	*snap = NULL;
 	struct inv_rows		*rows = NULL;
@@ -57,7 +58,7 @@ db_cli_snapshot(const struct bootd_config *cfg)
 		db_cli_say(mysql_errno(my), err);
 		goto done;
 	}
-	if ((snap = inv_build(rows)) == NULL)
+	if ((snap = inv_build_with(rows, opts)) == NULL)
 		fprintf(stderr, "bootd: out of memory\n");
 done:
 	inv_rows_free(rows);
@@ -66,13 +67,14 @@ done:
 }
 
 struct inv_snapshot *
-db_cli_snapshot_or_cache(const struct bootd_config *cfg)
+db_cli_snapshot_or_cache_with(const struct bootd_config *cfg,
+    const struct inv_build_opts *opts)
 {
 	struct inv_snapshot	*snap;
 	struct inv_rows		*rows;
 	char			 err[DB_ERRLEN];
 
-	if ((snap = db_cli_snapshot(cfg)) != NULL)
+	if ((snap = db_cli_snapshot_with(cfg, opts)) != NULL)
 		return snap;
 	/* What the daemon would serve now. */
 	if (cfg->paths.cache[0] == '\0') {
@@ -85,7 +87,7 @@ db_cli_snapshot_or_cache(const struct bootd_config *cfg)
 		fprintf(stderr, "bootd: no cache either: %s\n", err);
 		return NULL;
 	}
-	snap = inv_build(rows);
+	snap = inv_build_with(rows, opts);
 	inv_rows_free(rows);
 	if (snap == NULL) {
 		fprintf(stderr, "bootd: out of memory\n");
@@ -95,6 +97,18 @@ db_cli_snapshot_or_cache(const struct bootd_config *cfg)
 	    "instead\n", cfg->paths.cache,
 	    (unsigned long long)snap->generation);
 	return snap;
+}
+
+struct inv_snapshot *
+db_cli_snapshot(const struct bootd_config *cfg)
+{
+	return db_cli_snapshot_with(cfg, NULL);
+}
+
+struct inv_snapshot *
+db_cli_snapshot_or_cache(const struct bootd_config *cfg)
+{
+	return db_cli_snapshot_or_cache_with(cfg, NULL);
 }
 
 /*

@@ -17,17 +17,28 @@
 MYSQL	*db_cli_connect(const struct bootd_config *cfg);
 
 /*
- * Connects, checks the schema version, loads and validates every row.
+ * Connects, checks the schema version, loads and validates every row with
+ * inv_build_with(rows, opts) (opts borrowed for the call; NULL for none).
  * Returns a snapshot (inv_unref() it) or NULL after printing why.
  */
-struct inv_snapshot *db_cli_snapshot(const struct bootd_config *cfg);
+struct inv_snapshot *db_cli_snapshot_with(const struct bootd_config *cfg,
+	    const struct inv_build_opts *opts);
 
 /*
- * As db_cli_snapshot(), but when the database cannot give the inventory
- * (down, refusing bootd, wrong schema), the cache file the daemon would
- * serve (paths.cache), after saying so on stderr ("bootd: using the cache
- * file ... (generation N) instead"). NULL after printing why neither works.
+ * As db_cli_snapshot_with(), but when the database cannot give the
+ * inventory (down, refusing bootd, wrong schema), the cache file the daemon
+ * would serve (paths.cache), after saying so on stderr ("bootd: using the
+ * cache file ... (generation N) instead"). NULL after printing why neither
+ * works.
  */
+struct inv_snapshot *db_cli_snapshot_or_cache_with(
+	    const struct bootd_config *cfg, const struct inv_build_opts *opts);
+
+/*
+ * The same with opts NULL: no host_var name reserved. A command that
+ * renders templates passes the template side's names (ks_vars_reserved).
+ */
+struct inv_snapshot *db_cli_snapshot(const struct bootd_config *cfg);
 struct inv_snapshot *db_cli_snapshot_or_cache(const struct bootd_config *cfg);
 
 /*

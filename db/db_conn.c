@@ -18,6 +18,7 @@
 
 #include <errmsg.h>
 
+#include "bootd/clock.h"
 #include "db/db_conn.h"
 #include "db/db_errclass.h"
 
@@ -75,15 +76,6 @@ db_params_differ(const struct db_params *a, const struct db_params *b)
 	    a->connect_timeout != b->connect_timeout;
 }
 
-static double
-db_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /*
  * libmariadb connects without blocking and reports EINPROGRESS whatever
  * went wrong, so one plain TCP connect, bounded by timeout seconds, finds
@@ -138,7 +130,7 @@ db_connect(const struct db_params *p, unsigned int *code, char *err,
 	unsigned int	 timeout = (unsigned int)p->connect_timeout, num;
 	const char	*where;
 	char		 text[DB_ERRLEN];
-	double		 t0;
+	uint64_t	 t0;
 	int		 why = 0;
 
 	if (code != NULL)
@@ -151,7 +143,7 @@ db_connect(const struct db_params *p, unsigned int *code, char *err,
 	mysql_options(my, MYSQL_OPT_READ_TIMEOUT, &timeout);
 	mysql_options(my, MYSQL_OPT_WRITE_TIMEOUT, &timeout);
 	mysql_options(my, MYSQL_SET_CHARSET_NAME, "utf8mb4");
-	t0 = db_now();
+	t0 = clock_mono_ms();
 	/* A site's my.cnf must not change where bootd connects. */
 	if (mysql_real_connect(my, p->socket[0] ? NULL : p->host, p->user,
 	    p->password, p->name, (unsigned int)p->port,
@@ -162,7 +154,8 @@ db_connect(const struct db_params *p, unsigned int *code, char *err,
 		/* A TCP connect that failed: find out why (see above). */
 		if (p->socket[0] == '\0' && (num == CR_CONNECTION_ERROR ||
 		    num == CR_CONN_HOST_ERROR)) {
-			if (db_now() - t0 >= (double)timeout - 0.25)
+			if ((double)(clock_mono_ms() - t0) / 1e3 >=
+			    (double)timeout - 0.25)
 				why = ETIMEDOUT;
 			else
 				why = db_tcp_probe(p->host, p->port,

@@ -20,7 +20,9 @@
 #include <unistd.h>
 
 #include "bootd/atomicfile.h"
+#include "bootd/clock.h"
 #include "bootd/log.h"
+#include "bootd/strbuf.h"
 #include "bootd/utf8.h"
 #include "db/db_errclass.h"
 #include "db/db_load.h"
@@ -59,6 +61,7 @@ static const char *const db_kind_names[DB_EV_MAX] = {
 
 struct db_thread {
 	pthread_t		 tid;
+	struct inv_build_opts	 build_opts;	/* set before start */
 	int			 started;
 	pthread_mutex_t		 mu;
 	pthread_cond_t		 cv;
@@ -92,13 +95,11 @@ struct db_thread {
 	void			*notify_arg;
 };
 
+/* Seconds on the monotonic clock. */
 static double
 now_mono(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return (double)clock_mono_us() / 1e6;
 }
 
 /* Main thread: the DB thread called event_active() on dt->ev. */
@@ -261,7 +262,7 @@ poll_once(struct db_thread *dt, int force, char *err, size_t errlen)
 	if ((rows = db_load_rows(dt->my, err, errlen)) == NULL)
 		goto fail;
 	t1 = now_mono();
-	snap = inv_build(rows);
+	snap = inv_build_with(rows, &dt->build_opts);
 	ms = (now_mono() - t0) * 1000.0;
 	if (snap == NULL) {
 		inv_rows_free(rows);
@@ -292,46 +293,26 @@ fail:
 	return -1;
 }
 
-/* A bounded SQL statement under construction; overflow sticks. */
-struct sqlbuf {
-	MYSQL	*my;
-	char	 s[2048];
-	size_t	 len;
-	int	 overflow;
-};
-
-static void
-sb_put(struct sqlbuf *b, const char *str)
-{
-	size_t n = strlen(str);
-
-	if (b->overflow || sizeof(b->s) - b->len <= n) {
-		b->overflow = 1;
-		return;
-	}
-	memcpy(b->s + b->len, str, n + 1);
-	b->len += n;
-}
+#define SQL_STMT_MAX	2047	/* one event's statement, fields bounded */
 
 /* Appends str escaped and quoted, or NULL when it is empty. */
 static void
-sb_str(struct sqlbuf *b, const char *str)
+sql_str(struct strbuf *b, MYSQL *my, const char *str)
 {
-	size_t n = strlen(str);
+	size_t	 n = strlen(str);
+	char	*p;
 
 	if (n == 0) {
-		sb_put(b, "NULL");
+		strbuf_puts(b, "NULL");
 		return;
 	}
-	if (b->overflow || sizeof(b->s) - b->len < 2 * n + 3) {
-		b->overflow = 1;
+	/* The escaped copy is at most 2n bytes, plus the quotes. */
+	if ((p = strbuf_room(b, 2 * n + 2)) == NULL)
 		return;
-	}
-	b->s[b->len++] = '\'';
-	b->len += mysql_real_escape_string(b->my, b->s + b->len, str,
-	    (unsigned long)n);
-	b->s[b->len++] = '\'';
-	b->s[b->len] = '\0';
+	p[0] = '\'';
+	n = mysql_real_escape_string(my, p + 1, str, (unsigned long)n);
+	p[n + 1] = '\'';
+	strbuf_commit(b, n + 2);
 }
 
 /* The class of queue room an event takes. */
@@ -352,40 +333,40 @@ ev_class(const struct db_event *e)
 static int
 write_event(MYSQL *my, const struct db_event *e, char *err, size_t errlen)
 {
-	struct sqlbuf	b;
+	struct strbuf	b;
 	char		arch[16], ts[64];
+	int		rc;
 
-	memset(&b, 0, sizeof(b));
-	b.my = my;
+	strbuf_init(&b, SQL_STMT_MAX);
 	switch (e->kind) {
 	case DB_EV_BOOT:
 		/* The time it happened, not when the batch reached the DB. */
 		snprintf(ts, sizeof(ts), "FROM_UNIXTIME(%lld.%03ld), ",
 		    (long long)e->at.tv_sec, e->at.tv_nsec / 1000000);
-		sb_put(&b, "INSERT INTO boot_events (ts, mac, hostname, stage, "
-		    "detail) VALUES (");
-		sb_put(&b, ts);
-		sb_str(&b, e->mac);
-		sb_put(&b, ", ");
-		sb_str(&b, e->hostname);
-		sb_put(&b, ", ");
-		sb_str(&b, e->stage);
-		sb_put(&b, ", ");
-		sb_str(&b, e->detail);
-		sb_put(&b, ")");
+		strbuf_puts(&b, "INSERT INTO boot_events (ts, mac, hostname, "
+		    "stage, detail) VALUES (");
+		strbuf_puts(&b, ts);
+		sql_str(&b, my, e->mac);
+		strbuf_puts(&b, ", ");
+		sql_str(&b, my, e->hostname);
+		strbuf_puts(&b, ", ");
+		sql_str(&b, my, e->stage);
+		strbuf_puts(&b, ", ");
+		sql_str(&b, my, e->detail);
+		strbuf_puts(&b, ")");
 		break;
 	case DB_EV_DISCOVERED:
 		snprintf(arch, sizeof(arch), "%d", e->arch);
-		sb_put(&b, "INSERT INTO discovered (mac, arch, vendor_class, "
-		    "relay) VALUES (");
-		sb_str(&b, e->mac);
-		sb_put(&b, ", ");
-		sb_put(&b, e->arch >= 0 ? arch : "NULL");
-		sb_put(&b, ", ");
-		sb_str(&b, e->vendor_class);
-		sb_put(&b, ", ");
-		sb_str(&b, e->relay);
-		sb_put(&b, ") ON DUPLICATE KEY UPDATE last_seen = "
+		strbuf_puts(&b, "INSERT INTO discovered (mac, arch, "
+		    "vendor_class, relay) VALUES (");
+		sql_str(&b, my, e->mac);
+		strbuf_puts(&b, ", ");
+		strbuf_puts(&b, e->arch >= 0 ? arch : "NULL");
+		strbuf_puts(&b, ", ");
+		sql_str(&b, my, e->vendor_class);
+		strbuf_puts(&b, ", ");
+		sql_str(&b, my, e->relay);
+		strbuf_puts(&b, ") ON DUPLICATE KEY UPDATE last_seen = "
 		    "CURRENT_TIMESTAMP, arch = VALUES(arch), vendor_class = "
 		    "VALUES(vendor_class), relay = VALUES(relay)");
 		break;
@@ -393,9 +374,13 @@ write_event(MYSQL *my, const struct db_event *e, char *err, size_t errlen)
 		return 0;
 	}
 	/* Fields are bounded, so overflow cannot happen: drop, don't stall. */
-	if (b.overflow)
+	if (b.err != STRBUF_OK) {
+		strbuf_free(&b);
 		return 0;
-	return db_exec(my, b.s, err, errlen);
+	}
+	rc = db_exec(my, b.buf, err, errlen);
+	strbuf_free(&b);
+	return rc;
 }
 
 /*
@@ -1029,6 +1014,13 @@ db_thread_main(void *arg)
 	disconnect(dt);
 	mysql_thread_end();
 	return NULL;
+}
+
+void
+db_thread_set_build_opts(struct db_thread *dt,
+    const struct inv_build_opts *opts)
+{
+	dt->build_opts = *opts;
 }
 
 int

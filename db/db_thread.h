@@ -103,6 +103,15 @@ struct db_thread *db_thread_new(struct event_base *base,
 	    const struct bootd_config *cfg, uint64_t have_gen,
 	    uint64_t served_gen, void (*notify)(void *), void *arg);
 
+/*
+ * What the thread's inventory builds add to the checks (inv_build_with()):
+ * the template side's reserved variable names. Call before
+ * db_thread_start(); opts is copied, the arrays it points to are borrowed
+ * for the thread's life. Without it, no name is reserved.
+ */
+void	db_thread_set_build_opts(struct db_thread *dt,
+	    const struct inv_build_opts *opts);
+
 /* Starts the thread. Returns 0 or -1 (errno set). */
 int	db_thread_start(struct db_thread *dt);
 

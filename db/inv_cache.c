@@ -9,13 +9,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "bootd/atomicfile.h"
+#include "bootd/errbuf.h"
 #include "bootd/safeopen.h"
 #include "db/inv_cache.h"
 
@@ -27,21 +27,6 @@
 _Static_assert(INV_P_NCOLS <= CELLS_MAX && INV_H_NCOLS <= CELLS_MAX &&
     INV_V_NCOLS <= CELLS_MAX, "CELLS_MAX too small");
 _Static_assert(sizeof(INV_CACHE_MAGIC) - 1 == MAGIC_LEN, "magic length");
-
-static void seterr(char *, size_t, const char *, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 static void
 put32(uint8_t *p, uint32_t v)
@@ -173,49 +158,49 @@ inv_cache_decode(const uint8_t *buf, size_t len, char *err, size_t errlen)
 	int		 t, c;
 
 	if (len == 0) {
-		seterr(err, errlen, "empty");
+		errbuf_set(err, errlen, "empty");
 		goto fail;
 	}
 	if (memcmp(buf, INV_CACHE_MAGIC, len < MAGIC_LEN ? len : MAGIC_LEN) !=
 	    0) {
-		seterr(err, errlen, "bad magic");
+		errbuf_set(err, errlen, "bad magic");
 		goto fail;
 	}
 	if (len < INV_CACHE_HDRLEN) {
-		seterr(err, errlen, "truncated at byte %zu (header is %d)",
+		errbuf_set(err, errlen, "truncated at byte %zu (header is %d)",
 		    len, INV_CACHE_HDRLEN);
 		goto fail;
 	}
 	if ((v = get32(buf + 8)) != INV_CACHE_VERSION) {
-		seterr(err, errlen, "unsupported version %u", v);
+		errbuf_set(err, errlen, "unsupported version %u", v);
 		goto fail;
 	}
 	if ((v = get32(buf + 12)) != INV_T_MAX) {
-		seterr(err, errlen, "table count %u, expected %d", v,
+		errbuf_set(err, errlen, "table count %u, expected %d", v,
 		    INV_T_MAX);
 		goto fail;
 	}
 	total = get64(buf + 16);
 	if (total < INV_CACHE_HDRLEN + DIR_LEN + SUM_LEN ||
 	    total > SIZE_MAX) {
-		seterr(err, errlen, "bad length %llu",
+		errbuf_set(err, errlen, "bad length %llu",
 		    (unsigned long long)total);
 		goto fail;
 	}
 	if (len < total) {
-		seterr(err, errlen, "truncated at byte %zu of %llu", len,
+		errbuf_set(err, errlen, "truncated at byte %zu of %llu", len,
 		    (unsigned long long)total);
 		goto fail;
 	}
 	if (len > total) {
-		seterr(err, errlen, "%llu stray bytes after byte %llu",
+		errbuf_set(err, errlen, "%llu stray bytes after byte %llu",
 		    (unsigned long long)(len - total),
 		    (unsigned long long)total);
 		goto fail;
 	}
 	end = (size_t)total - SUM_LEN;
 	if (get64(buf + end) != inv_cache_checksum(buf, end)) {
-		seterr(err, errlen, "checksum mismatch");
+		errbuf_set(err, errlen, "checksum mismatch");
 		goto fail;
 	}
 
@@ -226,14 +211,15 @@ inv_cache_decode(const uint8_t *buf, size_t len, char *err, size_t errlen)
 		ncols[t] = get32(buf + pos);
 		nrows[t] = get32(buf + pos + 4);
 		if (ncols[t] != (uint32_t)inv_ncols[t]) {
-			seterr(err, errlen, "column count %u for %s, expected "
-			    "%d", ncols[t], inv_table_names[t], inv_ncols[t]);
+			errbuf_set(err, errlen, "column count %u for %s, "
+			    "expected %d", ncols[t], inv_table_names[t],
+			    inv_ncols[t]);
 			goto fail;
 		}
 		need += (uint64_t)nrows[t] * ncols[t] * 4;
 		if (nrows[t] > INV_ROWS_MAX ||
 		    need > end - INV_CACHE_HDRLEN - DIR_LEN) {
-			seterr(err, errlen, "too many rows in %s: %u",
+			errbuf_set(err, errlen, "too many rows in %s: %u",
 			    inv_table_names[t], nrows[t]);
 			goto fail;
 		}
@@ -246,8 +232,8 @@ inv_cache_decode(const uint8_t *buf, size_t len, char *err, size_t errlen)
 		for (r = 0; r < nrows[t]; r++) {
 			for (c = 0; c < inv_ncols[t]; c++) {
 				if (end - pos < 4) {
-					seterr(err, errlen, "truncated at byte "
-					    "%zu of %zu", pos, end);
+					errbuf_set(err, errlen, "truncated at "
+					    "byte %zu of %zu", pos, end);
 					goto fail;
 				}
 				cl = get32(buf + pos);
@@ -258,9 +244,9 @@ inv_cache_decode(const uint8_t *buf, size_t len, char *err, size_t errlen)
 					continue;
 				}
 				if (cl > end - pos) {
-					seterr(err, errlen, "cell of %u bytes "
-					    "at byte %zu overruns the end", cl,
-					    pos - 4);
+					errbuf_set(err, errlen, "cell of %u "
+					    "bytes at byte %zu overruns the "
+					    "end", cl, pos - 4);
 					goto fail;
 				}
 				cells[c] = (const char *)buf + pos;
@@ -272,13 +258,13 @@ inv_cache_decode(const uint8_t *buf, size_t len, char *err, size_t errlen)
 		}
 	}
 	if (pos != end) {
-		seterr(err, errlen, "%zu stray bytes before the checksum",
+		errbuf_set(err, errlen, "%zu stray bytes before the checksum",
 		    end - pos);
 		goto fail;
 	}
 	return rows;
 nomem:
-	seterr(err, errlen, "out of memory");
+	errbuf_set(err, errlen, "out of memory");
 fail:
 	inv_rows_free(rows);
 	return NULL;
@@ -293,7 +279,8 @@ inv_cache_write(const char *path, const struct inv_rows *rows, char *err,
 	int	 rv, saved;
 
 	if (inv_cache_encode(rows, &buf, &len) == -1) {
-		seterr(err, errlen, "%s: encode: %s", path, strerror(errno));
+		errbuf_set(err, errlen, "%s: encode: %s", path,
+		    strerror(errno));
 		return -1;
 	}
 	/* Exactly 0600 whatever the umask: it may hold template variables. */
@@ -318,11 +305,11 @@ inv_cache_read(const char *path, char *err, size_t errlen)
 	 */
 	if ((buf = (uint8_t *)safeopen_read(path, INV_CACHE_FILE_MAX, 0, &len,
 	    NULL, why, sizeof(why))) == NULL) {
-		seterr(err, errlen, "%s: %s", path, why);
+		errbuf_set(err, errlen, "%s: %s", path, why);
 		return NULL;	/* errno from safeopen_read() */
 	}
 	if ((rows = inv_cache_decode(buf, len, why, sizeof(why))) == NULL)
-		seterr(err, errlen, "%s: %s", path, why);
+		errbuf_set(err, errlen, "%s: %s", path, why);
 	free(buf);
 	if (rows == NULL)
 		errno = EINVAL;

@@ -166,17 +166,24 @@ struct inv_snapshot {
 	struct inv_priv	*priv;
 };
 
-/*
- * Non-zero when name is one of the variables every host gets from ks_vars
- * (hostname, mac, ip, ...); a host_var of that name is rejected.
- */
-int	 inv_var_name_reserved(const char *name);
+/* What the caller adds to the checks of inv_build_with(). */
+struct inv_build_opts {
+	/*
+	 * Names a host_var may not take, because the template side defines
+	 * them for every host (kickstart's ks_vars_reserved; the inventory
+	 * does not know them): NULL-terminated, borrowed for the call. A
+	 * host_var of such a name is rejected ("shadows a built-in
+	 * variable"). NULL: none.
+	 */
+	const char *const *reserved_vars;
+};
 
 /*
  * Validates rows into a new snapshot with refcount 1 (release with
  * inv_unref()). Never fails on bad data: each bad row becomes a reject line
  * such as `hosts "web7": malformed MAC "zz:00:..."`. Returns NULL only on
- * ENOMEM. rows stays owned by the caller and may be freed afterwards.
+ * ENOMEM. rows stays owned by the caller and may be freed afterwards; opts
+ * (NULL for none) is borrowed for the call.
  *
  * A reject names its row by key (`profiles "x"`, `hosts "x"`,
  * `host_vars "host"."name"`, values escaped and cut at 64 bytes), or as
@@ -185,6 +192,10 @@ int	 inv_var_name_reserved(const char *name);
  * hostname (case-insensitive) claimed by several rows rejects every one of
  * them, even when another claimant is bad for some other reason.
  */
+struct inv_snapshot *inv_build_with(const struct inv_rows *rows,
+	    const struct inv_build_opts *opts);
+
+/* inv_build_with(rows, NULL): no variable name reserved. */
 struct inv_snapshot *inv_build(const struct inv_rows *rows);
 
 /* Refcounting; safe across threads. inv_unref() accepts NULL. */

@@ -5,11 +5,14 @@
  * daemon's event loop.
  */
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <mysql.h>
 
 #include "bootd/config.h"
+#include "bootd/escape.h"
 #include "db/db_cli.h"
 #include "db/db_conn.h"
 #include "db/migrate.h"
@@ -24,27 +27,6 @@ static const char *
 col(MYSQL_ROW row, int i)
 {
 	return row[i] != NULL ? row[i] : "-";
-}
-
-/*
- * The daemon stores vendor classes escaped already (log_sanitise); rows
- * written by anyone else get their control bytes escaped here, and
- * nothing else, so that stored escapes are not doubled.
- */
-static void
-printable(char *dst, size_t len, const char *src)
-{
-	size_t		 o = 0;
-	unsigned char	 c;
-
-	for (; *src != '\0' && o + 5 < len; src++) {
-		c = (unsigned char)*src;
-		if (c >= 0x20 && c < 0x7f)
-			dst[o++] = (char)c;
-		else
-			o += (size_t)snprintf(dst + o, len - o, "\\x%02x", c);
-	}
-	dst[o] = '\0';
 }
 
 int
@@ -81,7 +63,14 @@ cli_discovered(const char *config_path)
 			    dhcp_arch_name(atoi(row[3])));
 		else
 			snprintf(arch, sizeof(arch), "-");
-		printable(vclass, sizeof(vclass), col(row, 4));
+		/*
+		 * The daemon stores vendor classes escaped already
+		 * (log_sanitise); rows written by anyone else get their
+		 * control bytes escaped here, and nothing else, so that
+		 * stored escapes are not doubled.
+		 */
+		escape_bytes(vclass, sizeof(vclass), col(row, 4),
+		    strlen(col(row, 4)), SIZE_MAX, ESCAPE_NOMARK);
 		printf("%-17s  %-19s  %-19s  %-22s  %-32s  %s\n", col(row, 0),
 		    col(row, 1), col(row, 2), arch, vclass, col(row, 5));
 	}

@@ -13,25 +13,19 @@
 #include <string.h>
 
 #include "bootd/addr.h"
+#include "bootd/errbuf.h"
 #include "bootd/log.h"
+#include "bootd/strbuf.h"
 #include "db/inv_bootfile.h"
 #include "dhcpgen/dhcpgen.h"
 
 #define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
 #define VALLEN		96	/* a config value quoted in a message */
-#define SBUF_FIRST	4096
 
 const char *const dhcpgen_format_names[DHCPGEN_FMT_MAX] = {
 	[DHCPGEN_ISC] = "isc",
 	[DHCPGEN_KEA] = "kea",
 	[DHCPGEN_DNSMASQ] = "dnsmasq",
-};
-
-/* A growing output buffer; nomem sticks, so emitters need not check. */
-struct sbuf {
-	char	*p;
-	size_t	 len, cap;
-	int	 nomem;
 };
 
 /* The boot files, by the rule that picks them (dhcp_policy's order). */
@@ -86,108 +80,29 @@ struct plan {
 	size_t				 nserved, nleft;
 };
 
-static int	gen_err(char *, size_t, const char *, ...)
-		    __attribute__((format(printf, 3, 4)));
-static void	sb_printf(struct sbuf *, const char *, ...)
-		    __attribute__((format(printf, 2, 3)));
-
-/* Output buffer */
-
-static void
-sb_grow(struct sbuf *sb, size_t need)
-{
-	size_t	 cap;
-	char	*p;
-
-	if (sb->nomem || need <= sb->cap - sb->len)
-		return;
-	cap = sb->cap > 0 ? sb->cap : SBUF_FIRST;
-	while (cap - sb->len < need) {
-		if (cap > SIZE_MAX / 2) {
-			sb->nomem = 1;
-			return;
-		}
-		cap *= 2;
-	}
-	if ((p = realloc(sb->p, cap)) == NULL) {
-		sb->nomem = 1;
-		return;
-	}
-	sb->p = p;
-	sb->cap = cap;
-}
-
-static void
-sb_put(struct sbuf *sb, const char *s, size_t n)
-{
-	sb_grow(sb, n + 1);
-	if (sb->nomem)
-		return;
-	memcpy(sb->p + sb->len, s, n);
-	sb->len += n;
-	sb->p[sb->len] = '\0';
-}
-
-static void
-sb_puts(struct sbuf *sb, const char *s)
-{
-	sb_put(sb, s, strlen(s));
-}
-
-static void
-sb_printf(struct sbuf *sb, const char *fmt, ...)
-{
-	va_list	ap;
-	int	n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0) {
-		sb->nomem = 1;
-		return;
-	}
-	sb_grow(sb, (size_t)n + 1);
-	if (sb->nomem)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(sb->p + sb->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	sb->len += (size_t)n;
-}
+/* Output: a strbuf, whose errors stick, so emitters need not check. */
 
 /* s as a JSON string literal (RFC 8259 §7), quotes included. */
 static void
-sb_json(struct sbuf *sb, const char *s)
+sb_json(struct strbuf *sb, const char *s)
 {
 	unsigned char c;
 
-	sb_put(sb, "\"", 1);
+	strbuf_add(sb, "\"", 1);
 	for (; *s != '\0'; s++) {
 		c = (unsigned char)*s;
 		if (c == '"' || c == '\\') {
-			sb_put(sb, "\\", 1);
-			sb_put(sb, s, 1);
+			strbuf_add(sb, "\\", 1);
+			strbuf_add(sb, s, 1);
 		} else if (c < 0x20 || c == 0x7f)
-			sb_printf(sb, "\\u%04x", c);
+			strbuf_printf(sb, "\\u%04x", c);
 		else
-			sb_put(sb, s, 1);
+			strbuf_add(sb, s, 1);
 	}
-	sb_put(sb, "\"", 1);
+	strbuf_add(sb, "\"", 1);
 }
 
 /* Checks */
-
-static int
-gen_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 /* Escaped copy of a config value for a message. Returns buf. */
 static char *
@@ -220,24 +135,24 @@ check_file(enum dhcpgen_format fmt, const char *setting, const char *s,
 	unsigned char	 c;
 
 	if (strlen(s) > DHCPGEN_BOOTFILE_MAX)
-		return gen_err(err, errlen, "%s \"%s\": longer than %d bytes, "
-		    "the BOOTP file field", setting, esc(v, sizeof(v), s),
-		    DHCPGEN_BOOTFILE_MAX);
+		return errbuf_set(err, errlen, "%s \"%s\": longer than %d "
+		    "bytes, the BOOTP file field", setting,
+		    esc(v, sizeof(v), s), DHCPGEN_BOOTFILE_MAX);
 	for (p = s; *p != '\0'; p++) {
 		c = (unsigned char)*p;
 		if (c <= 0x20 || c >= 0x7f)
-			return gen_err(err, errlen, "%s \"%s\": only printable "
-			    "ASCII without spaces is written", setting,
-			    esc(v, sizeof(v), s));
+			return errbuf_set(err, errlen, "%s \"%s\": only "
+			    "printable ASCII without spaces is written",
+			    setting, esc(v, sizeof(v), s));
 		if (strchr(bad[fmt], c) != NULL)
-			return gen_err(err, errlen, "%s \"%s\": '%c' cannot "
+			return errbuf_set(err, errlen, "%s \"%s\": '%c' cannot "
 			    "be written safely in a file for %s", setting,
 			    esc(v, sizeof(v), s), c, dhcpgen_format_names[fmt]);
 	}
 	/* dnsmasq would take a leading "tag:" as a tag, not a file. */
 	if (fmt == DHCPGEN_DNSMASQ && (strncmp(s, "tag:", 4) == 0 ||
 	    strncmp(s, "net:", 4) == 0 || strncmp(s, "set:", 4) == 0))
-		return gen_err(err, errlen, "%s \"%s\": dnsmasq would read "
+		return errbuf_set(err, errlen, "%s \"%s\": dnsmasq would read "
 		    "the start as a tag", setting, esc(v, sizeof(v), s));
 	return 0;
 }
@@ -270,14 +185,14 @@ domain_ok(const char *s)
 static int
 ipxe_text(void *ctx, const char *s, size_t n)
 {
-	sb_put(ctx, s, n);
+	strbuf_add(ctx, s, n);
 	return 0;
 }
 
 static int
 ipxe_var(void *ctx, enum inv_bootvar v)
 {
-	sb_printf(ctx, "${%s}", inv_bootvar_names[v]);
+	strbuf_printf(ctx, "${%s}", inv_bootvar_names[v]);
 	return 0;
 }
 
@@ -287,7 +202,7 @@ ipxe_var(void *ctx, enum inv_bootvar v)
  * ${hostname}; other text as is.
  */
 static void
-ipxe_subst(struct sbuf *sb, const char *tmpl)
+ipxe_subst(struct strbuf *sb, const char *tmpl)
 {
 	static const struct inv_bootfile_ops ops = { ipxe_text, ipxe_var };
 
@@ -308,12 +223,13 @@ rules_ipxe(const struct plan *pl, struct rules *rs, const char *tmpl,
     const char *what, char *err, size_t errlen)
 {
 	const struct bootd_config	*cfg = pl->cfg;
-	struct sbuf			 sb = { NULL, 0, 0, 0 };
+	struct strbuf			 sb;
 	const char			*host;
 	size_t				 n;
 	int				 rc = -1;
 
 	rs->file[BOOT_IPXE] = rs->ipxe;
+	strbuf_init(&sb, STRBUF_NOMAX);
 	if (tmpl[0] != '\0')
 		ipxe_subst(&sb, tmpl);
 	else if (!cfg->http.enabled) {
@@ -323,8 +239,8 @@ rules_ipxe(const struct plan *pl, struct rules *rs, const char *tmpl,
 		n = strlen(cfg->http.public_url);
 		while (n > 0 && cfg->http.public_url[n - 1] == '/')
 			n--;
-		sb_put(&sb, cfg->http.public_url, n);
-		sb_puts(&sb, "/ipxe/${mac}");
+		strbuf_add(&sb, cfg->http.public_url, n);
+		strbuf_puts(&sb, "/ipxe/${mac}");
 	} else {
 		if (cfg->http.listen_ip != 0)
 			host = cfg->http.listen;
@@ -334,20 +250,20 @@ rules_ipxe(const struct plan *pl, struct rules *rs, const char *tmpl,
 			rs->no_ipxe = 1;
 			return 0;
 		}
-		sb_printf(&sb, "http://%s:%d/ipxe/${mac}", host,
+		strbuf_printf(&sb, "http://%s:%d/ipxe/${mac}", host,
 		    cfg->http.port);
 	}
-	if (sb.nomem)
-		gen_err(err, errlen, "%s", strerror(ENOMEM));
+	if (sb.err != STRBUF_OK)
+		errbuf_set(err, errlen, "%s", strerror(ENOMEM));
 	else if (sb.len == 0) {
 		rs->no_ipxe = 1;
 		rc = 0;
-	} else if (check_file(pl->fmt, what, sb.p, err, errlen) == 0) {
+	} else if (check_file(pl->fmt, what, sb.buf, err, errlen) == 0) {
 		/* check_file() bounds the length to fit rs->ipxe. */
-		memcpy(rs->ipxe, sb.p, sb.len + 1);
+		memcpy(rs->ipxe, sb.buf, sb.len + 1);
 		rc = 0;
 	}
-	free(sb.p);
+	strbuf_free(&sb);
 	return rc;
 }
 
@@ -380,11 +296,11 @@ plan_profiles(struct plan *pl, char *err, size_t errlen)
 
 	if (snap->nhosts > 0 && (pl->hrules = calloc(snap->nhosts,
 	    sizeof(*pl->hrules))) == NULL)
-		return gen_err(err, errlen, "%s", strerror(ENOMEM));
+		return errbuf_set(err, errlen, "%s", strerror(ENOMEM));
 	if (snap->nprofiles > 0 && ((idx = calloc(snap->nprofiles,
 	    sizeof(*idx))) == NULL || (pl->prules = calloc(snap->nprofiles,
 	    sizeof(*pl->prules))) == NULL)) {
-		gen_err(err, errlen, "%s", strerror(ENOMEM));
+		errbuf_set(err, errlen, "%s", strerror(ENOMEM));
 		goto done;
 	}
 	/* idx[profile]: 1 + its index in pl->prules, 0 when none. */
@@ -447,13 +363,13 @@ plan_make(struct plan *pl, char *err, size_t errlen)
 	int				 b, j;
 
 	if (cfg->dhcp.nsubnets == 0)
-		return gen_err(err, errlen, "dhcp.subnets is empty: a DHCP "
+		return errbuf_set(err, errlen, "dhcp.subnets is empty: a DHCP "
 		    "server needs the subnets it serves");
 	for (j = 0; j < cfg->dhcp.nsubnets; j++) {
 		s = &cfg->dhcp.subnets[j];
 		if (s->domain[0] != '\0' && !domain_ok(s->domain))
-			return gen_err(err, errlen, "dhcp.subnets[%d].domain "
-			    "\"%s\": not a domain name (RFC 1123 labels)", j,
+			return errbuf_set(err, errlen, "dhcp.subnets[%d].domai"
+			    "n \"%s\": not a domain name (RFC 1123 labels)", j,
 			    esc(v, sizeof(v), s->domain));
 		/*
 		 * Kea keys leases by subnet id; the network address keeps the
@@ -462,8 +378,8 @@ plan_make(struct plan *pl, char *err, size_t errlen)
 		 */
 		if (pl->fmt == DHCPGEN_KEA && (s->net == 0 ||
 		    s->net == UINT32_MAX))
-			return gen_err(err, errlen, "dhcp.subnets[%d] %s: no "
-			    "Kea subnet id can be made from this network", j,
+			return errbuf_set(err, errlen, "dhcp.subnets[%d] %s: "
+			    "no Kea subnet id can be made from this network", j,
 			    esc(v, sizeof(v), s->network));
 	}
 	if (rules_ipxe(pl, &pl->rules, cfg->dhcp.bootfile.ipxe,
@@ -479,7 +395,7 @@ plan_make(struct plan *pl, char *err, size_t errlen)
 
 	if (pl->snap->nhosts > 0 && (pl->subnet = calloc(pl->snap->nhosts,
 	    sizeof(*pl->subnet))) == NULL)
-		return gen_err(err, errlen, "%s", strerror(ENOMEM));
+		return errbuf_set(err, errlen, "%s", strerror(ENOMEM));
 	for (i = 0; i < pl->snap->nhosts; i++) {
 		h = &pl->snap->hosts[i];
 		pl->subnet[i] = -1;
@@ -491,8 +407,8 @@ plan_make(struct plan *pl, char *err, size_t errlen)
 		}
 		/* The snapshot holds RFC 1123 names only; check anyway. */
 		if (!domain_ok(h->hostname))
-			return gen_err(err, errlen, "host \"%s\": not a valid "
-			    "hostname", esc(v, sizeof(v), h->hostname));
+			return errbuf_set(err, errlen, "host \"%s\": not a "
+			    "valid hostname", esc(v, sizeof(v), h->hostname));
 		pl->subnet[i] = (int)(s - cfg->dhcp.subnets);
 		pl->nserved++;
 	}
@@ -504,75 +420,77 @@ plan_make(struct plan *pl, char *err, size_t errlen)
  * was left out. ISC and dnsmasq print them as comments, Kea as one string.
  */
 static void
-header(struct sbuf *sb, const struct plan *pl)
+header(struct strbuf *sb, const struct plan *pl)
 {
 	const struct inv_host	*h;
 	size_t			 i, named = 0;
 
-	sb_printf(sb, "Written by bootd dhcpgen (%s): %zu host%s in %d "
+	strbuf_printf(sb, "Written by bootd dhcpgen (%s): %zu host%s in %d "
 	    "subnet%s.\n", dhcpgen_format_names[pl->fmt], pl->nserved,
 	    pl->nserved == 1 ? "" : "s", pl->cfg->dhcp.nsubnets,
 	    pl->cfg->dhcp.nsubnets == 1 ? "" : "s");
-	sb_puts(sb, "Do not edit: bootd rewrites this file whenever the "
+	strbuf_puts(sb, "Do not edit: bootd rewrites this file whenever the "
 	    "inventory changes.\n");
 	if (pl->rules.no_ipxe)
-		sb_puts(sb, "No iPXE rule: set dhcp.bootfile.ipxe, or enable "
-		    "HTTP with http.public_url, http.listen or "
+		strbuf_puts(sb, "No iPXE rule: set dhcp.bootfile.ipxe, or "
+		    "enable HTTP with http.public_url, http.listen or "
 		    "dhcp.next_server set.\n");
 	if (pl->nleft == 0)
 		return;
-	sb_printf(sb, "Left out, outside every dhcp.subnets entry: %zu "
+	strbuf_printf(sb, "Left out, outside every dhcp.subnets entry: %zu "
 	    "enabled host%s:", pl->nleft, pl->nleft == 1 ? "" : "s");
 	for (i = 0; i < pl->snap->nhosts && named < DHCPGEN_LEFT_OUT_NAMED;
 	    i++) {
 		h = &pl->snap->hosts[i];
 		if (h->enabled && pl->subnet[i] < 0) {
-			sb_printf(sb, " %s (%s)", h->hostname, h->ipstr);
+			strbuf_printf(sb, " %s (%s)", h->hostname, h->ipstr);
 			named++;
 		}
 	}
 	if (pl->nleft > named)
-		sb_printf(sb, " and %zu more", pl->nleft - named);
-	sb_puts(sb, ".\n");
+		strbuf_printf(sb, " and %zu more", pl->nleft - named);
+	strbuf_puts(sb, ".\n");
 }
 
 /* The header lines as "# " comments. */
 static void
-header_comment(struct sbuf *sb, const struct plan *pl)
+header_comment(struct strbuf *sb, const struct plan *pl)
 {
-	struct sbuf	 h = { NULL, 0, 0, 0 };
+	struct strbuf	 h;
 	const char	*s, *nl;
 
+	strbuf_init(&h, STRBUF_NOMAX);
 	header(&h, pl);
-	if (h.nomem) {
-		sb->nomem = 1;
-		free(h.p);
+	if (h.err != STRBUF_OK) {
+		if (sb->err == STRBUF_OK)
+			sb->err = h.err;
+		strbuf_free(&h);
 		return;
 	}
-	for (s = h.p; (nl = strchr(s, '\n')) != NULL; s = nl + 1) {
-		sb_puts(sb, "# ");
-		sb_put(sb, s, (size_t)(nl - s + 1));
+	for (s = h.buf; (nl = strchr(s, '\n')) != NULL; s = nl + 1) {
+		strbuf_puts(sb, "# ");
+		strbuf_add(sb, s, (size_t)(nl - s + 1));
 	}
-	free(h.p);
+	strbuf_free(&h);
 }
 
 /* A MAC as 12 hex digits, as Kea compares pkt4.mac with 0x... */
 static void
-put_machex(struct sbuf *sb, const uint8_t mac[ADDR_MAC_LEN])
+put_machex(struct strbuf *sb, const uint8_t mac[ADDR_MAC_LEN])
 {
 	int i;
 
 	for (i = 0; i < ADDR_MAC_LEN; i++)
-		sb_printf(sb, "%02x", mac[i]);
+		strbuf_printf(sb, "%02x", mac[i]);
 }
 
 static void
-put_ip(struct sbuf *sb, uint32_t ip)
+put_ip(struct strbuf *sb, uint32_t ip)
 {
 	char buf[ADDR_IP4_STRLEN];
 
 	addr_ip4_str(ip, buf);
-	sb_puts(sb, buf);
+	strbuf_puts(sb, buf);
 }
 
 /* ISC dhcpd */
@@ -587,7 +505,7 @@ put_ip(struct sbuf *sb, uint32_t ip)
  * dhcpd runs after the global ones, so the host's filename wins.
  */
 static void
-isc_chain(struct sbuf *sb, const struct rules *rs, const char *ind)
+isc_chain(struct strbuf *sb, const struct rules *rs, const char *ind)
 {
 	static const char *const cond[BOOT_MAX] = {
 		[BOOT_IPXE] = "exists user-class and option user-class = "
@@ -603,21 +521,21 @@ isc_chain(struct sbuf *sb, const struct rules *rs, const char *ind)
 		if (b == BOOT_IPXE && rs->no_ipxe)
 			continue;
 		if (cond[b] == NULL)	/* the last branch; never the first */
-			sb_puts(sb, " else {\n");
+			strbuf_puts(sb, " else {\n");
 		else
-			sb_printf(sb, "%s%s %s {\n", first ? ind : " ",
+			strbuf_printf(sb, "%s%s %s {\n", first ? ind : " ",
 			    first ? "if" : "elsif", cond[b]);
 		if (rs->file[b][0] != '\0')
-			sb_printf(sb, "%s\tfilename \"%s\";\n", ind,
+			strbuf_printf(sb, "%s\tfilename \"%s\";\n", ind,
 			    rs->file[b]);
-		sb_printf(sb, "%s}", ind);
+		strbuf_printf(sb, "%s}", ind);
 		first = 0;
 	}
-	sb_puts(sb, "\n");
+	strbuf_puts(sb, "\n");
 }
 
 static void
-isc_render(struct sbuf *sb, const struct plan *pl)
+isc_render(struct strbuf *sb, const struct plan *pl)
 {
 	const struct bootd_config	*cfg = pl->cfg;
 	const struct config_subnet	*s;
@@ -627,46 +545,46 @@ isc_render(struct sbuf *sb, const struct plan *pl)
 
 	header_comment(sb, pl);
 	if (cfg->dhcp.next_server[0] != '\0')
-		sb_printf(sb, "\nnext-server %s;\n", cfg->dhcp.next_server);
-	sb_puts(sb, "\n# Boot file by client architecture (option 93, RFC 4578)"
-	    "; iPXE by its user class.\n");
+		strbuf_printf(sb, "\nnext-server %s;\n", cfg->dhcp.next_server);
+	strbuf_puts(sb, "\n# Boot file by client architecture (option 93, RFC "
+	    "4578); iPXE by its user class.\n");
 	isc_chain(sb, &pl->rules, "");
 	for (j = 0; j < cfg->dhcp.nsubnets; j++) {
 		s = &cfg->dhcp.subnets[j];
-		sb_puts(sb, "\nsubnet ");
+		strbuf_puts(sb, "\nsubnet ");
 		put_ip(sb, s->net);
-		sb_puts(sb, " netmask ");
+		strbuf_puts(sb, " netmask ");
 		put_ip(sb, addr_prefix_mask(s->prefix));
-		sb_puts(sb, " {\n");
+		strbuf_puts(sb, " {\n");
 		if (s->router[0] != '\0')
-			sb_printf(sb, "\toption routers %s;\n", s->router);
+			strbuf_printf(sb, "\toption routers %s;\n", s->router);
 		if (s->dns.n > 0) {
-			sb_puts(sb, "\toption domain-name-servers ");
+			strbuf_puts(sb, "\toption domain-name-servers ");
 			for (k = 0; k < s->dns.n; k++)
-				sb_printf(sb, "%s%s", k > 0 ? ", " : "",
+				strbuf_printf(sb, "%s%s", k > 0 ? ", " : "",
 				    s->dns.items[k]);
-			sb_puts(sb, ";\n");
+			strbuf_puts(sb, ";\n");
 		}
 		if (s->domain[0] != '\0')
-			sb_printf(sb, "\toption domain-name \"%s\";\n",
+			strbuf_printf(sb, "\toption domain-name \"%s\";\n",
 			    s->domain);
-		sb_printf(sb, "\tdefault-lease-time %d;\n\tmax-lease-time %d;\n"
-		    "}\n", s->lease_time, s->lease_time);
+		strbuf_printf(sb, "\tdefault-lease-time %d;\n\tmax-lease-time "
+		    "%d;\n}\n", s->lease_time, s->lease_time);
 	}
 	for (i = 0; i < pl->snap->nhosts; i++) {
 		if (pl->subnet[i] < 0)
 			continue;
 		h = &pl->snap->hosts[i];
 		/* RFC 1123 names are bare words to dhcpd; it takes no "". */
-		sb_printf(sb, "\nhost %s {\n\thardware ethernet %s;\n"
-		    "\tfixed-address %s;\n\toption host-name \"%s\";\n",
+		strbuf_printf(sb, "\nhost %s {\n\thardware ethernet "
+		    "%s;\n\tfixed-address %s;\n\toption host-name \"%s\";\n",
 		    h->hostname, h->macstr, h->ipstr, h->hostname);
 		if (pl->hrules[i] >= 0) {
-			sb_printf(sb, "\t# Boot files of profile \"%s\".\n",
+			strbuf_printf(sb, "\t# Boot files of profile \"%s\".\n",
 			    h->profile->name);
 			isc_chain(sb, &pl->prules[pl->hrules[i]], "\t");
 		}
-		sb_puts(sb, "}\n");
+		strbuf_puts(sb, "}\n");
 	}
 }
 
@@ -679,7 +597,7 @@ isc_render(struct sbuf *sb, const struct plan *pl)
  * option 93 tests get parentheses whenever something comes before them.
  */
 static void
-kea_rules(struct sbuf *sb, const struct rules *rs, const char *pfx,
+kea_rules(struct strbuf *sb, const struct rules *rs, const char *pfx,
     const char *guard, int *first)
 {
 	static const char *const names[BOOT_MAX] = {
@@ -700,28 +618,29 @@ kea_rules(struct sbuf *sb, const struct rules *rs, const char *pfx,
 	for (b = 0; b < BOOT_MAX; b++) {
 		if (b == BOOT_IPXE && rs->no_ipxe)
 			continue;
-		sb_printf(sb, "%s      { \"name\": \"%s%s\", \"test\": \"",
+		strbuf_printf(sb, "%s      { \"name\": \"%s%s\", \"test\": \"",
 		    *first ? "" : ",\n", pfx, names[b]);
 		if (guard != NULL)
-			sb_printf(sb, "%s and ", guard);
+			strbuf_printf(sb, "%s and ", guard);
 		if (b == BOOT_BIOS) {
 			if (!rs->no_ipxe)
-				sb_printf(sb, "not member('%sipxe') and ", pfx);
-			sb_printf(sb, "not member('%sefi64') and "
-			    "not member('%sarm64')", pfx, pfx);
+				strbuf_printf(sb, "not member('%sipxe') and ",
+				    pfx);
+			strbuf_printf(sb, "not member('%sefi64') and not "
+			    "member('%sarm64')", pfx, pfx);
 		} else if (b != BOOT_IPXE && !rs->no_ipxe)
-			sb_printf(sb, "not member('%sipxe') and (%s)", pfx,
+			strbuf_printf(sb, "not member('%sipxe') and (%s)", pfx,
 			    tests[b]);
 		else if (b != BOOT_IPXE && guard != NULL)
-			sb_printf(sb, "(%s)", tests[b]);
+			strbuf_printf(sb, "(%s)", tests[b]);
 		else
-			sb_puts(sb, tests[b]);
-		sb_puts(sb, "\"");
+			strbuf_puts(sb, tests[b]);
+		strbuf_puts(sb, "\"");
 		if (rs->file[b][0] != '\0') {
-			sb_puts(sb, ", \"boot-file-name\": ");
+			strbuf_puts(sb, ", \"boot-file-name\": ");
 			sb_json(sb, rs->file[b]);
 		}
-		sb_puts(sb, " }");
+		strbuf_puts(sb, " }");
 		*first = 0;
 	}
 }
@@ -736,7 +655,7 @@ kea_rules(struct sbuf *sb, const struct rules *rs, const char *pfx,
  * class sets the file whatever order Kea takes them in.
  */
 static void
-kea_classes(struct sbuf *sb, const struct plan *pl)
+kea_classes(struct strbuf *sb, const struct plan *pl)
 {
 	const struct rules	*rs;
 	char			 pfx[INV_NAME_MAX + 16];
@@ -744,20 +663,21 @@ kea_classes(struct sbuf *sb, const struct plan *pl)
 	size_t			 i, k;
 	int			 first = 1, mfirst;
 
-	sb_puts(sb, "    \"client-classes\": [\n");
+	strbuf_puts(sb, "    \"client-classes\": [\n");
 	for (k = 0; k < pl->nprules; k++) {
 		rs = &pl->prules[k];
-		sb_printf(sb, "%s      { \"name\": \"bootd-p-%s\", \"test\": "
-		    "\"", first ? "" : ",\n", rs->profile->name);
+		strbuf_printf(sb, "%s      { \"name\": \"bootd-p-%s\", "
+		    "\"test\": \"", first ? "" : ",\n", rs->profile->name);
 		mfirst = 1;
 		for (i = 0; i < pl->snap->nhosts; i++) {
 			if (pl->hrules[i] != (int)k)
 				continue;
-			sb_printf(sb, "%spkt4.mac == 0x", mfirst ? "" : " or ");
+			strbuf_printf(sb, "%spkt4.mac == 0x",
+			    mfirst ? "" : " or ");
 			put_machex(sb, pl->snap->hosts[i].mac);
 			mfirst = 0;
 		}
-		sb_puts(sb, "\" }");
+		strbuf_puts(sb, "\" }");
 		first = 0;
 		snprintf(pfx, sizeof(pfx), "bootd-p-%s/", rs->profile->name);
 		snprintf(guard, sizeof(guard), "member('bootd-p-%s')",
@@ -765,112 +685,116 @@ kea_classes(struct sbuf *sb, const struct plan *pl)
 		kea_rules(sb, rs, pfx, guard, &first);
 	}
 	if (pl->nprules > 0) {
-		sb_puts(sb, ",\n      { \"name\": \"bootd-own\", \"test\": \"");
+		strbuf_puts(sb, ",\n      { \"name\": \"bootd-own\", \"test\": "
+		    "\"");
 		for (k = 0; k < pl->nprules; k++)
-			sb_printf(sb, "%smember('bootd-p-%s')", k ? " or " : "",
-			    pl->prules[k].profile->name);
-		sb_puts(sb, "\" }");
+			strbuf_printf(sb, "%smember('bootd-p-%s')",
+			    k ? " or " : "", pl->prules[k].profile->name);
+		strbuf_puts(sb, "\" }");
 	}
 	kea_rules(sb, &pl->rules, "bootd-", pl->nprules > 0 ?
 	    "not member('bootd-own')" : NULL, &first);
-	sb_puts(sb, "\n    ],\n");
+	strbuf_puts(sb, "\n    ],\n");
 }
 
 static void
-kea_subnet(struct sbuf *sb, const struct plan *pl, int j)
+kea_subnet(struct strbuf *sb, const struct plan *pl, int j)
 {
 	const struct config_subnet	*s = &pl->cfg->dhcp.subnets[j];
 	const struct inv_host		*h;
 	size_t				 i;
 	int				 k, first = 1;
 
-	sb_printf(sb, "      {\n        \"id\": %lu,\n        \"subnet\": \"",
-	    (unsigned long)s->net);
+	strbuf_printf(sb, "      {\n        \"id\": %lu,\n        \"subnet\": "
+	    "\"", (unsigned long)s->net);
 	put_ip(sb, s->net);
-	sb_printf(sb, "/%d\",\n        \"valid-lifetime\": %d,\n", s->prefix,
-	    s->lease_time);
-	sb_puts(sb, "        \"option-data\": [");
+	strbuf_printf(sb, "/%d\",\n        \"valid-lifetime\": %d,\n",
+	    s->prefix, s->lease_time);
+	strbuf_puts(sb, "        \"option-data\": [");
 	if (s->router[0] != '\0') {
-		sb_printf(sb, "\n          { \"name\": \"routers\", "
+		strbuf_printf(sb, "\n          { \"name\": \"routers\", "
 		    "\"data\": \"%s\" }", s->router);
 		first = 0;
 	}
 	if (s->dns.n > 0) {
-		sb_printf(sb, "%s\n          { \"name\": "
+		strbuf_printf(sb, "%s\n          { \"name\": "
 		    "\"domain-name-servers\", \"data\": \"", first ? "" : ",");
 		for (k = 0; k < s->dns.n; k++)
-			sb_printf(sb, "%s%s", k > 0 ? ", " : "",
+			strbuf_printf(sb, "%s%s", k > 0 ? ", " : "",
 			    s->dns.items[k]);
-		sb_puts(sb, "\" }");
+		strbuf_puts(sb, "\" }");
 		first = 0;
 	}
 	if (s->domain[0] != '\0') {
-		sb_printf(sb, "%s\n          { \"name\": \"domain-name\", "
+		strbuf_printf(sb, "%s\n          { \"name\": \"domain-name\", "
 		    "\"data\": ", first ? "" : ",");
 		sb_json(sb, s->domain);
-		sb_puts(sb, " }");
+		strbuf_puts(sb, " }");
 		first = 0;
 	}
-	sb_puts(sb, first ? "],\n" : "\n        ],\n");
-	sb_puts(sb, "        \"reservations\": [");
+	strbuf_puts(sb, first ? "],\n" : "\n        ],\n");
+	strbuf_puts(sb, "        \"reservations\": [");
 	first = 1;
 	for (i = 0; i < pl->snap->nhosts; i++) {
 		if (pl->subnet[i] != j)
 			continue;
 		h = &pl->snap->hosts[i];
-		sb_printf(sb, "%s\n          { \"hw-address\": \"%s\", "
+		strbuf_printf(sb, "%s\n          { \"hw-address\": \"%s\", "
 		    "\"ip-address\": \"%s\", \"hostname\": ", first ? "" : ",",
 		    h->macstr, h->ipstr);
 		sb_json(sb, h->hostname);
-		sb_puts(sb, " }");
+		strbuf_puts(sb, " }");
 		first = 0;
 	}
-	sb_puts(sb, first ? "]\n" : "\n        ]\n");
-	sb_puts(sb, "      }");
+	strbuf_puts(sb, first ? "]\n" : "\n        ]\n");
+	strbuf_puts(sb, "      }");
 }
 
 static void
-kea_render(struct sbuf *sb, const struct plan *pl)
+kea_render(struct strbuf *sb, const struct plan *pl)
 {
 	const struct bootd_config	*cfg = pl->cfg;
-	struct sbuf			 h = { NULL, 0, 0, 0 };
+	struct strbuf			 h;
 	int				 j;
 
+	strbuf_init(&h, STRBUF_NOMAX);
 	header(&h, pl);
-	if (h.nomem) {
-		sb->nomem = 1;
-		free(h.p);
+	if (h.err != STRBUF_OK) {
+		if (sb->err == STRBUF_OK)
+			sb->err = h.err;
+		strbuf_free(&h);
 		return;
 	}
 	/* JSON has no comments: the header goes to Kea's user-context. */
-	while (h.len > 0 && h.p[h.len - 1] == '\n')
-		h.p[--h.len] = '\0';
+	while (h.len > 0 && h.buf[h.len - 1] == '\n')
+		h.buf[--h.len] = '\0';
 	for (j = 0; (size_t)j < h.len; j++)
-		if (h.p[j] == '\n')
-			h.p[j] = ' ';
-	sb_puts(sb, "{\n  \"Dhcp4\": {\n    \"user-context\": { \"comment\": ");
-	sb_json(sb, h.p);
-	free(h.p);
-	sb_puts(sb, " },\n    \"interfaces-config\": { \"interfaces\": [ ");
+		if (h.buf[j] == '\n')
+			h.buf[j] = ' ';
+	strbuf_puts(sb, "{\n  \"Dhcp4\": {\n    \"user-context\": { "
+	    "\"comment\": ");
+	sb_json(sb, h.buf);
+	strbuf_free(&h);
+	strbuf_puts(sb, " },\n    \"interfaces-config\": { \"interfaces\": [ ");
 	if (cfg->dhcp.interfaces.n == 0)
-		sb_puts(sb, "\"*\"");
+		strbuf_puts(sb, "\"*\"");
 	for (j = 0; j < cfg->dhcp.interfaces.n; j++) {
 		if (j > 0)
-			sb_puts(sb, ", ");
+			strbuf_puts(sb, ", ");
 		sb_json(sb, cfg->dhcp.interfaces.items[j]);
 	}
-	sb_puts(sb, " ] },\n");
+	strbuf_puts(sb, " ] },\n");
 	if (cfg->dhcp.next_server[0] != '\0')
-		sb_printf(sb, "    \"next-server\": \"%s\",\n",
+		strbuf_printf(sb, "    \"next-server\": \"%s\",\n",
 		    cfg->dhcp.next_server);
 	kea_classes(sb, pl);
-	sb_puts(sb, "    \"subnet4\": [\n");
+	strbuf_puts(sb, "    \"subnet4\": [\n");
 	for (j = 0; j < cfg->dhcp.nsubnets; j++) {
 		if (j > 0)
-			sb_puts(sb, ",\n");
+			strbuf_puts(sb, ",\n");
 		kea_subnet(sb, pl, j);
 	}
-	sb_puts(sb, "\n    ]\n  }\n}\n");
+	strbuf_puts(sb, "\n    ]\n  }\n}\n");
 }
 
 /* dnsmasq */
@@ -910,7 +834,7 @@ dnsmasq_name_ambiguous(const char *s)
  * (ending in ',') when it is not "".
  */
 static void
-dnsmasq_rules(struct sbuf *sb, const struct plan *pl, const struct rules *rs,
+dnsmasq_rules(struct strbuf *sb, const struct plan *pl, const struct rules *rs,
     const char *pfx)
 {
 	static const char *const tags[BOOT_MAX] = {
@@ -930,10 +854,10 @@ dnsmasq_rules(struct sbuf *sb, const struct plan *pl, const struct rules *rs,
 		/* Without an iPXE rule iPXE takes the others: drop the test. */
 		if (rs->no_ipxe && b != BOOT_IPXE)
 			t += strlen("tag:!bootd-ipxe,");
-		sb_printf(sb, "dhcp-boot=%s%s,%s", pfx, t, rs->file[b]);
+		strbuf_printf(sb, "dhcp-boot=%s%s,%s", pfx, t, rs->file[b]);
 		if (next[0] != '\0')
-			sb_printf(sb, ",,%s", next);
-		sb_puts(sb, "\n");
+			strbuf_printf(sb, ",,%s", next);
+		strbuf_puts(sb, "\n");
 	}
 }
 
@@ -945,7 +869,7 @@ dnsmasq_rules(struct sbuf *sb, const struct plan *pl, const struct rules *rs,
  * does not matter to dnsmasq: the config's lines skip bootd-own.
  */
 static void
-dnsmasq_boot(struct sbuf *sb, const struct plan *pl)
+dnsmasq_boot(struct strbuf *sb, const struct plan *pl)
 {
 	char	 pfx[INV_NAME_MAX + 16];
 	size_t	 k;
@@ -953,18 +877,18 @@ dnsmasq_boot(struct sbuf *sb, const struct plan *pl)
 
 	for (k = 0; k < pl->nprules; k++)
 		ipxe |= !pl->prules[k].no_ipxe;
-	sb_puts(sb, "\n# Boot file by client architecture (option 93, RFC 4578)"
-	    "; iPXE by its user class.\n");
+	strbuf_puts(sb, "\n# Boot file by client architecture (option 93, RFC "
+	    "4578); iPXE by its user class.\n");
 	if (ipxe)
-		sb_puts(sb, "dhcp-userclass=set:bootd-ipxe,iPXE\n");
-	sb_puts(sb, "dhcp-match=set:bootd-efi64,option:client-arch,7\n"
-	    "dhcp-match=set:bootd-efi64,option:client-arch,9\n"
-	    "dhcp-match=set:bootd-arm64,option:client-arch,11\n");
+		strbuf_puts(sb, "dhcp-userclass=set:bootd-ipxe,iPXE\n");
+	strbuf_puts(sb, "dhcp-match=set:bootd-efi64,option:client-arch,7\ndhcp"
+	    "-match=set:bootd-efi64,option:client-arch,9\ndhcp-match=set:bootd"
+	    "-arm64,option:client-arch,11\n");
 	dnsmasq_rules(sb, pl, &pl->rules, pl->nprules > 0 ?
 	    "tag:!bootd-own," : "");
 	for (k = 0; k < pl->nprules; k++) {
-		sb_printf(sb, "# Boot files of profile \"%s\".\n"
-		    "tag-if=set:bootd-own,tag:bootd-p-%s\n",
+		strbuf_printf(sb, "# Boot files of profile "
+		    "\"%s\".\ntag-if=set:bootd-own,tag:bootd-p-%s\n",
 		    pl->prules[k].profile->name, pl->prules[k].profile->name);
 		snprintf(pfx, sizeof(pfx), "tag:bootd-p-%s,",
 		    pl->prules[k].profile->name);
@@ -973,7 +897,7 @@ dnsmasq_boot(struct sbuf *sb, const struct plan *pl)
 }
 
 static void
-dnsmasq_render(struct sbuf *sb, const struct plan *pl)
+dnsmasq_render(struct strbuf *sb, const struct plan *pl)
 {
 	const struct bootd_config	*cfg = pl->cfg;
 	const struct config_subnet	*s;
@@ -982,45 +906,46 @@ dnsmasq_render(struct sbuf *sb, const struct plan *pl)
 	int				 j, k;
 
 	header_comment(sb, pl);
-	sb_puts(sb, "\n# Subnets: reservations only (\"static\").\n");
+	strbuf_puts(sb, "\n# Subnets: reservations only (\"static\").\n");
 	for (j = 0; j < cfg->dhcp.nsubnets; j++) {
 		s = &cfg->dhcp.subnets[j];
-		sb_printf(sb, "dhcp-range=set:bootd-net%d,", j + 1);
+		strbuf_printf(sb, "dhcp-range=set:bootd-net%d,", j + 1);
 		put_ip(sb, s->net);
-		sb_puts(sb, ",static,");
+		strbuf_puts(sb, ",static,");
 		put_ip(sb, addr_prefix_mask(s->prefix));
-		sb_printf(sb, ",%d\n", s->lease_time);
+		strbuf_printf(sb, ",%d\n", s->lease_time);
 		if (s->router[0] != '\0')
-			sb_printf(sb, "dhcp-option=tag:bootd-net%d,"
-			    "option:router,%s\n", j + 1, s->router);
+			strbuf_printf(sb, "dhcp-option=tag:bootd-net%d,option:"
+			    "router,%s\n", j + 1, s->router);
 		if (s->dns.n > 0) {
-			sb_printf(sb, "dhcp-option=tag:bootd-net%d,"
-			    "option:dns-server", j + 1);
+			strbuf_printf(sb, "dhcp-option=tag:bootd-net%d,option:"
+			    "dns-server", j + 1);
 			for (k = 0; k < s->dns.n; k++)
-				sb_printf(sb, ",%s", s->dns.items[k]);
-			sb_puts(sb, "\n");
+				strbuf_printf(sb, ",%s", s->dns.items[k]);
+			strbuf_puts(sb, "\n");
 		}
 		if (s->domain[0] != '\0')
-			sb_printf(sb, "dhcp-option=tag:bootd-net%d,"
-			    "option:domain-name,%s\n", j + 1, s->domain);
+			strbuf_printf(sb, "dhcp-option=tag:bootd-net%d,option:"
+			    "domain-name,%s\n", j + 1, s->domain);
 	}
 	dnsmasq_boot(sb, pl);
-	sb_puts(sb, "\n# Hosts.\n");
+	strbuf_puts(sb, "\n# Hosts.\n");
 	for (i = 0; i < pl->snap->nhosts; i++) {
 		if (pl->subnet[i] < 0)
 			continue;
 		h = &pl->snap->hosts[i];
 		if (dnsmasq_name_ambiguous(h->hostname))
-			sb_printf(sb, "# %s: dnsmasq would read this name as a "
-			    "lease time, keyword or address; no name given\n",
+			strbuf_printf(sb, "# %s: dnsmasq would read this name "
+			    "as a lease time, keyword or address; no name "
+			    "given\n",
 			    h->hostname);
-		sb_printf(sb, "dhcp-host=%s,", h->macstr);
+		strbuf_printf(sb, "dhcp-host=%s,", h->macstr);
 		if (pl->hrules[i] >= 0)
-			sb_printf(sb, "set:bootd-p-%s,", h->profile->name);
-		sb_puts(sb, h->ipstr);
+			strbuf_printf(sb, "set:bootd-p-%s,", h->profile->name);
+		strbuf_puts(sb, h->ipstr);
 		if (!dnsmasq_name_ambiguous(h->hostname))
-			sb_printf(sb, ",%s", h->hostname);
-		sb_puts(sb, "\n");
+			strbuf_printf(sb, ",%s", h->hostname);
+		strbuf_puts(sb, "\n");
 	}
 }
 
@@ -1041,19 +966,20 @@ dhcpgen_render(const struct inv_snapshot *snap,
     size_t *len, char *err, size_t errlen)
 {
 	struct plan	pl;
-	struct sbuf	sb = { NULL, 0, 0, 0 };
+	struct strbuf	sb;
 	int		rc = -1;
 
 	*out = NULL;
 	*len = 0;
 	if ((int)fmt < 0 || fmt >= DHCPGEN_FMT_MAX)
-		return gen_err(err, errlen, "unknown format %d", (int)fmt);
+		return errbuf_set(err, errlen, "unknown format %d", (int)fmt);
 	memset(&pl, 0, sizeof(pl));
 	pl.cfg = cfg;
 	pl.snap = snap;
 	pl.fmt = fmt;
 	if (plan_make(&pl, err, errlen) == -1)
 		goto done;
+	strbuf_init(&sb, STRBUF_NOMAX);
 	switch (fmt) {
 	case DHCPGEN_ISC:
 		isc_render(&sb, &pl);
@@ -1067,13 +993,10 @@ dhcpgen_render(const struct inv_snapshot *snap,
 	case DHCPGEN_FMT_MAX:
 		break;
 	}
-	if (sb.nomem || sb.p == NULL) {
-		gen_err(err, errlen, "%s", strerror(ENOMEM));
-		free(sb.p);
+	if ((*out = strbuf_take(&sb, len)) == NULL) {
+		errbuf_set(err, errlen, "%s", strerror(ENOMEM));
 		goto done;
 	}
-	*out = sb.p;
-	*len = sb.len;
 	rc = 0;
 done:
 	free(pl.subnet);

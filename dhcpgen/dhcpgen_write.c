@@ -10,15 +10,15 @@
 #include <sys/wait.h>
 
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "bootd/atomicfile.h"
 #include "bootd/child.h"
+#include "bootd/clock.h"
 #include "bootd/log.h"
 #include "dhcpgen/dhcpgen.h"
 #include "dhcpgen/dhcpgen_write.h"
@@ -29,7 +29,6 @@
 #define JOB_EXIT_NOTHING	3	/* content was there already; or no
 					   previous file to restore */
 #define JOB_MSG_MAX		1024
-#define CMP_CHUNK		8192
 
 /* One state enum, changed only by dhcpgen_set_state(). */
 enum dhcpgen_state {
@@ -107,124 +106,19 @@ job_report(const char *path, const char *step, int e)
 	(void)!write(2, m, n);
 }
 
-/* 1 when the file at path holds exactly buf; 0 otherwise (or unreadable). */
-static int
-file_same(const char *path, const char *buf, size_t len)
-{
-	char	 chunk[CMP_CHUNK];
-	size_t	 off = 0;
-	ssize_t	 n;
-	int	 fd, same = 0;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return 0;
-	for (;;) {
-		n = read(fd, chunk, sizeof(chunk));
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1 || (size_t)n > len - off ||
-		    memcmp(chunk, buf + off, (size_t)n) != 0)
-			break;
-		if (n == 0) {
-			same = off == len;
-			break;
-		}
-		off += (size_t)n;
-	}
-	close(fd);
-	return same;
-}
-
-/* Opens the directory holding path, for fsync. -1 with errno. */
-static int
-dir_open(const char *path)
-{
-	char		 dir[PATH_MAX];
-	const char	*slash = strrchr(path, '/');
-	size_t		 n;
-
-	if (slash == NULL)
-		return open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	n = slash == path ? 1 : (size_t)(slash - path);
-	if (n >= sizeof(dir)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	memcpy(dir, path, n);
-	dir[n] = '\0';
-	return open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-}
-
-static int
-dir_sync(const char *path)
-{
-	int fd, rc;
-
-	if ((fd = dir_open(path)) == -1)
-		return -1;
-	rc = fsync(fd);
-	close(fd);
-	return rc;
-}
-
 int
 dhcpgen_file_put(const char *path, const char *tmp, const char *prev,
     const char *buf, size_t len, const char **step)
 {
-	size_t	 off = 0;
-	ssize_t	 n;
-	int	 fd = -1, saved;
+	enum atomicfile_step	 st;
 
-	if (file_same(path, buf, len))
+	if (atomicfile_same(path, buf, len))
 		return DHCPGEN_PUT_SAME;
-	/* A temp file left by a killed writer is ours to replace. */
-	if (unlink(tmp) == -1 && errno != ENOENT) {
-		*step = "removing an old temp file";
+	if (atomicfile_put(path, tmp, prev, buf, len, 0644, &st) == -1) {
+		*step = atomicfile_step_names[st];
 		return DHCPGEN_PUT_FAILED;
 	}
-	*step = "creating the temp file";
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-	    O_CLOEXEC, 0644)) == -1)
-		return DHCPGEN_PUT_FAILED;
-	if (fchmod(fd, 0644) == -1)
-		goto fail;
-	*step = "writing the temp file";
-	while (off < len) {
-		if ((n = write(fd, buf + off, len - off)) == -1) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		off += (size_t)n;
-	}
-	*step = "fsync of the temp file";
-	if (fsync(fd) == -1)
-		goto fail;
-	*step = "closing the temp file";
-	n = close(fd);
-	fd = -1;
-	if (n == -1)
-		goto fail;
-	if (prev != NULL) {
-		*step = "keeping the old file";
-		if ((unlink(prev) == -1 && errno != ENOENT) ||
-		    (link(path, prev) == -1 && errno != ENOENT))
-			goto fail;
-	}
-	*step = "renaming the temp file";
-	if (rename(tmp, path) == -1)
-		goto fail;
-	*step = "fsync of the directory";
-	if (dir_sync(path) == -1)
-		return DHCPGEN_PUT_FAILED;
 	return DHCPGEN_PUT_WRITTEN;
-fail:
-	saved = errno;
-	if (fd != -1)
-		close(fd);
-	unlink(tmp);
-	errno = saved;
-	return DHCPGEN_PUT_FAILED;
 }
 
 int
@@ -233,8 +127,8 @@ dhcpgen_file_restore(const char *path, const char *prev, const char **step)
 	*step = "putting the previous file back";
 	if (rename(prev, path) == -1)
 		return errno == ENOENT ? 0 : -1;
-	*step = "fsync of the directory";
-	if (dir_sync(path) == -1)
+	*step = atomicfile_step_names[AF_STEP_DIRSYNC];
+	if (atomicfile_dirsync(path) == -1)
 		return -1;
 	return 1;
 }
@@ -517,7 +411,7 @@ dhcpgen_on_snapshot(struct bootd *bd)
 {
 	const struct bootd_config	*cfg = bd->cfg;
 	struct dhcpgen_srv		*srv;
-	struct timespec			 t0, t1;
+	uint64_t			 t0;
 	char				 err[CONFIG_ERRLEN], *out;
 	size_t				 len;
 	int				 fmt;
@@ -538,17 +432,15 @@ dhcpgen_on_snapshot(struct bootd *bd)
 		log_warnx("dhcpgen: cannot set up: out of memory");
 		return;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	t0 = clock_mono_us();
 	if (dhcpgen_render(bd->snap, cfg, fmt, &out, &len, err,
 	    sizeof(err)) == -1) {
 		log_warnx("dhcpgen: %s; %s not rewritten", err,
 		    cfg->dhcpgen.output);
 		return;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &t1);
 	log_debug("dhcpgen: rendered %zu bytes (%s) in %.2f ms", len,
-	    cfg->dhcpgen.format, (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
-	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
+	    cfg->dhcpgen.format, (double)(clock_mono_us() - t0) / 1e3);
 	/* Coalesce: only the newest render waits for the running job. */
 	free(srv->want);
 	srv->want = out;

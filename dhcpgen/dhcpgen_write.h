@@ -24,9 +24,10 @@ enum dhcpgen_put {
 
 /*
  * Makes the file at path hold exactly buf (len bytes). When it does, it
- * is not touched (its mtime stays). Otherwise writes tmp (any old tmp is
- * removed first; created 0644 whatever the umask), fsyncs it, renames it
- * over path and fsyncs the directory. With prev != NULL the old path is
+ * is not touched (its mtime stays). Otherwise bootd/atomicfile.h's
+ * atomicfile_put(): writes tmp (any old tmp is removed first; created 0644
+ * whatever the umask), fsyncs it, renames it over path and fsyncs the
+ * directory. With prev != NULL the old path is
  * first hard-linked as prev (a name in the same directory), for
  * dhcpgen_file_restore(). Until the rename path is untouched; a failure
  * before it removes tmp.

@@ -17,10 +17,12 @@
 #include "doc/doc.h"
 #include "doc/doc_tfile.h"
 #include "kickstart/ks_cli.h"
+#include "kickstart/ks_vars.h"
 
 int
 cli_render(const char *config_path, const char *kind, const char *host)
 {
+	const struct inv_build_opts opts = { ks_vars_reserved };
 	struct bootd_config	*cfg;
 	struct inv_snapshot	*snap = NULL;
 	struct doc_tset		*ts = NULL;
@@ -42,7 +44,7 @@ cli_render(const char *config_path, const char *kind, const char *host)
 		fprintf(stderr, "bootd: %s\n", err);
 		return 1;
 	}
-	if ((snap = db_cli_snapshot_or_cache(cfg)) == NULL)
+	if ((snap = db_cli_snapshot_or_cache_with(cfg, &opts)) == NULL)
 		goto done;
 	h = addr_mac_parse(host, mac) == 0 ? inv_by_mac(snap, mac) :
 	    inv_by_name(snap, host);

@@ -17,8 +17,45 @@ struct ks_strs {
 	size_t	  n, cap;
 };
 
+/* The variables ks_vars defines for every host, by ks_vars_reserved[]. */
+enum ks_var {
+	KS_V_HOSTNAME, KS_V_MAC, KS_V_IP, KS_V_PROFILE, KS_V_KIND,
+	KS_V_KERNEL, KS_V_INITRD, KS_V_MENU_LABEL, KS_V_BUILD, KS_V_ENABLED,
+	KS_V_SERVER_URL, KS_V_KS_URL, KS_V_NETMASK, KS_V_GATEWAY, KS_V_DNS,
+	KS_V_DOMAIN, KS_V_TFTP_SERVER, KS_V_DOM0, KS_V_VDISK, KS_V_MEMORY_MB,
+	KS_V_VCPUS, KS_V_APPEND, KS_V_GUESTS,
+	KS_V_MAX
+};
+
+const char *const ks_vars_reserved[KS_V_MAX + 1] = {
+	[KS_V_HOSTNAME] = "hostname",
+	[KS_V_MAC] = "mac",
+	[KS_V_IP] = "ip",
+	[KS_V_PROFILE] = "profile",
+	[KS_V_KIND] = "kind",
+	[KS_V_KERNEL] = "kernel",
+	[KS_V_INITRD] = "initrd",
+	[KS_V_MENU_LABEL] = "menu_label",
+	[KS_V_BUILD] = "build",
+	[KS_V_ENABLED] = "enabled",
+	[KS_V_SERVER_URL] = "server_url",
+	[KS_V_KS_URL] = "ks_url",
+	[KS_V_NETMASK] = "netmask",
+	[KS_V_GATEWAY] = "gateway",
+	[KS_V_DNS] = "dns",
+	[KS_V_DOMAIN] = "domain",
+	[KS_V_TFTP_SERVER] = "tftp_server",
+	[KS_V_DOM0] = "dom0",
+	[KS_V_VDISK] = "vdisk",
+	[KS_V_MEMORY_MB] = "memory_mb",
+	[KS_V_VCPUS] = "vcpus",
+	[KS_V_APPEND] = "append",
+	[KS_V_GUESTS] = "guests",
+	[KS_V_MAX] = NULL
+};
+
 /* Upper bound of built-in variables for one host. */
-#define KS_BUILTIN_MAX	32
+#define KS_BUILTIN_MAX	KS_V_MAX
 
 static const char *
 ks_keep(struct ks_vars *kv, char *s)
@@ -93,7 +130,7 @@ tftp_server(const struct bootd_config *cfg, char *url)
 }
 
 static void
-add(struct tmpl_var *v, size_t *n, const char *name, const char *str)
+add_var(struct tmpl_var *v, size_t *n, const char *name, const char *str)
 {
 	if (str == NULL)
 		return;
@@ -101,6 +138,13 @@ add(struct tmpl_var *v, size_t *n, const char *name, const char *str)
 	v[*n].str = str;
 	v[*n].list = NULL;
 	(*n)++;
+}
+
+/* Built-in variable k. */
+static void
+add(struct tmpl_var *v, size_t *n, enum ks_var k, const char *str)
+{
+	add_var(v, n, ks_vars_reserved[k], str);
 }
 
 /*
@@ -117,46 +161,47 @@ fill_host(struct ks_vars *kv, const struct bootd_config *cfg,
 	int	 j;
 	char	 dns[CONFIG_MAX_DNS * ADDR_IP4_STRLEN];
 
-	add(v, &n, "hostname", h->hostname);
-	add(v, &n, "mac", h->macstr);
-	add(v, &n, "ip", h->ipstr);
-	add(v, &n, "profile", h->profile->name);
-	add(v, &n, "kind", inv_kind_names[h->profile->kind]);
-	add(v, &n, "kernel", h->profile->kernel);
-	add(v, &n, "initrd", h->profile->initrd);
-	add(v, &n, "menu_label", h->profile->menu_label);
-	add(v, &n, "build", h->build ? "1" : "0");
-	add(v, &n, "enabled", h->enabled ? "1" : "0");
+	add(v, &n, KS_V_HOSTNAME, h->hostname);
+	add(v, &n, KS_V_MAC, h->macstr);
+	add(v, &n, KS_V_IP, h->ipstr);
+	add(v, &n, KS_V_PROFILE, h->profile->name);
+	add(v, &n, KS_V_KIND, inv_kind_names[h->profile->kind]);
+	add(v, &n, KS_V_KERNEL, h->profile->kernel);
+	add(v, &n, KS_V_INITRD, h->profile->initrd);
+	add(v, &n, KS_V_MENU_LABEL, h->profile->menu_label);
+	add(v, &n, KS_V_BUILD, h->build ? "1" : "0");
+	add(v, &n, KS_V_ENABLED, h->enabled ? "1" : "0");
 	ks_server_url(cfg, url, sizeof(url));
-	add(v, &n, "server_url", ks_printf(kv, "%s", url));
-	add(v, &n, "ks_url", ks_printf(kv, "%s/ks/%s", url, h->hostname));
+	add(v, &n, KS_V_SERVER_URL, ks_printf(kv, "%s", url));
+	add(v, &n, KS_V_KS_URL, ks_printf(kv, "%s/ks/%s", url, h->hostname));
 	if ((sn = config_subnet_for(cfg, h->ip)) != NULL) {
 		addr_ip4_str(addr_prefix_mask(sn->prefix), b);
-		add(v, &n, "netmask", ks_printf(kv, "%s", b));
+		add(v, &n, KS_V_NETMASK, ks_printf(kv, "%s", b));
 		if (sn->router[0] != '\0')
-			add(v, &n, "gateway", sn->router);
+			add(v, &n, KS_V_GATEWAY, sn->router);
 		for (j = 0, o = 0; j < sn->dns.n; j++)
 			o += (size_t)snprintf(dns + o, sizeof(dns) - o, "%s%s",
 			    j ? "," : "", sn->dns.items[j]);
 		if (sn->dns.n > 0)
-			add(v, &n, "dns", ks_printf(kv, "%s", dns));
+			add(v, &n, KS_V_DNS, ks_printf(kv, "%s", dns));
 		if (sn->domain[0] != '\0')
-			add(v, &n, "domain", sn->domain);
+			add(v, &n, KS_V_DOMAIN, sn->domain);
 	}
-	add(v, &n, "tftp_server", ks_printf(kv, "%s", tftp_server(cfg, url)));
+	add(v, &n, KS_V_TFTP_SERVER, ks_printf(kv, "%s",
+	    tftp_server(cfg, url)));
 	if (h->dom0 != NULL)
-		add(v, &n, "dom0", h->dom0->hostname);
+		add(v, &n, KS_V_DOM0, h->dom0->hostname);
 	if (h->vdisk[0] != '\0')
-		add(v, &n, "vdisk", h->vdisk);
+		add(v, &n, KS_V_VDISK, h->vdisk);
 	if (h->memory_mb > 0)
-		add(v, &n, "memory_mb", ks_printf(kv, "%d", h->memory_mb));
+		add(v, &n, KS_V_MEMORY_MB, ks_printf(kv, "%d", h->memory_mb));
 	if (h->vcpus > 0)
-		add(v, &n, "vcpus", ks_printf(kv, "%d", h->vcpus));
+		add(v, &n, KS_V_VCPUS, ks_printf(kv, "%d", h->vcpus));
 	for (i = 0; i < n; i++)
 		if (v[i].str == NULL)
 			return -1;
 	for (i = 0; i < h->nvars; i++)
-		add(v, &n, h->vars[i].name, h->vars[i].value);
+		add_var(v, &n, h->vars[i].name, h->vars[i].value);
 	return (int)n;
 }
 
@@ -184,7 +229,7 @@ add_append(struct ks_vars *kv, const struct inv_host *h, struct tmpl_var *v,
 		err->line = 0;
 		return -1;
 	}
-	add(v, n, "append", out);
+	add(v, n, KS_V_APPEND, out);
 	return 0;
 }
 
@@ -245,7 +290,7 @@ ks_vars_build(struct ks_vars *kv, const struct bootd_config *cfg,
 		kv->guests.nitems = h->nguests;
 	}
 	/* Every host has "guests", empty unless it is a dom0. */
-	kv->vars[n].name = "guests";
+	kv->vars[n].name = ks_vars_reserved[KS_V_GUESTS];
 	kv->vars[n].str = NULL;
 	kv->vars[n].list = &kv->guests;
 	n++;

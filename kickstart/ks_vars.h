@@ -29,6 +29,14 @@ struct ks_vars {
 };
 
 /*
+ * The names of the variables ks_vars_build() defines for every host (the
+ * list above: hostname, mac, ... guests), NULL-terminated. A host_var may
+ * not take one: pass the list to the inventory build (struct
+ * inv_build_opts.reserved_vars), which rejects such rows.
+ */
+extern const char *const ks_vars_reserved[];
+
+/*
  * Fills kv for host h (borrowed from a snapshot the caller holds; kv borrows
  * from it and from cfg until ks_vars_clear()). Variables: hostname, mac, ip,
  * profile, kind, kernel, initrd, menu_label, build, enabled, server_url,

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "bootd/escape.h"
+#include "bootd/strbuf.h"
 #include "kickstart/tmpl.h"
 
 #define TMPL_QUOTE_MAX	40	/* bytes of source quoted in a message */
@@ -66,19 +68,6 @@ struct tmpl_frame {
 	size_t			 i;	/* index of the current item */
 };
 
-struct tmpl_out {
-	char	*buf;
-	size_t	 len;
-	size_t	 cap;
-	size_t	 max;
-};
-
-enum tmpl_put {
-	TMPL_PUT_OK,
-	TMPL_PUT_TOOBIG,
-	TMPL_PUT_NOMEM,
-};
-
 static void	tmpl_seterr(struct tmpl_error *, int, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
 
@@ -108,37 +97,8 @@ tmpl_seterr(struct tmpl_error *err, int line, const char *fmt, ...)
 static void
 tmpl_quote(char *dst, size_t dstsz, const char *s, size_t n)
 {
-	unsigned char	 c;
-	size_t		 i, o = 0;
-	char		 e[5];
-	size_t		 elen;
-
-	for (i = 0; i < n && i < TMPL_QUOTE_MAX; i++) {
-		c = (unsigned char)s[i];
-		if (c == '"' || c == '\\')
-			elen = (size_t)snprintf(e, sizeof(e), "\\%c", c);
-		else if (c == '\n')
-			elen = (size_t)snprintf(e, sizeof(e), "\\n");
-		else if (c == '\r')
-			elen = (size_t)snprintf(e, sizeof(e), "\\r");
-		else if (c == '\t')
-			elen = (size_t)snprintf(e, sizeof(e), "\\t");
-		else if (c < 0x20 || c >= 0x7f)
-			elen = (size_t)snprintf(e, sizeof(e), "\\x%02x", c);
-		else {
-			e[0] = (char)c;
-			elen = 1;
-		}
-		if (o + elen + 4 > dstsz)	/* room for "..." and NUL */
-			break;
-		memcpy(dst + o, e, elen);
-		o += elen;
-	}
-	if (i < n && o + 4 <= dstsz) {
-		memcpy(dst + o, "...", 3);
-		o += 3;
-	}
-	dst[o] = '\0';
+	escape_bytes(dst, dstsz, s, n, TMPL_QUOTE_MAX, ESCAPE_QUOTES |
+	    ESCAPE_C);
 }
 
 static int
@@ -336,7 +296,7 @@ static int
 tmpl_parse_name(struct tmpl_parse *p, size_t tag, size_t from, size_t to,
     int line, size_t *name, size_t *nlen)
 {
-	char	 q[TMPL_QUOTE_MAX * 4 + 4];
+	char	 q[ESCAPE_BUFSZ(TMPL_QUOTE_MAX)];
 	size_t	 i;
 
 	while (from < to && tmpl_is_ws(p->src[from]))
@@ -422,7 +382,7 @@ tmpl_find_open(const char *src, size_t len, size_t from)
 static int
 tmpl_parse_tag(struct tmpl_parse *p, size_t tag)
 {
-	char		 q[TMPL_QUOTE_MAX * 4 + 4];
+	char		 q[ESCAPE_BUFSZ(TMPL_QUOTE_MAX)];
 	const char	*src = p->src, *e;
 	size_t		 len = p->len, k = tag + 2, i, end, next, ls, stop;
 	size_t		 name = 0, nlen = 0, textend = tag;
@@ -593,31 +553,6 @@ tmpl_free(struct tmpl *t)
 	free(t);
 }
 
-/* Appends n bytes, keeping room for the final NUL. */
-static enum tmpl_put
-tmpl_put(struct tmpl_out *o, const char *s, size_t n)
-{
-	char	*b;
-	size_t	 cap;
-
-	if (n > o->max - o->len)
-		return TMPL_PUT_TOOBIG;
-	if (n >= o->cap - o->len) {
-		cap = o->cap * 2;
-		if (cap < o->len + n + 1)
-			cap = o->len + n + 1;
-		if (cap > o->max + 1)
-			cap = o->max + 1;
-		if ((b = realloc(o->buf, cap)) == NULL)
-			return TMPL_PUT_NOMEM;
-		o->buf = b;
-		o->cap = cap;
-	}
-	memcpy(o->buf + o->len, s, n);
-	o->len += n;
-	return TMPL_PUT_OK;
-}
-
 static const struct tmpl_var *
 tmpl_scope_find(const struct tmpl_scope *sc, const char *name)
 {
@@ -670,12 +605,11 @@ tmpl_render(const struct tmpl *t, const struct tmpl_scope *root,
     size_t maxlen, char **out, size_t *outlen, struct tmpl_error *err)
 {
 	struct tmpl_frame	 f[TMPL_DEPTH_MAX];
-	struct tmpl_out		 o;
+	struct strbuf		 o;
 	const struct tmpl_ins	*in = NULL;
 	const struct tmpl_var	*v;
 	struct tmpl_frame	*top;
-	enum tmpl_put		 r = TMPL_PUT_OK;
-	size_t			 pc = 0, steps = 0, i;
+	size_t			 pc = 0, steps = 0, i, hint;
 	int			 nf = 0, line;
 
 	*out = NULL;
@@ -684,13 +618,10 @@ tmpl_render(const struct tmpl *t, const struct tmpl_scope *root,
 		err->line = 0;
 		err->msg[0] = '\0';
 	}
-	memset(&o, 0, sizeof(o));
-	/* Keeps o.max + 1 from wrapping. */
-	o.max = maxlen < SIZE_MAX / 2 ? maxlen : SIZE_MAX / 2;
-	o.cap = t->textlen + t->textlen / 4 + 64;
-	if (o.cap > o.max + 1)
-		o.cap = o.max + 1;
-	if ((o.buf = malloc(o.cap)) == NULL) {
+	strbuf_init(&o, maxlen);
+	/* The text plus a quarter for the variables, within the bound. */
+	hint = t->textlen + t->textlen / 4 + 64;
+	if (strbuf_reserve(&o, hint < o.max ? hint : o.max) == -1) {
 		tmpl_seterr(err, 0, "out of memory");
 		goto fail;
 	}
@@ -705,7 +636,7 @@ tmpl_render(const struct tmpl *t, const struct tmpl_scope *root,
 		}
 		switch (in->op) {
 		case TMPL_OP_TEXT:
-			r = tmpl_put(&o, in->s, in->len);
+			(void)strbuf_add(&o, in->s, in->len);
 			pc++;
 			break;
 		case TMPL_OP_VAR:
@@ -726,7 +657,7 @@ tmpl_render(const struct tmpl *t, const struct tmpl_scope *root,
 				    "variable \"%s\" has no value", in->s);
 				goto fail;
 			}
-			r = tmpl_put(&o, v->str, strlen(v->str));
+			(void)strbuf_puts(&o, v->str);
 			pc++;
 			break;
 		case TMPL_OP_SECTION:
@@ -759,7 +690,7 @@ tmpl_render(const struct tmpl *t, const struct tmpl_scope *root,
 			}
 			break;
 		}
-		if (r == TMPL_PUT_TOOBIG) {
+		if (o.err == STRBUF_TOOBIG) {
 			/* Name the line of the first byte that did not fit. */
 			line = in->line;
 			if (in->op == TMPL_OP_TEXT)
@@ -770,16 +701,17 @@ tmpl_render(const struct tmpl *t, const struct tmpl_scope *root,
 			    "output exceeds %zu bytes", maxlen);
 			goto fail;
 		}
-		if (r == TMPL_PUT_NOMEM) {
+		if (o.err == STRBUF_NOMEM) {
 			tmpl_seterr(err, in->line, "out of memory");
 			goto fail;
 		}
 	}
-	o.buf[o.len] = '\0';
-	*out = o.buf;
-	*outlen = o.len;
+	if ((*out = strbuf_take(&o, outlen)) == NULL) {
+		tmpl_seterr(err, 0, "out of memory");
+		goto fail;
+	}
 	return 0;
 fail:
-	free(o.buf);
+	strbuf_free(&o);
 	return -1;
 }

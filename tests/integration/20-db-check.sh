@@ -71,6 +71,15 @@ ok "good rows still load beside the rejected ones"
 mariadb_sql "DELETE FROM hosts WHERE hostname IN ('badmac','badip','badprof',
 	'orphan','offguest','nodisk','dupmac','dupip') OR ip='10.213.0.57'"
 B check > "$T/check2.out" || { cat "$T/check2.out"; fail "check not clean again"; }
+# A host_var may not shadow a template variable (the template side's list).
+mariadb_sql "INSERT INTO host_vars (hostname, name, value) VALUES
+	('vm01', 'hostname', 'evil'), ('vm01', 'rack', 'r7')"
+rc=0; out=$(B check 2>&1) || rc=$?
+[ $rc -ne 0 ] && echo "$out" | grep -q 'host_vars.*shadows a built-in variable' ||
+	fail "shadowing host_var not refused: $out"
+echo "$out" | grep -q 'rack.*shadows' && fail "rack refused: $out"
+mariadb_sql "DELETE FROM host_vars WHERE hostname='vm01'"
+ok "check refuses a host_var that shadows a template variable"
 mkdir -p "$T/tpl"
 cp "$BOOTD_SRC"/templates/* "$T/tpl/"
 printf 'line one\n{{#guests}}\n{{hostname}}\n' > "$T/tpl/broken.ks"

@@ -16,6 +16,7 @@
 
 #include "bootd/addr.h"
 #include "db/inventory.h"
+#include "kickstart/ks_vars.h"
 #include "inv_rows_add.h"
 
 #define GOOD_MAC	"52:54:00:00:00:01"
@@ -96,10 +97,11 @@ assert_good(const struct inv_snapshot *s)
 static struct inv_snapshot *
 expect(struct inv_rows *rows, const char *const *want, size_t nwant)
 {
+	const struct inv_build_opts opts = { ks_vars_reserved };
 	struct inv_snapshot *s;
 	size_t		 i;
 
-	assert_non_null(s = inv_build(rows));
+	assert_non_null(s = inv_build_with(rows, &opts));
 	inv_rows_free(rows);
 	for (i = 0; i < s->nrejects; i++)
 		print_message("  reject: %s\n", s->rejects[i]);
@@ -185,8 +187,6 @@ t_tables(void **state)
 	    "bootfile_ipxe");
 	assert_string_equal(inv_boot_names[INV_BOOT_EFI64], "efi64");
 	assert_string_equal(inv_kind_names[INV_KIND_DISKLESS], "diskless");
-	assert_true(inv_var_name_reserved("tftp_server"));
-	assert_false(inv_var_name_reserved("role"));
 }
 
 static void
@@ -999,6 +999,30 @@ t_var_reserved(void **state)
 	    "host_vars \"good\".\"ks_url\": shadows a built-in variable");
 }
 
+/* The names come from the caller: none given, none reserved. */
+static void
+t_var_reserved_by_caller(void **state)
+{
+	static const char *const mine[] = { "role", NULL };
+	const struct inv_build_opts opts = { mine };
+	struct inv_rows *rows;
+	struct inv_snapshot *s;
+
+	rows = base();
+	var(rows, "good", "mac", "x");
+	assert_non_null(s = inv_build(rows));
+	assert_int_equal(s->nrejects, 0);
+	assert_string_equal(inv_var_get(inv_by_name(s, "good"), "mac"), "x");
+	inv_unref(s);
+	var(rows, "good", "role", "y");
+	assert_non_null(s = inv_build_with(rows, &opts));
+	inv_rows_free(rows);
+	assert_int_equal(s->nrejects, 1);
+	assert_string_equal(s->rejects[0],
+	    "host_vars \"good\".\"role\": shadows a built-in variable");
+	inv_unref(s);
+}
+
 static void
 t_var_bad_value(void **state)
 {
@@ -1273,6 +1297,7 @@ main(void)
 		cmocka_unit_test(t_var_unknown_host),
 		cmocka_unit_test(t_var_invalid_name),
 		cmocka_unit_test(t_var_reserved),
+		cmocka_unit_test(t_var_reserved_by_caller),
 		cmocka_unit_test(t_var_bad_value),
 		cmocka_unit_test(t_var_duplicate),
 		cmocka_unit_test(t_vars_sorted),

@@ -118,6 +118,41 @@ render(struct fix *f, const char *name, const char *src,
 	return out;
 }
 
+/*
+ * ks_vars_reserved names exactly the variables a host gets besides its
+ * host_vars: the inventory rejects a host_var of such a name, so a name
+ * missing from the list could be shadowed, and a name too many would
+ * refuse a harmless one.
+ */
+static void
+test_reserved(void **state)
+{
+	struct fix		*f = *state;
+	struct ks_vars		 kv;
+	struct tmpl_error	 err;
+	const struct inv_host	*h = inv_by_name(f->snap, "vm1");
+	size_t			 i, j, n = 0, nres = 0;
+
+	assert_int_equal(ks_vars_build(&kv, f->cfg, h, &err), 0);
+	for (i = 0; ks_vars_reserved[i] != NULL; i++)
+		nres++;
+	for (i = 0; i < kv.scope.nvars; i++) {
+		if (inv_var_get(h, kv.scope.vars[i].name) != NULL)
+			continue;	/* a host_var */
+		n++;
+		for (j = 0; j < nres; j++)
+			if (strcmp(kv.scope.vars[i].name,
+			    ks_vars_reserved[j]) == 0)
+				break;
+		if (j == nres)
+			fail_msg("\"%s\" is not in ks_vars_reserved",
+			    kv.scope.vars[i].name);
+	}
+	/* vm1 is a guest in a subnet: it gets every variable there is. */
+	assert_int_equal(n, nres);
+	ks_vars_clear(&kv);
+}
+
 static void
 test_host_fields(void **state)
 {
@@ -203,6 +238,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_reserved, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_host_fields, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_network_and_urls, setup,
 		    teardown),

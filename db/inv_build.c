@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * inventory: raw rows (from the DB or the cache file) are validated one by
- * one into an immutable, refcounted snapshot indexed by MAC, IPv4 and
- * hostname. Pure: no I/O, no logging, no clock, no mutable globals.
- * Every bad row becomes one reject line; the good rows still serve.
+ * inv_build: raw rows -> an immutable, refcounted snapshot: each row
+ * checked (inv_valid.c), keys grouped to find duplicates (inv_dup.c),
+ * hosts sorted by hostname with their guests and host_vars, the indexes
+ * built, one reject line per bad row. Pure: no I/O, no logging, no clock.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -13,505 +13,7 @@
 #include <string.h>
 
 #include "db/inv_bootfile.h"
-#include "db/inventory.h"
-
-static const char *const inv_profile_cols[INV_P_NCOLS] = {
-	"name", "kind", "kernel", "initrd", "append", "kickstart",
-	"menu_label", "selectable", "bootfile_bios", "bootfile_efi64",
-	"bootfile_arm64", "bootfile_ipxe"
-};
-static const char *const inv_host_cols[INV_H_NCOLS] = {
-	"hostname", "mac", "ip", "profile", "enabled", "build", "dom0",
-	"vdisk", "memory_mb", "vcpus", "updated_at"
-};
-static const char *const inv_var_cols[INV_V_NCOLS] = {
-	"hostname", "name", "value"
-};
-
-const char *const *const inv_col_names[INV_T_MAX] = {
-	inv_profile_cols, inv_host_cols, inv_var_cols
-};
-const int inv_ncols[INV_T_MAX] = { INV_P_NCOLS, INV_H_NCOLS, INV_V_NCOLS };
-const char *const inv_table_names[INV_T_MAX] = {
-	"profiles", "hosts", "host_vars"
-};
-const char *const inv_kind_names[INV_KIND_MAX] = {
-	"diskless", "install", "local"
-};
-const char *const inv_boot_names[INV_BOOT_MAX] = {
-	"bios", "efi64", "arm64", "ipxe"
-};
-
-_Static_assert(INV_P_BOOTFILE_IPXE - INV_P_BOOTFILE_BIOS ==
-    INV_BOOT_IPXE - INV_BOOT_BIOS, "bootfile columns follow enum inv_boot");
-
-/* Variables ks_vars defines for every host; a host_var may not hide one. */
-static const char *const inv_builtin_vars[] = {
-	"hostname", "mac", "ip", "netmask", "gateway", "dns", "domain",
-	"profile", "kind", "kernel", "initrd", "append", "menu_label",
-	"server_url", "ks_url", "dom0", "vdisk", "memory_mb", "vcpus",
-	"guests", "build", "enabled", "tftp_server"
-};
-
-/* What SQL NULL and empty cells point at: no arena space for them. */
-static const char inv_empty[] = "";
-
-#define NOROW		UINT32_MAX
-#define ESC_MAX		64		/* bytes of a value shown in a reject */
-#define ESC_BUFSZ	(ESC_MAX * 4 + 4)
-#define REJECT_MAX	2048		/* longest reject line */
-#define OTHERS_MAX	3		/* others named in a duplicate reject */
-
-/*
- * A bump allocator: everything of one inv_rows or one snapshot lives in a
- * few big chunks and is freed at once. Requests over a quarter of a chunk
- * get a chunk of their own, linked behind the head so the head keeps its
- * free space.
- */
-struct inv_chunk {
-	struct inv_chunk *next;
-	size_t		 used;
-	size_t		 size;
-};
-
-#define CHUNK_HDR	((sizeof(struct inv_chunk) + 15) & ~(size_t)15)
-#define ROWS_CHUNK	(1024 * 1024)
-#define SNAP_CHUNK	(1024 * 1024)
-
-struct inv_arena {
-	struct inv_chunk *head;
-	size_t		 chunk;
-};
-
-static void *
-arena_alloc(struct inv_arena *a, size_t n, size_t align)
-{
-	struct inv_chunk *c = a->head;
-	size_t		 off;
-
-	if (c != NULL) {
-		off = (c->used + align - 1) & ~(align - 1);
-		if (off <= c->size && n <= c->size - off) {
-			c->used = off + n;
-			return (char *)c + CHUNK_HDR + off;
-		}
-	}
-	if (n > a->chunk / 4) {
-		if (n > SIZE_MAX - CHUNK_HDR ||
-		    (c = malloc(CHUNK_HDR + n)) == NULL)
-			return NULL;
-		c->used = c->size = n;
-		if (a->head != NULL) {
-			c->next = a->head->next;
-			a->head->next = c;
-		} else {
-			c->next = NULL;
-			a->head = c;
-		}
-		return (char *)c + CHUNK_HDR;
-	}
-	if ((c = malloc(CHUNK_HDR + a->chunk)) == NULL)
-		return NULL;
-	c->size = a->chunk;
-	c->used = n;
-	c->next = a->head;
-	a->head = c;
-	return (char *)c + CHUNK_HDR;
-}
-
-/* Copies len bytes and a NUL; "" costs nothing. */
-static const char *
-arena_strdup(struct inv_arena *a, const char *s, size_t len)
-{
-	char	*p;
-
-	if (len == 0)
-		return inv_empty;
-	if (len == SIZE_MAX || (p = arena_alloc(a, len + 1, 1)) == NULL)
-		return NULL;
-	memcpy(p, s, len);
-	p[len] = '\0';
-	return p;
-}
-
-static void
-arena_free(struct inv_arena *a)
-{
-	struct inv_chunk *c, *next;
-
-	for (c = a->head; c != NULL; c = next) {
-		next = c->next;
-		free(c);
-	}
-	a->head = NULL;
-}
-
-/* calloc that treats 0 elements as 1, so NULL always means ENOMEM. */
-static void *
-xcalloc(size_t n, size_t size)
-{
-	return calloc(n > 0 ? n : 1, size);
-}
-
-/*
- * Raw rows
- */
-
-struct inv_rtable {
-	const char	**cell;		/* nrows * ncols; NULL = SQL NULL */
-	uint32_t	 *len;
-	size_t		  nrows;
-	size_t		  cap;		/* rows */
-};
-
-struct inv_rows {
-	uint64_t	 generation;
-	struct inv_arena arena;
-	struct inv_rtable t[INV_T_MAX];
-};
-
-struct inv_rows *
-inv_rows_new(uint64_t generation)
-{
-	struct inv_rows *rows;
-
-	if ((rows = calloc(1, sizeof(*rows))) == NULL)
-		return NULL;
-	rows->generation = generation;
-	rows->arena.chunk = ROWS_CHUNK;
-	return rows;
-}
-
-void
-inv_rows_free(struct inv_rows *rows)
-{
-	int	 t;
-
-	if (rows == NULL)
-		return;
-	for (t = 0; t < INV_T_MAX; t++) {
-		free(rows->t[t].cell);
-		free(rows->t[t].len);
-	}
-	arena_free(&rows->arena);
-	free(rows);
-}
-
-uint64_t
-inv_rows_generation(const struct inv_rows *rows)
-{
-	return rows->generation;
-}
-
-void
-inv_rows_set_generation(struct inv_rows *rows, uint64_t generation)
-{
-	rows->generation = generation;
-}
-
-size_t
-inv_rows_count(const struct inv_rows *rows, enum inv_table_id t)
-{
-	if (rows == NULL || (unsigned)t >= INV_T_MAX)
-		return 0;
-	return rows->t[t].nrows;
-}
-
-int
-inv_rows_reserve(struct inv_rows *rows, enum inv_table_id t, size_t n)
-{
-	struct inv_rtable *rt;
-	const char	**cell;
-	uint32_t	 *len;
-	size_t		  want, nc;
-
-	if ((unsigned)t >= INV_T_MAX) {
-		errno = EINVAL;
-		return -1;
-	}
-	rt = &rows->t[t];
-	if (n <= rt->cap - rt->nrows)
-		return 0;
-	if (n > INV_ROWS_MAX - rt->nrows) {
-		errno = EOVERFLOW;
-		return -1;
-	}
-	want = rt->nrows + n;
-	nc = (size_t)inv_ncols[t];
-	if (want > SIZE_MAX / nc / sizeof(*cell)) {
-		errno = ENOMEM;
-		return -1;
-	}
-	if ((cell = realloc(rt->cell, want * nc * sizeof(*cell))) == NULL)
-		return -1;
-	rt->cell = cell;
-	if ((len = realloc(rt->len, want * nc * sizeof(*len))) == NULL)
-		return -1;
-	rt->len = len;
-	rt->cap = want;
-	return 0;
-}
-
-int
-inv_rows_add(struct inv_rows *rows, enum inv_table_id t,
-    const char *const *cells, const size_t *lens)
-{
-	struct inv_rtable *rt;
-	const char	 *p;
-	size_t		  i, nc, base, l;
-
-	if ((unsigned)t >= INV_T_MAX) {
-		errno = EINVAL;
-		return -1;
-	}
-	rt = &rows->t[t];
-	nc = (size_t)inv_ncols[t];
-	if (rt->nrows == rt->cap && inv_rows_reserve(rows, t,
-	    rt->cap < 64 ? 64 : rt->cap) == -1 &&
-	    inv_rows_reserve(rows, t, 1) == -1)
-		return -1;
-	base = rt->nrows * nc;
-	for (i = 0; i < nc; i++) {
-		if (cells[i] == NULL) {
-			rt->cell[base + i] = NULL;
-			rt->len[base + i] = 0;
-			continue;
-		}
-		l = lens != NULL ? lens[i] : strlen(cells[i]);
-		if (l > UINT32_MAX - 1) {
-			errno = EOVERFLOW;
-			return -1;
-		}
-		if ((p = arena_strdup(&rows->arena, cells[i], l)) == NULL)
-			return -1;
-		rt->cell[base + i] = p;
-		rt->len[base + i] = (uint32_t)l;
-	}
-	rt->nrows++;
-	return 0;
-}
-
-const char *
-inv_rows_cell(const struct inv_rows *rows, enum inv_table_id t, size_t r,
-    int c, size_t *len)
-{
-	const struct inv_rtable *rt;
-	size_t		 i;
-
-	if (len != NULL)
-		*len = 0;
-	if ((unsigned)t >= INV_T_MAX || c < 0 || c >= inv_ncols[t])
-		return NULL;
-	rt = &rows->t[t];
-	if (r >= rt->nrows)
-		return NULL;
-	i = r * (size_t)inv_ncols[t] + (size_t)c;
-	if (len != NULL)
-		*len = rt->len[i];
-	return rt->cell[i];
-}
-
-/*
- * Hashing and the snapshot's private part
- */
-
-static uint64_t
-mix64(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ULL;
-	x ^= x >> 33;
-	return x;
-}
-
-static int
-lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
-}
-
-/* Hostnames compare ASCII case-insensitively (RFC 4343), so hash folded. */
-static uint64_t
-hash_name(const char *s, size_t len)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-	size_t	 i;
-
-	for (i = 0; i < len; i++) {
-		h ^= (uint64_t)lower((unsigned char)s[i]);
-		h *= 0x100000001b3ULL;
-	}
-	return mix64(h);
-}
-
-static uint64_t
-hash_bytes(const char *s, size_t len)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-	size_t	 i;
-
-	for (i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 0x100000001b3ULL;
-	}
-	return mix64(h);
-}
-
-static int
-name_eq(const char *a, size_t alen, const char *b, size_t blen)
-{
-	size_t	 i;
-
-	if (alen != blen)
-		return 0;
-	for (i = 0; i < alen; i++)
-		if (lower((unsigned char)a[i]) != lower((unsigned char)b[i]))
-			return 0;
-	return 1;
-}
-
-static int
-name_cmp(const char *a, const char *b)
-{
-	int	 ca, cb;
-
-	for (;; a++, b++) {
-		ca = lower((unsigned char)*a);
-		cb = lower((unsigned char)*b);
-		if (ca != cb || ca == '\0')
-			return ca - cb;
-	}
-}
-
-static uint64_t
-mac_key(const uint8_t mac[ADDR_MAC_LEN])
-{
-	uint64_t k = 0;
-	int	 i;
-
-	for (i = 0; i < ADDR_MAC_LEN; i++)
-		k = k << 8 | mac[i];
-	return k;
-}
-
-static size_t
-table_size(size_t n)
-{
-	size_t	 sz = 16;
-
-	while (sz < n * 2)
-		sz <<= 1;
-	return sz;
-}
-
-/*
- * Indexes are open-addressing tables of host index + 1 (0 = empty), at most
- * half full; everything lives in the snapshot's arena.
- */
-struct inv_priv {
-	atomic_uint	 refs;
-	struct inv_arena arena;
-	uint32_t	*by_mac;
-	uint32_t	*by_ip;
-	uint32_t	*by_name;
-	size_t		 mask;
-};
-
-/*
- * Building: duplicate groups
- *
- * Rows whose key parses are grouped by equal key: slot[] maps a key to the
- * group's first row, next[] links a group's rows in row order. The hostname
- * groups double as the name lookup while guests and host_vars are checked.
- */
-struct dup {
-	uint32_t	*slot;		/* first row + 1; 0 empty */
-	size_t		 mask;
-	uint32_t	*first;		/* per row: first row of its group */
-	uint32_t	*next;		/* per row: next row, or NOROW */
-	uint32_t	*last;		/* per first row */
-	uint32_t	*count;		/* per first row */
-};
-
-/* Key comparison: does row's key equal key? */
-struct dup_ops {
-	int	(*eq)(const void *ctx, uint32_t row, const void *key);
-	const void *ctx;
-};
-
-static int
-dup_init(struct dup *d, size_t n)
-{
-	size_t	 i, sz = table_size(n);
-
-	memset(d, 0, sizeof(*d));
-	d->mask = sz - 1;
-	d->slot = xcalloc(sz, sizeof(*d->slot));
-	d->first = xcalloc(n, sizeof(*d->first));
-	d->next = xcalloc(n, sizeof(*d->next));
-	d->last = xcalloc(n, sizeof(*d->last));
-	d->count = xcalloc(n, sizeof(*d->count));
-	if (d->slot == NULL || d->first == NULL || d->next == NULL ||
-	    d->last == NULL || d->count == NULL)
-		return -1;
-	for (i = 0; i < n; i++)
-		d->first[i] = d->next[i] = NOROW;
-	return 0;
-}
-
-static void
-dup_free(struct dup *d)
-{
-	free(d->slot);
-	free(d->first);
-	free(d->next);
-	free(d->last);
-	free(d->count);
-	memset(d, 0, sizeof(*d));
-}
-
-static void
-dup_add(struct dup *d, const struct dup_ops *ops, uint32_t row, uint64_t h,
-    const void *key)
-{
-	size_t	 i;
-	uint32_t f;
-
-	for (i = h & d->mask; d->slot[i] != 0; i = (i + 1) & d->mask) {
-		f = d->slot[i] - 1;
-		if (ops->eq(ops->ctx, f, key)) {
-			d->next[d->last[f]] = row;
-			d->last[f] = row;
-			d->count[f]++;
-			d->first[row] = f;
-			return;
-		}
-	}
-	d->slot[i] = row + 1;
-	d->first[row] = d->last[row] = row;
-	d->count[row] = 1;
-}
-
-/* The first row of key's group, or NOROW. */
-static uint32_t
-dup_find(const struct dup *d, const struct dup_ops *ops, uint64_t h,
-    const void *key)
-{
-	size_t	 i;
-
-	for (i = h & d->mask; d->slot[i] != 0; i = (i + 1) & d->mask)
-		if (ops->eq(ops->ctx, d->slot[i] - 1, key))
-			return d->slot[i] - 1;
-	return NOROW;
-}
-
-static uint32_t
-dup_size(const struct dup *d, uint32_t row)
-{
-	return d->first[row] == NOROW ? 0 : d->count[d->first[row]];
-}
+#include "db/inv_priv.h"
 
 /*
  * Building: state
@@ -551,6 +53,7 @@ struct skey {
 
 struct build {
 	const struct inv_rows *rows;
+	const char *const *reserved;	/* host_var names refused */
 	struct inv_arena *a;		/* the snapshot's */
 	int		 enomem;
 	const char	**why[INV_T_MAX];	/* reject line per row */
@@ -583,38 +86,6 @@ cell(const struct build *b, enum inv_table_id t, size_t r, int c,
 	return inv_rows_cell(b->rows, t, r, c, len);
 }
 
-/*
- * Quotes a value for a reject line: `"` and `\` escaped, other bytes outside
- * printable ASCII as \xNN, at most ESC_MAX bytes and then "...".
- */
-static const char *
-esc(char buf[ESC_BUFSZ], const char *s, size_t len)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t		 i, o = 0, n = len > ESC_MAX ? ESC_MAX : len;
-	unsigned char	 c;
-
-	for (i = 0; i < n; i++) {
-		c = (unsigned char)s[i];
-		if (c == '"' || c == '\\') {
-			buf[o++] = '\\';
-			buf[o++] = (char)c;
-		} else if (c < 0x20 || c >= 0x7f) {
-			buf[o++] = '\\';
-			buf[o++] = 'x';
-			buf[o++] = hex[c >> 4];
-			buf[o++] = hex[c & 0xf];
-		} else
-			buf[o++] = (char)c;
-	}
-	if (n < len) {
-		memcpy(buf + o, "...", 3);
-		o += 3;
-	}
-	buf[o] = '\0';
-	return buf;
-}
-
 /* `hosts "web7"`, `host_vars "web7"."role"`, or `hosts row 3` (1-based). */
 static void
 row_label(const struct build *b, enum inv_table_id t, size_t r, char *buf,
@@ -632,10 +103,10 @@ row_label(const struct build *b, enum inv_table_id t, size_t r, char *buf,
 		snprintf(buf, sz, "%s row %zu", inv_table_names[t], r + 1);
 	else if (t == INV_T_VARS)
 		snprintf(buf, sz, "%s \"%s\".\"%s\"", inv_table_names[t],
-		    esc(e1, k1, l1), esc(e2, k2, l2));
+		    inv_esc(e1, k1, l1), inv_esc(e2, k2, l2));
 	else
 		snprintf(buf, sz, "%s \"%s\"", inv_table_names[t],
-		    esc(e1, k1, l1));
+		    inv_esc(e1, k1, l1));
 }
 
 static void rej(struct build *, enum inv_table_id, size_t, const char *, ...)
@@ -660,7 +131,7 @@ rej(struct build *b, enum inv_table_id t, size_t r, const char *fmt, ...)
 		vsnprintf(line + n, sizeof(line) - n, fmt, ap);
 		va_end(ap);
 	}
-	if ((b->why[t][r] = arena_strdup(b->a, line, strlen(line))) == NULL)
+	if ((b->why[t][r] = inv_arena_strdup(b->a, line, strlen(line))) == NULL)
 		b->enomem = 1;
 }
 
@@ -678,7 +149,7 @@ others(const struct build *b, enum inv_table_id t, const struct dup *d,
 	uint32_t	 j, shown = 0, total;
 
 	buf[0] = '\0';
-	total = dup_size(d, row) - 1;
+	total = inv_dup_size(d, row) - 1;
 	for (j = d->first[row]; j != NOROW && shown < OTHERS_MAX;
 	    j = d->next[j]) {
 		if (j == row)
@@ -686,7 +157,7 @@ others(const struct build *b, enum inv_table_id t, const struct dup *d,
 		k = cell(b, t, j, 0, &l);
 		if (t == INV_T_HOSTS && k != NULL && l > 0)
 			snprintf(buf + o, sz - o, "%s\"%s\"",
-			    shown ? ", " : "", esc(e, k, l));
+			    shown ? ", " : "", inv_esc(e, k, l));
 		else
 			snprintf(buf + o, sz - o, "%srow %u",
 			    shown ? ", " : "", j + 1);
@@ -697,39 +168,12 @@ others(const struct build *b, enum inv_table_id t, const struct dup *d,
 		snprintf(buf + o, sz - o, " and %u more", total - shown);
 }
 
-/*
- * First cell from column c0 on holding a NUL byte or more than
- * INV_VALUE_MAX bytes: returns its column and sets *toolong, or -1.
- */
-static int
-bad_cell(const struct build *b, enum inv_table_id t, size_t r, int c0,
-    int *toolong)
-{
-	const char	*s;
-	size_t		 len;
-	int		 c;
-
-	for (c = c0; c < inv_ncols[t]; c++) {
-		if ((s = cell(b, t, r, c, &len)) == NULL)
-			continue;
-		if (len > INV_VALUE_MAX) {
-			*toolong = 1;
-			return c;
-		}
-		if (memchr(s, '\0', len) != NULL) {
-			*toolong = 0;
-			return c;
-		}
-	}
-	return -1;
-}
-
 static int
 rej_bad_cells(struct build *b, enum inv_table_id t, size_t r, int c0)
 {
 	int	 c, toolong;
 
-	if ((c = bad_cell(b, t, r, c0, &toolong)) == -1)
+	if ((c = inv_bad_cell(b->rows, t, r, c0, &toolong)) == -1)
 		return 0;
 	if (toolong)
 		rej(b, t, r, "%s longer than %d bytes", inv_col_names[t][c],
@@ -737,124 +181,6 @@ rej_bad_cells(struct build *b, enum inv_table_id t, size_t r, int c0)
 	else
 		rej(b, t, r, "NUL byte in %s", inv_col_names[t][c]);
 	return -1;
-}
-
-/* "0" / "1"; NULL gives def. Returns 0 or -1. */
-static int
-parse01(const char *s, size_t len, int def, int *out)
-{
-	if (s == NULL) {
-		*out = def;
-		return 0;
-	}
-	if (len != 1 || (s[0] != '0' && s[0] != '1'))
-		return -1;
-	*out = s[0] - '0';
-	return 0;
-}
-
-/* Decimal min..max (at most 10 digits); NULL gives 0. Returns 0 or -1. */
-static int
-parse_range(const char *s, size_t len, int min, int max, int *out)
-{
-	uint64_t v = 0;
-	size_t	 i;
-
-	if (s == NULL) {
-		*out = 0;
-		return 0;
-	}
-	if (len == 0 || len > 10)
-		return -1;
-	for (i = 0; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (uint64_t)(s[i] - '0');
-	}
-	if (v < (uint64_t)min || v > (uint64_t)max)
-		return -1;
-	*out = (int)v;
-	return 0;
-}
-
-/* RFC 1123 §2.1 hostname; NULL when valid, else what is wrong. */
-static const char *
-hostname_why(const char *s, size_t len)
-{
-	size_t	 i, lab = 0;
-	int	 c;
-
-	if (len > INV_NAME_MAX)
-		return "longer than 253 bytes";
-	for (i = 0; i < len; i++) {
-		c = (unsigned char)s[i];
-		if (c == '.') {
-			if (lab == 0)
-				return "empty label";
-			if (s[i - 1] == '-')
-				return "label ends with '-'";
-			lab = 0;
-			continue;
-		}
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '-'))
-			return "invalid character";
-		if (lab == 0 && c == '-')
-			return "label starts with '-'";
-		if (++lab > 63)
-			return "label longer than 63 bytes";
-	}
-	if (lab == 0)
-		return "empty label";
-	if (s[len - 1] == '-')
-		return "label ends with '-'";
-	return NULL;
-}
-
-static int
-profile_name_ok(const char *s, size_t len)
-{
-	size_t	 i;
-	int	 c;
-
-	for (i = 0; i < len; i++) {
-		c = (unsigned char)s[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-		    c == '-'))
-			return 0;
-	}
-	return 1;
-}
-
-static int
-var_name_ok(const char *s, size_t len)
-{
-	size_t	 i;
-	int	 c;
-
-	if (len == 0 || len > INV_VAR_NAME_MAX)
-		return 0;
-	for (i = 0; i < len; i++) {
-		c = (unsigned char)s[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    c == '_' || (i > 0 && c >= '0' && c <= '9')))
-			return 0;
-	}
-	return 1;
-}
-
-int
-inv_var_name_reserved(const char *name)
-{
-	size_t	 i;
-
-	for (i = 0; i < sizeof(inv_builtin_vars) / sizeof(*inv_builtin_vars);
-	    i++)
-		if (name[0] == inv_builtin_vars[i][0] &&
-		    strcmp(name, inv_builtin_vars[i]) == 0)
-			return 1;
-	return 0;
 }
 
 /*
@@ -895,7 +221,8 @@ build_profiles(struct build *b)
 	int		 kind, rv = -1;
 
 	n = inv_rows_count(b->rows, INV_T_PROFILES);
-	if (dup_init(&d, n) == -1 || (pr = xcalloc(n, sizeof(*pr))) == NULL)
+	if (inv_dup_init(&d, n) == -1 ||
+	    (pr = inv_xcalloc(n, sizeof(*pr))) == NULL)
 		goto done;
 	for (r = 0; r < n; r++) {
 		s = cell(b, INV_T_PROFILES, r, INV_P_NAME, &len);
@@ -908,7 +235,7 @@ build_profiles(struct build *b)
 			    INV_NAME_MAX);
 			continue;
 		}
-		if (!profile_name_ok(s, len)) {
+		if (!inv_profile_name_ok(s, len)) {
 			rej(b, INV_T_PROFILES, r, "invalid name (allowed: "
 			    "A-Z a-z 0-9 . _ -)");
 			continue;
@@ -916,7 +243,7 @@ build_profiles(struct build *b)
 		k.s = s;
 		k.len = len;
 		k.h = hash_bytes(s, len);
-		dup_add(&d, &ops, (uint32_t)r, k.h, &k);
+		inv_dup_add(&d, &ops, (uint32_t)r, k.h, &k);
 		if (rej_bad_cells(b, INV_T_PROFILES, r, 1) == -1)
 			continue;
 		s = cell(b, INV_T_PROFILES, r, INV_P_KIND, &len);
@@ -928,24 +255,24 @@ build_profiles(struct build *b)
 		else if (kind == INV_KIND_MAX)
 			rej(b, INV_T_PROFILES, r, "invalid kind \"%s\" "
 			    "(expected diskless, install or local)",
-			    esc(e, s, len));
+			    inv_esc(e, s, len));
 		pr[r].kind = kind;
 		s = cell(b, INV_T_PROFILES, r, INV_P_SELECTABLE, &len);
-		if (parse01(s, len, 0, &pr[r].selectable) == -1)
+		if (inv_parse01(s, len, 0, &pr[r].selectable) == -1)
 			rej(b, INV_T_PROFILES, r, "invalid selectable \"%s\" "
-			    "(expected 0 or 1)", esc(e, s, len));
+			    "(expected 0 or 1)", inv_esc(e, s, len));
 		for (i = 0; i < INV_BOOT_MAX; i++) {
 			s = cell(b, INV_T_PROFILES, r,
 			    INV_P_BOOTFILE_BIOS + (int)i, &len);
 			if (s != NULL && (why = inv_bootfile_why(s, len)) !=
 			    NULL)
 				rej(b, INV_T_PROFILES, r, "bootfile_%s \"%s\": "
-				    "%s", inv_boot_names[i], esc(e, s, len),
+				    "%s", inv_boot_names[i], inv_esc(e, s, len),
 				    why);
 		}
 	}
 	for (r = 0; r < n; r++)
-		if (b->why[INV_T_PROFILES][r] == NULL && dup_size(&d,
+		if (b->why[INV_T_PROFILES][r] == NULL && inv_dup_size(&d,
 		    (uint32_t)r) > 1) {
 			others(b, INV_T_PROFILES, &d, (uint32_t)r, list,
 			    sizeof(list));
@@ -958,7 +285,7 @@ build_profiles(struct build *b)
 	for (r = 0, b->nprofiles = 0; r < n; r++)
 		if (b->why[INV_T_PROFILES][r] == NULL)
 			b->nprofiles++;
-	b->profiles = arena_alloc(b->a, b->nprofiles * sizeof(*b->profiles),
+	b->profiles = inv_arena_alloc(b->a, b->nprofiles * sizeof(*b->profiles),
 	    _Alignof(struct inv_profile));
 	if (b->profiles == NULL)
 		goto done;
@@ -967,7 +294,7 @@ build_profiles(struct build *b)
 			continue;
 		for (i = 0; i < INV_P_NCOLS; i++) {
 			s = cell(b, INV_T_PROFILES, r, (int)i, &l[i]);
-			if ((f[i] = arena_strdup(b->a, s, l[i])) == NULL)
+			if ((f[i] = inv_arena_strdup(b->a, s, l[i])) == NULL)
 				goto done;
 		}
 		p->name = f[INV_P_NAME];
@@ -988,28 +315,9 @@ build_profiles(struct build *b)
 done:
 	if (rv == -1)
 		b->enomem = 1;
-	dup_free(&d);
+	inv_dup_free(&d);
 	free(pr);
 	return rv;
-}
-
-static const struct inv_profile *
-profile_find(const struct inv_profile *p, size_t n, const char *name)
-{
-	size_t	 lo = 0, hi = n, mid;
-	int	 c;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		c = strcmp(name, p[mid].name);
-		if (c == 0)
-			return &p[mid];
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return NULL;
 }
 
 /*
@@ -1056,7 +364,7 @@ host_keys(struct build *b, size_t r)
 
 	h->dom0 = NOROW;
 	s = cell(b, INV_T_HOSTS, r, INV_H_HOSTNAME, &len);
-	if (s != NULL && len > 0 && hostname_why(s, len) == NULL) {
+	if (s != NULL && len > 0 && inv_hostname_why(s, len) == NULL) {
 		h->keys |= KEY_NAME;
 		h->name = s;
 		h->nlen = (uint32_t)len;
@@ -1092,7 +400,7 @@ host_row(struct build *b, size_t r)
 		return;
 	}
 	if (!(h->keys & KEY_NAME)) {
-		rej(b, T, r, "invalid hostname (%s)", hostname_why(s, len));
+		rej(b, T, r, "invalid hostname (%s)", inv_hostname_why(s, len));
 		return;
 	}
 	if (rej_bad_cells(b, T, r, 1) == -1)
@@ -1103,7 +411,7 @@ host_row(struct build *b, size_t r)
 		return;
 	}
 	if (!(h->keys & KEY_MAC)) {
-		rej(b, T, r, "malformed MAC \"%s\"", esc(e, s, len));
+		rej(b, T, r, "malformed MAC \"%s\"", inv_esc(e, s, len));
 		return;
 	}
 	s = cell(b, T, r, INV_H_IP, &len);
@@ -1115,7 +423,7 @@ host_row(struct build *b, size_t r)
 		if (addr_ip4_parse(s, &ip) == 0)
 			rej(b, T, r, "reserved IP %s", s);
 		else
-			rej(b, T, r, "malformed IP \"%s\"", esc(e, s, len));
+			rej(b, T, r, "malformed IP \"%s\"", inv_esc(e, s, len));
 		return;
 	}
 	s = cell(b, T, r, INV_H_PROFILE, &len);
@@ -1123,35 +431,36 @@ host_row(struct build *b, size_t r)
 		rej(b, T, r, "missing profile");
 		return;
 	}
-	if ((p = profile_find(b->profiles, b->nprofiles, s)) == NULL) {
-		rej(b, T, r, "unknown profile \"%s\"", esc(e, s, len));
+	if ((p = inv_profile_find(b->profiles, b->nprofiles, s)) == NULL) {
+		rej(b, T, r, "unknown profile \"%s\"", inv_esc(e, s, len));
 		return;
 	}
 	h->profile = (uint32_t)(p - b->profiles);
 	s = cell(b, T, r, INV_H_ENABLED, &len);
-	if (parse01(s, len, 1, &v) == -1) {
+	if (inv_parse01(s, len, 1, &v) == -1) {
 		rej(b, T, r, "invalid enabled \"%s\" (expected 0 or 1)",
-		    esc(e, s, len));
+		    inv_esc(e, s, len));
 		return;
 	}
 	h->enabled = (uint8_t)v;
 	s = cell(b, T, r, INV_H_BUILD, &len);
-	if (parse01(s, len, 0, &v) == -1) {
+	if (inv_parse01(s, len, 0, &v) == -1) {
 		rej(b, T, r, "invalid build \"%s\" (expected 0 or 1)",
-		    esc(e, s, len));
+		    inv_esc(e, s, len));
 		return;
 	}
 	h->build = (uint8_t)v;
 	s = cell(b, T, r, INV_H_MEMORY_MB, &len);
-	if (parse_range(s, len, 1, INV_MEMORY_MB_MAX, &h->memory_mb) == -1) {
+	if (inv_parse_range(s, len, 1, INV_MEMORY_MB_MAX,
+	    &h->memory_mb) == -1) {
 		rej(b, T, r, "invalid memory_mb \"%s\" (expected 1..%d)",
-		    esc(e, s, len), INV_MEMORY_MB_MAX);
+		    inv_esc(e, s, len), INV_MEMORY_MB_MAX);
 		return;
 	}
 	s = cell(b, T, r, INV_H_VCPUS, &len);
-	if (parse_range(s, len, 1, INV_VCPUS_MAX, &h->vcpus) == -1) {
+	if (inv_parse_range(s, len, 1, INV_VCPUS_MAX, &h->vcpus) == -1) {
 		rej(b, T, r, "invalid vcpus \"%s\" (expected 1..%d)",
-		    esc(e, s, len), INV_VCPUS_MAX);
+		    inv_esc(e, s, len), INV_VCPUS_MAX);
 		return;
 	}
 	h->ok1 = 1;
@@ -1180,20 +489,20 @@ host_groups(struct build *b, size_t n)
 		k.s = h[r].name;
 		k.len = h[r].nlen;
 		k.h = h[r].hname;
-		dup_add(&b->dname, &nops, (uint32_t)r, k.h, &k);
+		inv_dup_add(&b->dname, &nops, (uint32_t)r, k.h, &k);
 	}
 	for (r = 0; r < n; r++) {
 		if (r + PREFETCH < n)
 			slot_prefetch(&b->dmac, mix64(h[r + PREFETCH].mac));
 		if (h[r].keys & KEY_MAC)
-			dup_add(&b->dmac, &mops, (uint32_t)r, mix64(h[r].mac),
-			    &h[r].mac);
+			inv_dup_add(&b->dmac, &mops, (uint32_t)r,
+			    mix64(h[r].mac), &h[r].mac);
 	}
 	for (r = 0; r < n; r++) {
 		if (r + PREFETCH < n)
 			slot_prefetch(&b->dip, mix64(h[r + PREFETCH].ip));
 		if (h[r].keys & KEY_IP)
-			dup_add(&b->dip, &iops, (uint32_t)r, mix64(h[r].ip),
+			inv_dup_add(&b->dip, &iops, (uint32_t)r, mix64(h[r].ip),
 			    &h[r].ip);
 	}
 }
@@ -1206,11 +515,11 @@ host_dups(struct build *b, size_t r)
 	uint64_t	 k;
 	int		 i;
 
-	if (dup_size(&b->dname, (uint32_t)r) > 1) {
+	if (inv_dup_size(&b->dname, (uint32_t)r) > 1) {
 		others(b, INV_T_HOSTS, &b->dname, (uint32_t)r, list,
 		    sizeof(list));
 		rej(b, INV_T_HOSTS, r, "duplicate hostname (also %s)", list);
-	} else if (dup_size(&b->dmac, (uint32_t)r) > 1) {
+	} else if (inv_dup_size(&b->dmac, (uint32_t)r) > 1) {
 		for (i = ADDR_MAC_LEN - 1, k = b->h[r].mac; i >= 0; i--) {
 			mac[i] = (uint8_t)(k & 0xff);
 			k >>= 8;
@@ -1219,7 +528,7 @@ host_dups(struct build *b, size_t r)
 		others(b, INV_T_HOSTS, &b->dmac, (uint32_t)r, list,
 		    sizeof(list));
 		rej(b, INV_T_HOSTS, r, "duplicate MAC %s (also %s)", str, list);
-	} else if (dup_size(&b->dip, (uint32_t)r) > 1) {
+	} else if (inv_dup_size(&b->dip, (uint32_t)r) > 1) {
 		addr_ip4_str(b->h[r].ip, str);
 		others(b, INV_T_HOSTS, &b->dip, (uint32_t)r, list,
 		    sizeof(list));
@@ -1241,7 +550,7 @@ host_row_find(const struct build *b, const char *s, size_t len, uint64_t h)
 	k.s = s;
 	k.len = len;
 	k.h = h;
-	f = dup_find(&b->dname, &ops, h, &k);
+	f = inv_dup_find(&b->dname, &ops, h, &k);
 	if (f == NOROW || b->dname.count[f] != 1 || !b->h[f].ok1)
 		return NOROW;
 	return f;
@@ -1261,20 +570,22 @@ host_guest(struct build *b, size_t r)
 	if (s == NULL || len == 0)
 		return;
 	if (name_eq(s, len, b->h[r].name, b->h[r].nlen)) {
-		rej(b, T, r, "dom0 \"%s\" is the host itself", esc(e, s, len));
+		rej(b, T, r, "dom0 \"%s\" is the host itself",
+		    inv_esc(e, s, len));
 		return;
 	}
 	if ((d = host_row_find(b, s, len, hash_name(s, len))) == NOROW) {
-		rej(b, T, r, "dom0 \"%s\" not found", esc(e, s, len));
+		rej(b, T, r, "dom0 \"%s\" not found", inv_esc(e, s, len));
 		return;
 	}
 	if (!b->h[d].enabled) {
-		rej(b, T, r, "dom0 \"%s\" is disabled", esc(e, s, len));
+		rej(b, T, r, "dom0 \"%s\" is disabled", inv_esc(e, s, len));
 		return;
 	}
 	v = cell(b, T, d, INV_H_DOM0, &vlen);
 	if (v != NULL && vlen > 0) {
-		rej(b, T, r, "dom0 \"%s\" is itself a guest", esc(e, s, len));
+		rej(b, T, r, "dom0 \"%s\" is itself a guest",
+		    inv_esc(e, s, len));
 		return;
 	}
 	v = cell(b, T, r, INV_H_VDISK, &vlen);
@@ -1397,7 +708,7 @@ host_sort(struct build *b, size_t n)
 	size_t		 r, i, nh = 0;
 	int		 rv = -1;
 
-	if ((hs = xcalloc(n, sizeof(*hs))) == NULL)
+	if ((hs = inv_xcalloc(n, sizeof(*hs))) == NULL)
 		goto done;
 	for (r = 0; r < n; r++) {
 		b->h[r].fidx = NOROW;
@@ -1408,7 +719,7 @@ host_sort(struct build *b, size_t n)
 	for (i = 1; i < nh && hsort_lt(&hs[i - 1], &hs[i]); i++)
 		;
 	if (i < nh) {
-		if ((tmp = xcalloc(nh, sizeof(*tmp))) == NULL)
+		if ((tmp = inv_xcalloc(nh, sizeof(*tmp))) == NULL)
 			goto done;
 		hsort_sort(hs, tmp, nh);
 	}
@@ -1439,11 +750,11 @@ host_fill(struct build *b)
 	n = inv_rows_count(b->rows, T);
 	if (host_sort(b, n) == -1)
 		goto done;
-	b->hosts = arena_alloc(b->a, b->nhosts * sizeof(*b->hosts),
+	b->hosts = inv_arena_alloc(b->a, b->nhosts * sizeof(*b->hosts),
 	    _Alignof(struct inv_host));
 	if (b->hosts == NULL ||
-	    (gcnt = xcalloc(b->nhosts, sizeof(*gcnt))) == NULL ||
-	    (goff = xcalloc(b->nhosts, sizeof(*goff))) == NULL)
+	    (gcnt = inv_xcalloc(b->nhosts, sizeof(*gcnt))) == NULL ||
+	    (goff = inv_xcalloc(b->nhosts, sizeof(*goff))) == NULL)
 		goto done;
 	memset(b->hosts, 0, b->nhosts * sizeof(*b->hosts));
 
@@ -1463,7 +774,7 @@ host_fill(struct build *b)
 		if (h->fidx == NOROW)
 			continue;
 		host = &b->hosts[h->fidx];
-		if ((host->hostname = arena_strdup(b->a, h->name,
+		if ((host->hostname = inv_arena_strdup(b->a, h->name,
 		    h->nlen)) == NULL)
 			goto done;
 		for (j = ADDR_MAC_LEN - 1, k = h->mac; j >= 0; j--) {
@@ -1478,12 +789,12 @@ host_fill(struct build *b)
 		host->build = h->build;
 		host->dom0_name = inv_empty;
 		s = cell(b, T, r, INV_H_VDISK, &len);
-		if ((host->vdisk = arena_strdup(b->a, s, len)) == NULL)
+		if ((host->vdisk = inv_arena_strdup(b->a, s, len)) == NULL)
 			goto done;
 		host->memory_mb = h->memory_mb;
 		host->vcpus = h->vcpus;
 		s = cell(b, T, r, INV_H_UPDATED_AT, &len);
-		if ((host->updated_at = arena_strdup(b->a, s, len)) == NULL)
+		if ((host->updated_at = inv_arena_strdup(b->a, s, len)) == NULL)
 			goto done;
 		if (h->dom0 != NOROW) {
 			d = b->h[h->dom0].fidx;
@@ -1494,7 +805,7 @@ host_fill(struct build *b)
 	}
 
 	/* Walking hosts in order fills each dom0's guests sorted. */
-	gv = arena_alloc(b->a, ng * sizeof(*gv), _Alignof(void *));
+	gv = inv_arena_alloc(b->a, ng * sizeof(*gv), _Alignof(void *));
 	if (gv == NULL)
 		goto done;
 	for (i = 0, ng = 0; i < b->nhosts; i++) {
@@ -1523,9 +834,10 @@ build_hosts(struct build *b)
 	int	 rv = -1;
 
 	n = inv_rows_count(b->rows, INV_T_HOSTS);
-	if ((b->h = xcalloc(n, sizeof(*b->h))) == NULL ||
-	    dup_init(&b->dname, n) == -1 || dup_init(&b->dmac, n) == -1 ||
-	    dup_init(&b->dip, n) == -1)
+	if ((b->h = inv_xcalloc(n, sizeof(*b->h))) == NULL ||
+	    inv_dup_init(&b->dname, n) == -1 ||
+	    inv_dup_init(&b->dmac, n) == -1 ||
+	    inv_dup_init(&b->dip, n) == -1)
 		goto done;
 	for (r = 0; r < n; r++)
 		host_keys(b, r);
@@ -1538,8 +850,8 @@ build_hosts(struct build *b)
 		b->h[r].ok1 = b->why[INV_T_HOSTS][r] == NULL;
 	}
 	/* Only the hostname groups serve later lookups. */
-	dup_free(&b->dmac);
-	dup_free(&b->dip);
+	inv_dup_free(&b->dmac);
+	inv_dup_free(&b->dip);
 	for (r = 0; r < n; r++)
 		if (b->h[r].ok1)
 			host_guest(b, r);
@@ -1602,8 +914,8 @@ var_sort(struct vsort *vs, size_t nv, size_t nhosts)
 		;
 	if (i >= nv)
 		return vs;
-	if ((pos = xcalloc(nhosts + 1, sizeof(*pos))) == NULL ||
-	    (out = xcalloc(nv, sizeof(*out))) == NULL)
+	if ((pos = inv_xcalloc(nhosts + 1, sizeof(*pos))) == NULL ||
+	    (out = inv_xcalloc(nv, sizeof(*out))) == NULL)
 		goto done;
 	for (i = 0; i < nv; i++)
 		pos[vs[i].host + 1]++;
@@ -1674,8 +986,8 @@ build_vars(struct build *b)
 	int		 rv = -1;
 
 	n = inv_rows_count(b->rows, T);
-	if ((vs = xcalloc(n, sizeof(*vs))) == NULL ||
-	    (hk = xcalloc(n, sizeof(*hk))) == NULL)
+	if ((vs = inv_xcalloc(n, sizeof(*vs))) == NULL ||
+	    (hk = inv_xcalloc(n, sizeof(*hk))) == NULL)
 		goto done;
 	/* Hostname hashes first, so that lookups can prefetch their slot. */
 	for (r = 0; r < n; r++)
@@ -1709,12 +1021,12 @@ build_vars(struct build *b)
 			    INV_VAR_NAME_MAX);
 			continue;
 		}
-		if (!var_name_ok(name, nlen)) {
+		if (!inv_var_name_ok(name, nlen)) {
 			rej(b, T, r, "invalid variable name (expected "
 			    "[A-Za-z_][A-Za-z0-9_]*)");
 			continue;
 		}
-		if (inv_var_name_reserved(name)) {
+		if (inv_var_name_reserved(name, b->reserved)) {
 			rej(b, T, r, "shadows a built-in variable");
 			continue;
 		}
@@ -1742,16 +1054,17 @@ build_vars(struct build *b)
 	if (b->enomem)
 		goto done;
 
-	vars = arena_alloc(b->a, nv * sizeof(*vars), _Alignof(struct inv_var));
+	vars = inv_arena_alloc(b->a, nv * sizeof(*vars),
+	    _Alignof(struct inv_var));
 	if (vars == NULL)
 		goto done;
 	for (i = 0; i < nv; i++) {
 		v = &vars[i];
 		s = cell(b, T, vs[i].row, INV_V_NAME, &len);
-		if ((v->name = arena_strdup(b->a, s, len)) == NULL)
+		if ((v->name = inv_arena_strdup(b->a, s, len)) == NULL)
 			goto done;
 		s = cell(b, T, vs[i].row, INV_V_VALUE, &len);
-		if ((v->value = arena_strdup(b->a, s, len)) == NULL)
+		if ((v->value = inv_arena_strdup(b->a, s, len)) == NULL)
 			goto done;
 		host = &b->hosts[vs[i].host];
 		if (host->nvars++ == 0)
@@ -1808,7 +1121,7 @@ build_index(struct build *b, struct inv_snapshot *snap)
 	sz = table_size(b->nhosts);
 	pv->mask = sz - 1;
 	for (w = 0; w < 3; w++) {
-		if ((tab[w] = arena_alloc(b->a, sz * sizeof(uint32_t),
+		if ((tab[w] = inv_arena_alloc(b->a, sz * sizeof(uint32_t),
 		    _Alignof(uint32_t))) == NULL)
 			return -1;
 		memset(tab[w], 0, sz * sizeof(uint32_t));
@@ -1838,7 +1151,8 @@ build_rejects(struct build *b, struct inv_snapshot *snap)
 		for (r = 0; r < inv_rows_count(b->rows, t); r++)
 			if (b->why[t][r] != NULL)
 				n++;
-	if ((rl = arena_alloc(b->a, n * sizeof(*rl), _Alignof(void *))) == NULL)
+	if ((rl = inv_arena_alloc(b->a, n * sizeof(*rl),
+	    _Alignof(void *))) == NULL)
 		return -1;
 	snap->rejects = rl;
 	snap->nrejects = n;
@@ -1850,7 +1164,7 @@ build_rejects(struct build *b, struct inv_snapshot *snap)
 }
 
 struct inv_snapshot *
-inv_build(const struct inv_rows *rows)
+inv_build_with(const struct inv_rows *rows, const struct inv_build_opts *opts)
 {
 	struct inv_arena arena = { NULL, SNAP_CHUNK };
 	struct inv_snapshot *snap = NULL;
@@ -1860,15 +1174,16 @@ inv_build(const struct inv_rows *rows)
 
 	memset(&b, 0, sizeof(b));
 	b.rows = rows;
+	b.reserved = opts != NULL ? opts->reserved_vars : NULL;
 	b.a = &arena;
 	for (t = 0; t < INV_T_MAX; t++)
-		if ((b.why[t] = xcalloc(inv_rows_count(rows, t),
+		if ((b.why[t] = inv_xcalloc(inv_rows_count(rows, t),
 		    sizeof(*b.why[t]))) == NULL)
 			goto fail;
 	/* The snapshot lives inside its own arena. */
-	snap = arena_alloc(&arena, sizeof(*snap),
+	snap = inv_arena_alloc(&arena, sizeof(*snap),
 	    _Alignof(struct inv_snapshot));
-	pv = arena_alloc(&arena, sizeof(*pv), _Alignof(struct inv_priv));
+	pv = inv_arena_alloc(&arena, sizeof(*pv), _Alignof(struct inv_priv));
 	if (snap == NULL || pv == NULL)
 		goto fail;
 	memset(snap, 0, sizeof(*snap));
@@ -1889,116 +1204,22 @@ inv_build(const struct inv_rows *rows)
 	pv->arena = arena;
 	goto done;
 fail:
-	arena_free(&arena);
+	inv_arena_free(&arena);
 	snap = NULL;
 	errno = ENOMEM;
 done:
 	for (t = 0; t < INV_T_MAX; t++)
 		free(b.why[t]);
 	free(b.h);
-	dup_free(&b.dname);
-	dup_free(&b.dmac);
-	dup_free(&b.dip);
+	inv_dup_free(&b.dname);
+	inv_dup_free(&b.dmac);
+	inv_dup_free(&b.dip);
 	return snap;
 }
+
 
 struct inv_snapshot *
-inv_ref(struct inv_snapshot *snap)
+inv_build(const struct inv_rows *rows)
 {
-	if (snap != NULL)
-		atomic_fetch_add_explicit(&snap->priv->refs, 1,
-		    memory_order_relaxed);
-	return snap;
-}
-
-void
-inv_unref(struct inv_snapshot *snap)
-{
-	struct inv_arena arena;
-
-	if (snap == NULL)
-		return;
-	/* Release pairs with the acquire fence of the last holder. */
-	if (atomic_fetch_sub_explicit(&snap->priv->refs, 1,
-	    memory_order_release) != 1)
-		return;
-	atomic_thread_fence(memory_order_acquire);
-	arena = snap->priv->arena;	/* snap lives inside the arena */
-	arena_free(&arena);
-}
-
-const struct inv_host *
-inv_by_mac(const struct inv_snapshot *snap, const uint8_t mac[ADDR_MAC_LEN])
-{
-	const struct inv_priv *pv = snap->priv;
-	size_t		 i;
-	uint64_t	 k = mac_key(mac);
-
-	for (i = mix64(k) & pv->mask; pv->by_mac[i] != 0;
-	    i = (i + 1) & pv->mask)
-		if (mac_key(snap->hosts[pv->by_mac[i] - 1].mac) == k)
-			return &snap->hosts[pv->by_mac[i] - 1];
-	return NULL;
-}
-
-const struct inv_host *
-inv_by_ip(const struct inv_snapshot *snap, uint32_t ip)
-{
-	const struct inv_priv *pv = snap->priv;
-	size_t		 i;
-
-	for (i = mix64(ip) & pv->mask; pv->by_ip[i] != 0;
-	    i = (i + 1) & pv->mask)
-		if (snap->hosts[pv->by_ip[i] - 1].ip == ip)
-			return &snap->hosts[pv->by_ip[i] - 1];
-	return NULL;
-}
-
-const struct inv_host *
-inv_by_name(const struct inv_snapshot *snap, const char *hostname)
-{
-	const struct inv_priv *pv = snap->priv;
-	const struct inv_host *h;
-	size_t		 i, len;
-
-	if (hostname == NULL)
-		return NULL;
-	len = strlen(hostname);
-	for (i = hash_name(hostname, len) & pv->mask; pv->by_name[i] != 0;
-	    i = (i + 1) & pv->mask) {
-		h = &snap->hosts[pv->by_name[i] - 1];
-		if (name_eq(h->hostname, strlen(h->hostname), hostname, len))
-			return h;
-	}
-	return NULL;
-}
-
-const struct inv_profile *
-inv_profile_by_name(const struct inv_snapshot *snap, const char *name)
-{
-	if (name == NULL)
-		return NULL;
-	return profile_find(snap->profiles, snap->nprofiles, name);
-}
-
-const char *
-inv_var_get(const struct inv_host *host, const char *name)
-{
-	size_t	 lo = 0, hi, mid;
-	int	 c;
-
-	if (host == NULL || name == NULL)
-		return NULL;
-	hi = host->nvars;
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		c = strcmp(name, host->vars[mid].name);
-		if (c == 0)
-			return host->vars[mid].value;
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return NULL;
+	return inv_build_with(rows, NULL);
 }
