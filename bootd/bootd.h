@@ -24,7 +24,7 @@ struct db_status;
 struct db_thread;
 struct http_srv;
 struct inv_snapshot;
-struct ks_http;
+struct doc_http;
 struct tftp_srv;
 struct dhcp_srv;
 struct dhcpgen_srv;
@@ -54,7 +54,7 @@ struct bootd {
 	struct db_status	*dbst;		/* last status from the DB thread */
 	struct event		*ev_hup, *ev_term, *ev_int;
 	struct http_srv		*http;
-	struct ks_http		*ks;		/* templates, /ks/ ... routes */
+	struct doc_http		*ks;		/* templates, /ks/ ... routes */
 	struct tftp_srv		*tftp;
 	struct dhcp_srv		*dhcp;
 	struct dhcpgen_srv	*dhcpgen;	/* made at the first map */

@@ -471,7 +471,8 @@ cli_hosts(const char *config_path)
 
 	if ((cfg = cli_config(config_path)) == NULL)
 		return 1;
-	if ((snap = db_cli_snapshot_or_cache_with(cfg, &bootd_inv_opts)) == NULL) {
+	if ((snap = db_cli_snapshot_or_cache_with(cfg,
+	    &bootd_inv_opts)) == NULL) {
 		config_free(cfg);
 		return 1;
 	}

@@ -10,7 +10,7 @@
 #include "daemon/daemon.h"
 #include "dhcp/dhcp_cli.h"
 #include "dhcpgen/dhcpgen_cli.h"
-#include "kickstart/ks_cli.h"
+#include "doc/doc_cli.h"
 
 static void
 usage(FILE *fp)

@@ -33,7 +33,7 @@
 #include "db/inventory.h"
 #include "dhcp/dhcp_server.h"
 #include "dhcpgen/dhcpgen_write.h"
-#include "kickstart/ks_http.h"
+#include "doc/doc_http.h"
 #include "kickstart/ks_vars.h"
 #include "tftp/tftp_http.h"
 #include "tftp/tftp_server.h"
@@ -403,7 +403,7 @@ bootd_free(struct bootd *bd)
 	tftp_stop(bd->tftp);
 	dhcp_stop(bd->dhcp);
 	http_stop(bd->http);
-	ks_http_free(bd->ks);
+	doc_http_free(bd->ks);
 	db_thread_free(bd->db);
 	dhcpgen_stop(bd);
 	if (bd->ev_drain != NULL)
@@ -536,8 +536,8 @@ bootd_serve(const char *config_path)
 	}
 	/* The modules' routes, then the daemon's own. */
 	if (bd.http != NULL &&
-	    ((bd.ks = ks_http_new(&bd, err, sizeof(err))) == NULL ||
-	    ks_http_routes(bd.ks, bd.http, err, sizeof(err)) == -1 ||
+	    ((bd.ks = doc_http_new(&bd, err, sizeof(err))) == NULL ||
+	    doc_http_routes(bd.ks, bd.http, err, sizeof(err)) == -1 ||
 	    tftp_http_routes(&bd, bd.http, err, sizeof(err)) == -1 ||
 	    daemon_routes_add(&bd, err, sizeof(err)) == -1)) {
 		log_emit(LOG_LVL_ERROR, 0, "%s", err);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * ks_http: the HTTP routes of the document service (doc/doc.h). The
+ * doc_http: the HTTP routes of the document service (doc/doc.h). The
  * documents come from doc_render(); this file keeps, on the event loop, a
  * template set (doc_tset, re-checked at most once a second from a timer)
  * and a cache of rendered documents, and answers with them.
@@ -26,11 +26,11 @@
 #include "db/db_thread.h"
 #include "doc/doc.h"
 #include "doc/doc_tfile.h"
-#include "kickstart/ks_http.h"
+#include "doc/doc_http.h"
 #include "kickstart/ks_status.h"
 
-#define KS_DOCS_SLOTS	1024			/* rendered documents kept */
-#define KS_DOCS_BYTES	(64 * 1024 * 1024)	/* and their bytes, at most */
+#define DOC_HTTP_SLOTS	1024			/* rendered documents kept */
+#define DOC_HTTP_BYTES	(64 * 1024 * 1024)	/* and their bytes, at most */
 
 /* ---- The cache and the routes (event loop) ---------------------------- */
 
@@ -38,7 +38,7 @@
  * A rendered document, shared by the cache slot and the replies still
  * being written: refs counts both (the event loop is the only user).
  */
-struct ks_body {
+struct dh_body {
 	unsigned	 refs;
 	char		*data;		/* from doc_render() */
 	size_t		 len;
@@ -50,14 +50,14 @@ struct ks_body {
  * for one snapshot and config (the whole cache empties when either
  * changes) and one version of their template.
  */
-struct ks_slot {
-	struct ks_body		*body;		/* NULL: empty */
+struct dh_slot {
+	struct dh_body		*body;		/* NULL: empty */
 	const struct inv_host	*h;		/* of the current snapshot */
 	enum doc_kind		 d;
 	uint64_t		 ver;		/* template version */
 };
 
-struct ks_stats {
+struct dh_stats {
 	uint64_t	 loads;		/* template files (re)loaded */
 	uint64_t	 load_errors;
 	uint64_t	 cache_full;	/* loaded for one request only */
@@ -68,19 +68,19 @@ struct ks_stats {
 	uint64_t	 events_dropped;	/* DB queue full */
 };
 
-struct ks_http {
+struct doc_http {
 	struct bootd	*bd;
 	struct event	*tick;
-	struct doc_tset	*tset;		/* KS_CACHE_MAX templates */
-	struct ks_slot	*slot;		/* KS_DOCS_SLOTS of them */
+	struct doc_tset	*tset;		/* DOC_HTTP_CACHE_MAX templates */
+	struct dh_slot	*slot;		/* DOC_HTTP_SLOTS of them */
 	size_t		 bytes;		/* held by the slots' bodies */
 	const struct inv_snapshot *dsnap; /* what the slots were made from */
 	uint64_t	 dgen, dcfg;
-	struct ks_stats	 st;
+	struct dh_stats	 st;
 };
 
 static void
-ks_body_unref(struct ks_body *b)
+dh_body_unref(struct dh_body *b)
 {
 	if (b != NULL && --b->refs == 0) {
 		free(b->data);
@@ -90,51 +90,51 @@ ks_body_unref(struct ks_body *b)
 
 /* evbuffer cleanup: a reply that borrowed b is done with it. */
 static void
-ks_body_done(const void *data, size_t len, void *arg)
+dh_body_done(const void *data, size_t len, void *arg)
 {
-	ks_body_unref(arg);
+	dh_body_unref(arg);
 }
 
 static void
-ks_docs_flush(struct ks_http *ks)
+dh_docs_flush(struct doc_http *ks)
 {
 	size_t i;
 
-	for (i = 0; i < KS_DOCS_SLOTS; i++) {
-		ks_body_unref(ks->slot[i].body);
+	for (i = 0; i < DOC_HTTP_SLOTS; i++) {
+		dh_body_unref(ks->slot[i].body);
 		ks->slot[i].body = NULL;
 	}
 	ks->bytes = 0;
 }
 
-static struct ks_slot *
-ks_docs_slot(struct ks_http *ks, const struct inv_host *h, enum doc_kind d)
+static struct dh_slot *
+dh_docs_slot(struct doc_http *ks, const struct inv_host *h, enum doc_kind d)
 {
 	const struct bootd	*bd = ks->bd;
 	uint64_t		 k;
 
 	if (ks->dsnap != bd->snap || ks->dgen != bd->snap->generation ||
 	    ks->dcfg != bd->st.config_reloads) {
-		ks_docs_flush(ks);
+		dh_docs_flush(ks);
 		ks->dsnap = bd->snap;
 		ks->dgen = bd->snap->generation;
 		ks->dcfg = bd->st.config_reloads;
 	}
 	/* Hosts sit in one array: their index spreads them well. */
 	k = (uint64_t)(h - bd->snap->hosts) * DOC_KIND_MAX + (uint64_t)d;
-	return &ks->slot[(k * 0x9e3779b97f4a7c15ULL >> 32) % KS_DOCS_SLOTS];
+	return &ks->slot[(k * 0x9e3779b97f4a7c15ULL >> 32) % DOC_HTTP_SLOTS];
 }
 
 /* doc_tset_hook: every template (re)load, counted and logged once. */
 static void
-ks_loaded(void *arg, const struct doc_tfile *f, int reload)
+dh_loaded(void *arg, const struct doc_tfile *f, int reload)
 {
-	struct ks_http *ks = arg;
+	struct doc_http *ks = arg;
 
 	ks->st.loads++;
 	if (f->ver == 0 && ks->st.cache_full++ == 0)
 		log_warnx("http: more than %d templates in use; the rest are "
-		    "read per request", KS_CACHE_MAX);
+		    "read per request", DOC_HTTP_CACHE_MAX);
 	if (f->t == NULL) {
 		ks->st.load_errors++;
 		if (f->ver != 0)	/* per request: the request logs it */
@@ -142,7 +142,7 @@ ks_loaded(void *arg, const struct doc_tfile *f, int reload)
 	} else if (reload)
 		log_info("http: template %s reloaded", f->path);
 	if (reload && ks->slot != NULL)
-		ks_docs_flush(ks);	/* not needed, but frees the old ones */
+		dh_docs_flush(ks);	/* not needed, but frees the old ones */
 }
 
 /*
@@ -152,30 +152,31 @@ ks_loaded(void *arg, const struct doc_tfile *f, int reload)
  * document cache.
  */
 static void
-ks_tick(evutil_socket_t fd, short what, void *arg)
+dh_tick(evutil_socket_t fd, short what, void *arg)
 {
-	struct ks_http	*ks = arg;
+	struct doc_http	*ks = arg;
 	const char	*dir = ks->bd->cfg->paths.templates;
 
 	if (strcmp(doc_tset_dir(ks->tset), dir) != 0)
-		ks_docs_flush(ks);
+		dh_docs_flush(ks);
 	doc_tset_sync(ks->tset, dir, ks->bd->snap);
 }
 
-struct ks_http *
-ks_http_new(struct bootd *bd, char *err, size_t errlen)
+struct doc_http *
+doc_http_new(struct bootd *bd, char *err, size_t errlen)
 {
-	struct ks_http	*ks;
+	struct doc_http	*ks;
 	struct timeval	 tv = { 1, 0 };
 
 	if ((ks = calloc(1, sizeof(*ks))) == NULL ||
-	    (ks->tset = doc_tset_new(KS_CACHE_MAX, ks_loaded, ks)) == NULL ||
-	    (ks->slot = calloc(KS_DOCS_SLOTS, sizeof(*ks->slot))) == NULL) {
+	    (ks->tset = doc_tset_new(DOC_HTTP_CACHE_MAX, dh_loaded,
+	    ks)) == NULL ||
+	    (ks->slot = calloc(DOC_HTTP_SLOTS, sizeof(*ks->slot))) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
 	ks->bd = bd;
-	if ((ks->tick = event_new(bd->base, -1, EV_PERSIST, ks_tick,
+	if ((ks->tick = event_new(bd->base, -1, EV_PERSIST, dh_tick,
 	    ks)) == NULL || event_add(ks->tick, &tv) == -1) {
 		snprintf(err, errlen, "cannot add the template timer");
 		goto fail;
@@ -183,19 +184,19 @@ ks_http_new(struct bootd *bd, char *err, size_t errlen)
 	doc_tset_sync(ks->tset, bd->cfg->paths.templates, bd->snap);
 	return ks;
 fail:
-	ks_http_free(ks);
+	doc_http_free(ks);
 	return NULL;
 }
 
 void
-ks_http_free(struct ks_http *ks)
+doc_http_free(struct doc_http *ks)
 {
 	if (ks == NULL)
 		return;
 	if (ks->tick != NULL)
 		event_free(ks->tick);
 	if (ks->slot != NULL)
-		ks_docs_flush(ks);
+		dh_docs_flush(ks);
 	free(ks->slot);
 	doc_tset_free(ks->tset);
 	free(ks);
@@ -203,7 +204,7 @@ ks_http_free(struct ks_http *ks)
 
 /* The current snapshot, or NULL after answering 503. */
 static const struct inv_snapshot *
-ks_snap(struct http_ctx *c)
+dh_snap(struct http_ctx *c)
 {
 	if (c->bd->snap == NULL)
 		http_error(c, HTTP_C_UNAVAIL);
@@ -218,7 +219,7 @@ esc_path(const struct http_ctx *c, char *buf, size_t len)
 
 /* An enabled host by MAC or hostname, or NULL after answering 404. */
 static const struct inv_host *
-ks_host(struct http_ctx *c, const struct inv_snapshot *snap, const char *key)
+dh_host(struct http_ctx *c, const struct inv_snapshot *snap, const char *key)
 {
 	const struct inv_host	*h = NULL;
 	uint8_t			 mac[ADDR_MAC_LEN];
@@ -244,15 +245,15 @@ ks_host(struct http_ctx *c, const struct inv_snapshot *snap, const char *key)
  * the peer limiter (returns -1).
  */
 static int
-ks_serve(struct http_ctx *c, enum doc_kind d, const struct inv_host *h)
+dh_serve(struct http_ctx *c, enum doc_kind d, const struct inv_host *h)
 {
-	struct ks_http		*ks = c->arg;
+	struct doc_http		*ks = c->arg;
 	const struct doc_tfile	*f = NULL;
 	struct doc_tfile	 tmp;
 	struct doc_templates	 one = { NULL, 0 };
 	struct doc_req		 req = { c->bd->cfg, c->bd->snap, h, d, &one };
-	struct ks_slot		*sl;
-	struct ks_body		*b;
+	struct dh_slot		*sl;
+	struct dh_body		*b;
 	const char		*name, *na;
 	const char		*ctype = doc_ctype(d);
 	char			*out, why[768], esc[160];
@@ -267,21 +268,21 @@ ks_serve(struct http_ctx *c, enum doc_kind d, const struct inv_host *h)
 	memset(&tmp, 0, sizeof(tmp));
 	/* A SIGHUP's new paths.templates counts from the next request. */
 	if (strcmp(doc_tset_dir(ks->tset), c->bd->cfg->paths.templates) != 0)
-		ks_tick(-1, 0, ks);
+		dh_tick(-1, 0, ks);
 	if ((name = doc_template(d, h)) != NULL) {
 		f = doc_tset_get(ks->tset, name, &tmp);
 		ver = f->ver;
 		one.ent = f;
 		one.n = 1;
 	}
-	sl = ks_docs_slot(ks, h, d);
+	sl = dh_docs_slot(ks, h, d);
 	if (ver != 0 && sl->body != NULL && sl->h == h && sl->d == d &&
 	    sl->ver == ver) {
 		ks->st.documents++;
 		ks->st.doc_hits++;
 		sl->body->refs++;
 		http_reply_ref(c, HTTP_C_OK, ctype, sl->body->data,
-		    sl->body->len, ks_body_done, sl->body);
+		    sl->body->len, dh_body_done, sl->body);
 		rc = 0;
 		goto done;
 	}
@@ -306,10 +307,10 @@ ks_serve(struct http_ctx *c, enum doc_kind d, const struct inv_host *h)
 	/* Keep it when its template is cached and the byte cap allows. */
 	if (sl->body != NULL) {
 		ks->bytes -= sl->body->len;
-		ks_body_unref(sl->body);
+		dh_body_unref(sl->body);
 		sl->body = NULL;
 	}
-	if (ver != 0 && ks->bytes + len <= KS_DOCS_BYTES) {
+	if (ver != 0 && ks->bytes + len <= DOC_HTTP_BYTES) {
 		sl->body = b;
 		sl->h = h;
 		sl->d = d;
@@ -317,7 +318,7 @@ ks_serve(struct http_ctx *c, enum doc_kind d, const struct inv_host *h)
 		ks->bytes += len;
 		b->refs++;
 	}
-	http_reply_ref(c, HTTP_C_OK, ctype, b->data, b->len, ks_body_done, b);
+	http_reply_ref(c, HTTP_C_OK, ctype, b->data, b->len, dh_body_done, b);
 done:
 	doc_tfile_clear(&tmp);
 	return rc;
@@ -340,17 +341,17 @@ one_segment(struct http_ctx *c)
  * (counted; the caller logs it with its context).
  */
 static int
-ks_event(struct http_ctx *c, const struct inv_host *h, struct db_event *ev)
+dh_event(struct http_ctx *c, const struct inv_host *h, struct db_event *ev)
 {
 	ev->arch = -1;
 	ev->src = DB_SRC_HTTP;
 	snprintf(ev->mac, sizeof(ev->mac), "%s", h->macstr);
 	snprintf(ev->hostname, sizeof(ev->hostname), "%s", h->hostname);
 	if (c->bd->db == NULL || db_thread_event(c->bd->db, ev) == -1) {
-		((struct ks_http *)c->arg)->st.events_dropped++;
+		((struct doc_http *)c->arg)->st.events_dropped++;
 		return -1;
 	}
-	((struct ks_http *)c->arg)->st.events++;
+	((struct doc_http *)c->arg)->st.events++;
 	return 0;
 }
 
@@ -362,7 +363,7 @@ ks_event(struct http_ctx *c, const struct inv_host *h, struct db_event *ev)
  * the reply, which is on its way already.
  */
 static void
-ks_served(struct http_ctx *c, const struct inv_host *h, const char *stage)
+dh_served(struct http_ctx *c, const struct inv_host *h, const char *stage)
 {
 	struct db_event	ev;
 	char		esc[160];
@@ -374,7 +375,7 @@ ks_served(struct http_ctx *c, const struct inv_host *h, const char *stage)
 	snprintf(ev.stage, sizeof(ev.stage), "%s", stage);
 	/* The path named an enabled host: no bytes needing escapes. */
 	snprintf(ev.detail, sizeof(ev.detail), "%s from %s", c->path, c->peer);
-	if (ks_event(c, h, &ev) == -1)
+	if (dh_event(c, h, &ev) == -1)
 		log_peer_warnx("http: %s: %s: DB event queue full; %s not "
 		    "recorded",
 		    c->peer, esc_path(c, esc, sizeof(esc)), stage);
@@ -386,13 +387,13 @@ ks_served(struct http_ctx *c, const struct inv_host *h, const char *stage)
  * http.admin_networks always.
  */
 void
-ks_http_kickstart(struct http_ctx *c)
+doc_http_kickstart(struct http_ctx *c)
 {
 	const struct inv_snapshot	*snap;
 	const struct inv_host		*h;
 
-	if ((snap = ks_snap(c)) == NULL || !one_segment(c) ||
-	    (h = ks_host(c, snap, c->rest)) == NULL)
+	if ((snap = dh_snap(c)) == NULL || !one_segment(c) ||
+	    (h = dh_host(c, snap, c->rest)) == NULL)
 		return;
 	if (!http_allow(c, h->ip, 0, "a kickstart goes only to its host's "
 	    "own IP or to http.admin_networks"))
@@ -401,8 +402,8 @@ ks_http_kickstart(struct http_ctx *c)
 		http_forbid(c, "the host's build flag is clear");
 		return;
 	}
-	if (ks_serve(c, DOC_KS, h) == 0)
-		ks_served(c, h, "ks-served");
+	if (dh_serve(c, DOC_KS, h) == 0)
+		dh_served(c, h, "ks-served");
 }
 
 /*
@@ -412,7 +413,7 @@ ks_http_kickstart(struct http_ctx *c)
  * to the dom0's own IP and to http.admin_networks.
  */
 void
-ks_http_guests(struct http_ctx *c)
+doc_http_guests(struct http_ctx *c)
 {
 	const struct inv_snapshot	*snap;
 	const struct inv_host		*h, *g = NULL;
@@ -421,7 +422,7 @@ ks_http_guests(struct http_ctx *c)
 	size_t				 n;
 	enum doc_kind			 d;
 
-	if ((snap = ks_snap(c)) == NULL)
+	if ((snap = dh_snap(c)) == NULL)
 		return;
 	slash = strchr(c->rest, '/');
 	n = slash != NULL ? (size_t)(slash - c->rest) : strlen(c->rest);
@@ -432,12 +433,12 @@ ks_http_guests(struct http_ctx *c)
 	}
 	memcpy(name, c->rest, n);
 	name[n] = '\0';
-	if ((h = ks_host(c, snap, name)) == NULL ||
+	if ((h = dh_host(c, snap, name)) == NULL ||
 	    !http_allow(c, h->ip, 0, "guest configs go only to the dom0's "
 	    "own IP or to http.admin_networks"))
 		return;
 	if (file[0] == '\0') {
-		ks_serve(c, DOC_GUESTS, h);
+		dh_serve(c, DOC_GUESTS, h);
 		return;
 	}
 	if (!doc_guest_file(h, file, &d, &g)) {
@@ -446,7 +447,7 @@ ks_http_guests(struct http_ctx *c)
 		http_error(c, HTTP_C_NOTFOUND);
 		return;
 	}
-	ks_serve(c, d, g);
+	dh_serve(c, d, g);
 }
 
 /*
@@ -454,19 +455,19 @@ ks_http_guests(struct http_ctx *c)
  * to the dom0's own IP and to http.admin_networks.
  */
 void
-ks_http_firstboot(struct http_ctx *c)
+doc_http_firstboot(struct http_ctx *c)
 {
 	const struct inv_snapshot	*snap;
 	const struct inv_host		*h;
 
-	if ((snap = ks_snap(c)) == NULL || !one_segment(c) ||
-	    (h = ks_host(c, snap, c->rest)) == NULL)
+	if ((snap = dh_snap(c)) == NULL || !one_segment(c) ||
+	    (h = dh_host(c, snap, c->rest)) == NULL)
 		return;
 	if (!http_allow(c, h->ip, 0, "a first-boot script goes only to the "
 	    "dom0's own IP or to http.admin_networks"))
 		return;
-	if (ks_serve(c, DOC_FIRSTBOOT, h) == 0)
-		ks_served(c, h, "firstboot-served");
+	if (dh_serve(c, DOC_FIRSTBOOT, h) == 0)
+		dh_served(c, h, "firstboot-served");
 }
 
 /*
@@ -474,15 +475,15 @@ ks_http_firstboot(struct http_ctx *c)
  * the TFTP menus hold).
  */
 void
-ks_http_ipxe(struct http_ctx *c)
+doc_http_ipxe(struct http_ctx *c)
 {
 	const struct inv_snapshot	*snap;
 	const struct inv_host		*h;
 
-	if ((snap = ks_snap(c)) == NULL || !one_segment(c) ||
-	    (h = ks_host(c, snap, c->rest)) == NULL)
+	if ((snap = dh_snap(c)) == NULL || !one_segment(c) ||
+	    (h = dh_host(c, snap, c->rest)) == NULL)
 		return;
-	ks_serve(c, DOC_IPXE, h);
+	dh_serve(c, DOC_IPXE, h);
 }
 
 /*
@@ -492,7 +493,7 @@ ks_http_ipxe(struct http_ctx *c)
  * http.admin_networks.
  */
 void
-ks_http_status(struct http_ctx *c)
+doc_http_status(struct http_ctx *c)
 {
 	const struct inv_snapshot	*snap;
 	const struct inv_host		*h;
@@ -504,10 +505,11 @@ ks_http_status(struct http_ctx *c)
 	size_t				 len;
 	enum ks_status_rc		 rc;
 
-	if ((snap = ks_snap(c)) == NULL || !one_segment(c) ||
-	    (h = ks_host(c, snap, c->rest)) == NULL)
+	if ((snap = dh_snap(c)) == NULL || !one_segment(c) ||
+	    (h = dh_host(c, snap, c->rest)) == NULL)
 		return;
-	if (!http_allow(c, h->ip, h->dom0 != NULL ? h->dom0->ip : 0, "status reports come only from the "
+	if (!http_allow(c, h->ip, h->dom0 != NULL ? h->dom0->ip : 0,
+	    "status reports come only from the "
 	    "host's own IP, its dom0's or http.admin_networks"))
 		return;
 	in = evhttp_request_get_input_buffer(c->req);
@@ -545,7 +547,7 @@ ks_http_status(struct http_ctx *c)
 		    "build flag", c->peer, h->hostname);
 	}
 	ev.kind = DB_EV_BOOT;
-	if (ks_event(c, h, &ev) == -1) {
+	if (dh_event(c, h, &ev) == -1) {
 		if (strcmp(ev.stage, "install-done") == 0) {
 			/* The clear is kept: the row alone is lost. */
 			log_peer_warnx("http: %s: %s: DB event queue full; "
@@ -563,7 +565,7 @@ ks_http_status(struct http_ctx *c)
 }
 
 int
-ks_http_routes(struct ks_http *ks, struct http_srv *http, char *err,
+doc_http_routes(struct doc_http *ks, struct http_srv *http, char *err,
     size_t errlen)
 {
 	static const struct {
@@ -571,11 +573,11 @@ ks_http_routes(struct ks_http *ks, struct http_srv *http, char *err,
 		int		 methods;
 		void		(*fn)(struct http_ctx *);
 	} routes[] = {
-		{ "/ks/", HTTP_M_GET, ks_http_kickstart },
-		{ "/guests/", HTTP_M_GET, ks_http_guests },
-		{ "/firstboot/", HTTP_M_GET, ks_http_firstboot },
-		{ "/ipxe/", HTTP_M_GET, ks_http_ipxe },
-		{ "/status/", HTTP_M_POST, ks_http_status },
+		{ "/ks/", HTTP_M_GET, doc_http_kickstart },
+		{ "/guests/", HTTP_M_GET, doc_http_guests },
+		{ "/firstboot/", HTTP_M_GET, doc_http_firstboot },
+		{ "/ipxe/", HTTP_M_GET, doc_http_ipxe },
+		{ "/status/", HTTP_M_POST, doc_http_status },
 	};
 	size_t i;
 

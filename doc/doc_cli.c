@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * ks_cli: `bootd render KIND HOST`, what HOST would get from the HTTP and
+ * doc_cli: `bootd render KIND HOST`, what HOST would get from the HTTP and
  * TFTP servers: doc_render() over the database's inventory (the cache
  * file when the database cannot give it) and the template set the HTTP
  * server would hold (doc_tset_load(): paths.templates, else the built-in
@@ -16,7 +16,7 @@
 #include "db/db_cli.h"
 #include "doc/doc.h"
 #include "doc/doc_tfile.h"
-#include "kickstart/ks_cli.h"
+#include "doc/doc_cli.h"
 #include "kickstart/ks_vars.h"
 
 int
