@@ -29,6 +29,7 @@
 #include "bootd/addr.h"
 #include "bootd/bootd.h"
 #include "bootd/log.h"
+#include "bootd/pxe_arch.h"
 #include "bootd/ratelimit.h"
 #include "dhcp/dhcp_msg.h"
 #include "dhcp/dhcp_policy.h"
@@ -385,7 +386,7 @@ discovered(struct dhcp_srv *srv, const struct dhcp_rx *rx,
 	log_note_info("dhcp: %s: DISCOVER from unknown MAC %s%s%s (arch %s, "
 	    "vendor class \"%s\"): recorded, not answered", rx->ifname, macstr,
 	    relay[0] != '\0' ? " via " : "", relay,
-	    m->has_arch ? dhcp_arch_name(m->arch) : "none", ev.vendor_class);
+	    m->has_arch ? pxe_arch_name(m->arch) : "none", ev.vendor_class);
 	if (db_queue(srv, &ev) == 0)
 		srv->st.disc_queued++;
 }
@@ -492,7 +493,7 @@ handle_answer(struct dhcp_srv *srv, const struct dhcp_rx *rx,
 	}
 	if (m->has_arch)
 		snprintf(arch, sizeof(arch), "%u (%s)", (unsigned int)m->arch,
-		    dhcp_arch_name(m->arch));
+		    pxe_arch_name(m->arch));
 	else
 		snprintf(arch, sizeof(arch), "none");
 	log_sanitise(file, sizeof(file), r->bootfile, strlen(r->bootfile));
