@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * archmap: the client architecture (DHCP option 93) last seen for each
- * client IP, so TFTP can apply per-firmware limits. Fixed size, no
+ * archmap: the client architecture (DHCP option 93, an enum pxe_arch
+ * value) last seen for each client IP, so TFTP can apply per-firmware
+ * limits (pxe_arch_limits(), hence the include). Fixed size, no
  * allocation; old entries are overwritten. Pure.
  */
 #ifndef BOOTD_ARCHMAP_H
 #define BOOTD_ARCHMAP_H
 
 #include <stdint.h>
+
+#include "bootd/pxe_arch.h"
 
 #define ARCHMAP_SIZE	4096	/* slots; a power of two */
 #define ARCHMAP_PROBE	8	/* slots tried per lookup */

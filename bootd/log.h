@@ -90,6 +90,9 @@ uint64_t log_peer_suppressed(void);
 	log_peer_emit(LOG_LVL_INFO, LOG_SITE, __VA_ARGS__); } while (0)
 #define log_note_info(...)	do { if (log_cur_level >= LOG_LVL_INFO) \
 	log_note_emit(LOG_LVL_INFO, LOG_SITE, __VA_ARGS__); } while (0)
+/* A peer's packet traced at debug level: the same budget as the notes. */
+#define log_note_debug(...)	do { if (log_cur_level >= LOG_LVL_DEBUG) \
+	log_note_emit(LOG_LVL_DEBUG, LOG_SITE, __VA_ARGS__); } while (0)
 #define log_peer_keyed_warnx(key, ...)	do { \
 	if (log_cur_level >= LOG_LVL_WARN) \
 		log_peer_emit(LOG_LVL_WARN, (key), __VA_ARGS__); } while (0)

@@ -8,10 +8,10 @@
 #include <string.h>
 
 #include "bootd/buf.h"
+#include "bootd/pxe_arch.h"
 #include "dhcp/dhcp_msg.h"
 
 #define DHCP_MAGIC	0x63825363u	/* 99.130.83.99, RFC 2131 §3 */
-#define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
 
 /*
  * The options read from a request, each concatenated over all its
@@ -65,52 +65,6 @@ static const char *const type_names[DHCP_MSG_TYPE_MAX] = {
 	[DHCP_INFORM] = "INFORM",
 };
 
-/* IANA "Processor Architecture Types", which RFC 4578 §2.1 started. */
-static const char *const arch_names[] = {
-	"x86 BIOS",
-	"NEC/PC98",
-	"Itanium",
-	"DEC Alpha",
-	"Arc x86",
-	"Intel Lean Client",
-	"x86 UEFI",
-	"x64 UEFI",	/* RFC 4578 said "EFI BC"; firmware sends 7 */
-	"EFI Xscale",
-	"EBC",		/* RFC 4578 said "EFI x86-64"; old x64 ROMs */
-	"ARM32 UEFI",
-	"ARM64 UEFI",
-	"PowerPC Open Firmware",
-	"PowerPC ePAPR",
-	"POWER OPAL v3",
-	"x86 UEFI HTTP",
-	"x64 UEFI HTTP",
-	"EBC HTTP",
-	"ARM32 UEFI HTTP",
-	"ARM64 UEFI HTTP",
-	"x86 BIOS HTTP",
-	"ARM32 U-Boot",
-	"ARM64 U-Boot",
-	"ARM32 U-Boot HTTP",
-	"ARM64 U-Boot HTTP",
-	"RISC-V 32 UEFI",
-	"RISC-V 32 UEFI HTTP",
-	"RISC-V 64 UEFI",
-	"RISC-V 64 UEFI HTTP",
-	"RISC-V 128 UEFI",
-	"RISC-V 128 UEFI HTTP",
-	"s390 Basic",
-	"s390 Extended",
-	"MIPS32 UEFI",
-	"MIPS64 UEFI",
-	"Sunway32 UEFI",
-	"Sunway64 UEFI",
-	"LoongArch32 UEFI",
-	"LoongArch32 UEFI HTTP",
-	"LoongArch64 UEFI",
-	"LoongArch64 UEFI HTTP",
-	"ARM rpiboot",
-};
-
 const char *
 dhcp_msg_type_name(int type)
 {
@@ -122,9 +76,7 @@ dhcp_msg_type_name(int type)
 const char *
 dhcp_arch_name(int arch)
 {
-	if (arch < 0 || (size_t)arch >= NITEMS(arch_names))
-		return "unknown";
-	return arch_names[arch];
+	return pxe_arch_name(arch);
 }
 
 static int

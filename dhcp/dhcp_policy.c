@@ -11,13 +11,14 @@
 
 #include "bootd/addr.h"
 #include "bootd/buf.h"
+#include "bootd/pxe_arch.h"
 #include "db/inv_bootfile.h"
 #include "dhcp/dhcp_policy.h"
 
 /*
- * UEFI HTTP boot (arch 16, 19) fetches the loader by URL: a configured
- * boot file that is already a URL is sent as is, a plain name is served
- * from the HTTP server's view of the TFTP root under this path.
+ * UEFI HTTP boot (pxe_arch_is_http()) fetches the loader by URL: a
+ * configured boot file that is already a URL is sent as is, a plain name
+ * is served from the HTTP server's view of the TFTP root under this path.
  */
 #define DHCP_HTTP_FILES_PATH	"/files/"
 /* iPXE's script when dhcp.bootfile.ipxe is "": <http base>/ipxe/<mac>. */
@@ -182,7 +183,7 @@ http_base(struct buf_wr *w, const struct bootd_config *cfg,
 	return buf_put_bytes(w, base, (size_t)len);
 }
 
-/* A configured loader as an HTTP boot URI (arch 16, 19). */
+/* A configured loader as a UEFI HTTP boot URI. */
 static int
 http_file(struct buf_wr *w, const char *file, const struct bootd_config *cfg,
     uint32_t server_ip)
@@ -198,6 +199,14 @@ http_file(struct buf_wr *w, const char *file, const struct bootd_config *cfg,
 		return -1;
 	return 0;
 }
+
+/* The profile column and setting of each loader pxe_arch picks. */
+static const enum inv_boot boot_slot[PXE_BOOT_MAX] = {
+	[PXE_BOOT_NONE] = INV_BOOT_BIOS,	/* not used: BIOS instead */
+	[PXE_BOOT_BIOS] = INV_BOOT_BIOS,
+	[PXE_BOOT_EFI64] = INV_BOOT_EFI64,
+	[PXE_BOOT_ARM64] = INV_BOOT_ARM64,
+};
 
 /*
  * The boot file of rule b for host h: its profile's override when set,
@@ -233,7 +242,8 @@ bootfile_pick(const struct dhcp_msg *m, const struct inv_host *h,
 {
 	struct buf_wr	 w;
 	const char	*f;
-	int		 arch = m->has_arch ? m->arch : 0;
+	int		 arch = m->has_arch ? m->arch : PXE_ARCH_X86_BIOS;
+	enum pxe_boot	 b;
 	int		 rc;
 
 	buf_wr_init(&w, r->bootfile, sizeof(r->bootfile) - 1);
@@ -247,30 +257,16 @@ bootfile_pick(const struct dhcp_msg *m, const struct inv_host *h,
 			rc = buf_put_bytes(&w, h->macstr, strlen(h->macstr));
 		goto done;
 	}
-	switch (arch) {
-	case 0:
-		f = bootfile_for(h, cfg, INV_BOOT_BIOS);
-		break;
-	case 7:		/* x64 UEFI */
-	case 9:		/* RFC 4578's "EFI x86-64", sent by older x64 ROMs */
-		f = bootfile_for(h, cfg, INV_BOOT_EFI64);
-		break;
-	case 11:
-		f = bootfile_for(h, cfg, INV_BOOT_ARM64);
-		break;
-	case 16:
-		rc = http_file(&w, bootfile_for(h, cfg, INV_BOOT_EFI64), cfg,
-		    server_ip);
-		goto done;
-	case 19:
-		rc = http_file(&w, bootfile_for(h, cfg, INV_BOOT_ARM64), cfg,
-		    server_ip);
-		goto done;
-	default:
+	b = pxe_arch_boot(arch);
+	if (b == PXE_BOOT_NONE) {
 		*note = "unsupported client architecture; sent the BIOS "
 		    "boot file";
-		f = bootfile_for(h, cfg, INV_BOOT_BIOS);
-		break;
+		b = PXE_BOOT_BIOS;
+	}
+	f = bootfile_for(h, cfg, boot_slot[b]);
+	if (pxe_arch_is_http(arch)) {
+		rc = http_file(&w, f, cfg, server_ip);
+		goto done;
 	}
 	rc = buf_put_bytes(&w, f, strlen(f));
 done:
@@ -317,8 +313,7 @@ reply_fill(const struct dhcp_msg *m, const struct inv_host *h,
 	if (bootfile_pick(m, h, cfg, server_ip, r, note) == -1)
 		return -1;
 
-	http = m->is_http || (m->has_arch && (m->arch == 16 ||
-	    m->arch == 19));
+	http = m->is_http || (m->has_arch && pxe_arch_is_http(m->arch));
 	r->boot_always = m->is_pxe || m->is_ipxe || m->has_arch || http;
 	if (http)
 		/* UEFI HTTP boot takes only offers that say HTTPClient. */

@@ -29,6 +29,7 @@
 #include "bootd/addr.h"
 #include "bootd/bootd.h"
 #include "bootd/log.h"
+#include "bootd/pxe_arch.h"
 #include "bootd/ratelimit.h"
 #include "db/db_thread.h"
 #include "db/inventory.h"
@@ -243,8 +244,9 @@ server_ip_for(const struct dhcp_rx *rx)
 }
 
 /*
- * Writes "what: why[: detail]" at most once per interval per why (a static
- * string, the key), with the count of lines held back since the last one.
+ * Every warning a peer can cause: "what: why[: detail]" through the one
+ * limiter (log_peer_keyed_warnx), keyed by why (a static string), so one
+ * line per reason per LOG_PEER_INTERVAL_MS with the count held back.
  */
 static void
 warn_limited(struct dhcp_srv *srv, const struct dhcp_rx *rx, const char *what,
@@ -387,7 +389,7 @@ discovered(struct dhcp_srv *srv, const struct dhcp_rx *rx,
 	log_note_info("dhcp: %s: DISCOVER from unknown MAC %s%s%s (arch %s, "
 	    "vendor class \"%s\"): recorded, not answered", rx->ifname, macstr,
 	    relay[0] != '\0' ? " via " : "", relay,
-	    m->has_arch ? dhcp_arch_name(m->arch) : "none", ev.vendor_class);
+	    m->has_arch ? pxe_arch_name(m->arch) : "none", ev.vendor_class);
 	if (db_queue(srv, &ev) == 0)
 		srv->st.disc_queued++;
 }
@@ -430,7 +432,7 @@ handle_ignored(struct dhcp_srv *srv, const struct dhcp_rx *rx,
 	if (reason_is_setup(d->reason))
 		warn_limited(srv, rx, macstr, why, NULL);
 	else
-		log_debug("dhcp: %s: %s from %s ignored: %s", rx->ifname,
+		log_note_debug("dhcp: %s: %s from %s ignored: %s", rx->ifname,
 		    dhcp_msg_type_name(m->type), macstr, why);
 }
 
@@ -494,7 +496,7 @@ handle_answer(struct dhcp_srv *srv, const struct dhcp_rx *rx,
 	}
 	if (m->has_arch)
 		snprintf(arch, sizeof(arch), "%u (%s)", (unsigned int)m->arch,
-		    dhcp_arch_name(m->arch));
+		    pxe_arch_name(m->arch));
 	else
 		snprintf(arch, sizeof(arch), "none");
 	log_sanitise(file, sizeof(file), r->bootfile, strlen(r->bootfile));
@@ -540,8 +542,8 @@ handle_packet(struct dhcp_srv *srv, const uint8_t *p, size_t len,
 	addr_mac_str(m.chaddr, macstr);
 	server_ip = server_ip_for(rx);
 	dhcp_policy_decide(&m, srv->bd->snap, cfg, server_ip, &d, &why);
-	log_debug("dhcp: %s: %s xid %08" PRIx32 " from %s: %s", rx->ifname,
-	    dhcp_msg_type_name(m.type), m.xid, macstr,
+	log_note_debug("dhcp: %s: %s xid %08" PRIx32 " from %s: %s",
+	    rx->ifname, dhcp_msg_type_name(m.type), m.xid, macstr,
 	    dhcp_action_name(d.action));
 	if (d.action == DHCP_ACT_IGNORE)
 		handle_ignored(srv, rx, &m, &d, macstr, why);
@@ -710,13 +712,15 @@ dhcp_stop(struct dhcp_srv *srv)
 		log_info("dhcp: stopping: received %" PRIu64 ", offers %" PRIu64
 		    ", acks %" PRIu64 ", naks %" PRIu64 ", ignored %" PRIu64
 		    " (unknown MAC %" PRIu64 "), malformed %" PRIu64
-		    ", other interfaces %" PRIu64 ", send errors %" PRIu64
-		    ", discovered queued %" PRIu64 " suppressed %" PRIu64
-		    " (per MAC %" PRIu64 ", rate %" PRIu64 "), events queued %"
-		    PRIu64 " suppressed %" PRIu64 ", DB queue full %" PRIu64,
+		    ", other interfaces %" PRIu64 ", build errors %" PRIu64
+		    ", send errors %" PRIu64 ", discovered queued %" PRIu64
+		    " suppressed %" PRIu64 " (per MAC %" PRIu64 ", rate %"
+		    PRIu64 "), events queued %" PRIu64 " suppressed %" PRIu64
+		    ", DB queue full %" PRIu64,
 		    st->received, st->offers, st->acks, st->naks, st->ignored,
 		    st->ignored_by[DHCP_R_UNKNOWN_MAC], st->malformed,
-		    st->other_iface, st->send_errors, st->disc_queued,
+		    st->other_iface, st->build_errors, st->send_errors,
+		    st->disc_queued,
 		    st->disc_suppressed_mac + st->disc_suppressed_rate,
 		    st->disc_suppressed_mac, st->disc_suppressed_rate,
 		    st->events_queued, st->events_suppressed,

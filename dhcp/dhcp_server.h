@@ -67,14 +67,18 @@
 #define DHCP_EVENT_RATE		100
 #define DHCP_EVENT_BURST	200
 
-/* Per-packet warnings: one line per reason per this many ms, then a count. */
+/*
+ * Every log line a peer can cause goes through bootd/log.h's limiter:
+ * warnings one per reason per second (log_peer_keyed_warnx), the record
+ * of each exchange and the debug trace on the notes' budget (log_note_*).
+ */
 
 struct bootd;
 struct dhcp_srv;
 
 struct dhcp_stats {
 	uint64_t	received;	/* datagrams read */
-	uint64_t	malformed;	/* unparsable or too long: dropped */
+	uint64_t	malformed;	/* bad, too long, no port: dropped */
 	uint64_t	other_iface;	/* from an interface not in the list */
 	uint64_t	offers;
 	uint64_t	acks;
@@ -102,7 +106,10 @@ struct dhcp_srv *dhcp_start(struct bootd *bd, char *err, size_t errlen);
 /* Logs the counters once, closes and frees. Accepts NULL. */
 void	dhcp_stop(struct dhcp_srv *srv);
 
-/* The counters; borrowed, valid until dhcp_stop(). */
+/*
+ * The counters, each bumped where its event happens (see struct
+ * dhcp_stats); borrowed, valid until dhcp_stop(). For /healthz.
+ */
 const struct dhcp_stats *dhcp_stats(const struct dhcp_srv *srv);
 
 #endif

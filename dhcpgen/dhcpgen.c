@@ -15,6 +15,7 @@
 #include "bootd/addr.h"
 #include "bootd/errbuf.h"
 #include "bootd/log.h"
+#include "bootd/pxe_arch.h"
 #include "bootd/strbuf.h"
 #include "db/inv_bootfile.h"
 #include "dhcpgen/dhcpgen.h"
@@ -50,6 +51,25 @@ static const enum inv_boot boot_inv[BOOT_MAX] = {
 	[BOOT_EFI64] = INV_BOOT_EFI64,
 	[BOOT_ARM64] = INV_BOOT_ARM64,
 	[BOOT_BIOS] = INV_BOOT_BIOS,
+};
+
+/*
+ * The loader of each rule (pxe_arch's name for it): the option 93 values
+ * that select it come from pxe_arch. iPXE goes by its user class.
+ */
+static const enum pxe_boot boot_pxe[BOOT_MAX] = {
+	[BOOT_IPXE] = PXE_BOOT_NONE,
+	[BOOT_EFI64] = PXE_BOOT_EFI64,
+	[BOOT_ARM64] = PXE_BOOT_ARM64,
+	[BOOT_BIOS] = PXE_BOOT_BIOS,
+};
+
+/* Rule names: Kea class suffixes, dnsmasq tag suffixes. */
+static const char *const boot_names[BOOT_MAX] = {
+	[BOOT_IPXE] = "ipxe",
+	[BOOT_EFI64] = "efi64",
+	[BOOT_ARM64] = "arm64",
+	[BOOT_BIOS] = "bios",
 };
 
 /*
@@ -493,12 +513,47 @@ put_ip(struct strbuf *sb, uint32_t ip)
 	strbuf_puts(sb, buf);
 }
 
+enum arch_syntax {
+	ARCH_ISC,	/* option pxe-system-type = HH:LL or ... */
+	ARCH_KEA,	/* option[93].hex == 0xHHLL or ... */
+	ARCH_DNSMASQ	/* dhcp-match=...,option:client-arch,N */
+};
+
+/*
+ * The option 93 test of rule b in a format's syntax: one term per value
+ * that fetches b's file by TFTP (pxe_arch_next_tftp()), joined by "or";
+ * for dnsmasq one dhcp-match line each, setting the tag bootd-<rule>.
+ */
+static void
+arch_tests(struct strbuf *sb, int b, enum arch_syntax syn)
+{
+	const char	*sep = "";
+	int		 a = -1;
+
+	while ((a = pxe_arch_next_tftp(boot_pxe[b], a)) != -1) {
+		switch (syn) {
+		case ARCH_ISC:
+			strbuf_printf(sb, "%soption pxe-system-type = "
+			    "%02x:%02x", sep, a >> 8, a & 0xff);
+			break;
+		case ARCH_KEA:
+			strbuf_printf(sb, "%soption[93].hex == 0x%04x", sep, a);
+			break;
+		case ARCH_DNSMASQ:
+			strbuf_printf(sb, "dhcp-match=set:bootd-%s,"
+			    "option:client-arch,%d\n", boot_names[b], a);
+			break;
+		}
+		sep = " or ";
+	}
+}
+
 /* ISC dhcpd */
 
 /*
  * One if/elsif chain (dhcpd.conf(5) "CONDITIONAL BEHAVIOUR") on the user
  * class and on pxe-system-type, dhcpd's name for option 93 (4.3 and
- * later), compared as data: 00:07 is the two bytes of arch 7. An empty
+ * later), compared as data: two bytes, high byte first. An empty
  * boot file keeps its branch, empty, so that those clients do not fall
  * through to the BIOS file. The config's chain is global; a profile's
  * goes, indented by ind, into each of its hosts' blocks, whose statements
@@ -507,24 +562,23 @@ put_ip(struct strbuf *sb, uint32_t ip)
 static void
 isc_chain(struct strbuf *sb, const struct rules *rs, const char *ind)
 {
-	static const char *const cond[BOOT_MAX] = {
-		[BOOT_IPXE] = "exists user-class and option user-class = "
-		    "\"iPXE\"",
-		[BOOT_EFI64] = "option pxe-system-type = 00:07 or "
-		    "option pxe-system-type = 00:09",
-		[BOOT_ARM64] = "option pxe-system-type = 00:0b",
-		[BOOT_BIOS] = NULL,
-	};
 	int b, first = 1;
 
 	for (b = 0; b < BOOT_MAX; b++) {
 		if (b == BOOT_IPXE && rs->no_ipxe)
 			continue;
-		if (cond[b] == NULL)	/* the last branch; never the first */
+		if (b == BOOT_BIOS)	/* the last; never the first */
 			strbuf_puts(sb, " else {\n");
-		else
-			strbuf_printf(sb, "%s%s %s {\n", first ? ind : " ",
-			    first ? "if" : "elsif", cond[b]);
+		else {
+			strbuf_printf(sb, "%s%s ", first ? ind : " ",
+			    first ? "if" : "elsif");
+			if (b == BOOT_IPXE)
+				strbuf_puts(sb, "exists user-class and "
+				    "option user-class = \"iPXE\"");
+			else
+				arch_tests(sb, b, ARCH_ISC);
+			strbuf_puts(sb, " {\n");
+		}
 		if (rs->file[b][0] != '\0')
 			strbuf_printf(sb, "%s\tfilename \"%s\";\n", ind,
 			    rs->file[b]);
@@ -600,41 +654,32 @@ static void
 kea_rules(struct strbuf *sb, const struct rules *rs, const char *pfx,
     const char *guard, int *first)
 {
-	static const char *const names[BOOT_MAX] = {
-		[BOOT_IPXE] = "ipxe",
-		[BOOT_EFI64] = "efi64",
-		[BOOT_ARM64] = "arm64",
-		[BOOT_BIOS] = "bios",
-	};
-	static const char *const tests[BOOT_MAX] = {
-		[BOOT_IPXE] = "option[77].hex == 'iPXE'",
-		[BOOT_EFI64] = "option[93].hex == 0x0007 or "
-		    "option[93].hex == 0x0009",
-		[BOOT_ARM64] = "option[93].hex == 0x000b",
-		[BOOT_BIOS] = NULL,
-	};
-	int b;
+	int b, paren;
 
 	for (b = 0; b < BOOT_MAX; b++) {
 		if (b == BOOT_IPXE && rs->no_ipxe)
 			continue;
 		strbuf_printf(sb, "%s      { \"name\": \"%s%s\", \"test\": \"",
-		    *first ? "" : ",\n", pfx, names[b]);
+		    *first ? "" : ",\n", pfx, boot_names[b]);
 		if (guard != NULL)
 			strbuf_printf(sb, "%s and ", guard);
 		if (b == BOOT_BIOS) {
 			if (!rs->no_ipxe)
 				strbuf_printf(sb, "not member('%sipxe') and ",
 				    pfx);
-			strbuf_printf(sb, "not member('%sefi64') and not "
-			    "member('%sarm64')", pfx, pfx);
-		} else if (b != BOOT_IPXE && !rs->no_ipxe)
-			strbuf_printf(sb, "not member('%sipxe') and (%s)", pfx,
-			    tests[b]);
-		else if (b != BOOT_IPXE && guard != NULL)
-			strbuf_printf(sb, "(%s)", tests[b]);
-		else
-			strbuf_puts(sb, tests[b]);
+			strbuf_printf(sb, "not member('%sefi64') and "
+			    "not member('%sarm64')", pfx, pfx);
+		} else if (b == BOOT_IPXE)
+			strbuf_puts(sb, "option[77].hex == 'iPXE'");
+		else {
+			paren = !rs->no_ipxe || guard != NULL;
+			if (!rs->no_ipxe)
+				strbuf_printf(sb, "not member('%sipxe') and ",
+				    pfx);
+			strbuf_puts(sb, paren ? "(" : "");
+			arch_tests(sb, b, ARCH_KEA);
+			strbuf_puts(sb, paren ? ")" : "");
+		}
 		strbuf_puts(sb, "\"");
 		if (rs->file[b][0] != '\0') {
 			strbuf_puts(sb, ", \"boot-file-name\": ");
@@ -881,9 +926,8 @@ dnsmasq_boot(struct strbuf *sb, const struct plan *pl)
 	    "4578); iPXE by its user class.\n");
 	if (ipxe)
 		strbuf_puts(sb, "dhcp-userclass=set:bootd-ipxe,iPXE\n");
-	strbuf_puts(sb, "dhcp-match=set:bootd-efi64,option:client-arch,7\ndhcp"
-	    "-match=set:bootd-efi64,option:client-arch,9\ndhcp-match=set:bootd"
-	    "-arm64,option:client-arch,11\n");
+	arch_tests(sb, BOOT_EFI64, ARCH_DNSMASQ);
+	arch_tests(sb, BOOT_ARM64, ARCH_DNSMASQ);
 	dnsmasq_rules(sb, pl, &pl->rules, pl->nprules > 0 ?
 	    "tag:!bootd-own," : "");
 	for (k = 0; k < pl->nprules; k++) {

@@ -46,12 +46,14 @@ int	dhcpgen_format_parse(const char *name);
  *   Kea refuses a reservation outside its subnet and the other two would
  *   not serve it either;
  * - the boot file by client architecture, as dhcp_policy picks it (option
- *   93, RFC 4578 §2.1): 7 and 9 dhcp.bootfile.efi64, 11 arm64, anything
- *   else bios; iPXE (user class "iPXE") first, with dhcp.bootfile.ipxe or
- *   bootd's script URL <server>/ipxe/${mac}. {{mac}}, {{ip}} and
- *   {{hostname}} in dhcp.bootfile.ipxe are written as iPXE's own ${mac},
- *   ${ip} and ${hostname}, which iPXE expands in the DHCP filename itself,
- *   so the rule stays one global rule (Kea has no per-host conditional);
+ *   93, RFC 4578 §2.1; the values from bootd/pxe_arch.h, fetched by
+ *   TFTP): x64 UEFI and EBC dhcp.bootfile.efi64, ARM64 UEFI arm64,
+ *   anything else bios; iPXE (user class "iPXE") first, with
+ *   dhcp.bootfile.ipxe or bootd's script URL <server>/ipxe/${mac}.
+ *   {{mac}}, {{ip}} and {{hostname}} in dhcp.bootfile.ipxe are written as
+ *   iPXE's own ${mac}, ${ip} and ${hostname}, which iPXE expands in the
+ *   DHCP filename itself, so the rule stays one global rule (Kea has no
+ *   per-host conditional);
  * - a profile's boot file overrides (bootfile_bios, _efi64, _arm64,
  *   _ipxe; the iPXE one rewritten the same way) for the served hosts of
  *   that profile, as the whole rule set of those hosts (each override,
@@ -64,8 +66,8 @@ int	dhcpgen_format_parse(const char *name);
  *   while the config's lines skip the tag "bootd-own" (tag-if). Kea and
  *   dnsmasq tests stay exclusive, so no order of theirs decides; ISC
  *   host scope is the innermost (checked with the real servers by
- *   tests/integration/80-dhcpgen.sh). UEFI HTTP boot (arch 16, 19) is
- *   not written in any map;
+ *   tests/integration/80-dhcpgen.sh). UEFI HTTP boot (pxe_arch_is_http())
+ *   is not written in any map;
  * - dhcp.next_server, when set, as the servers' siaddr setting.
  * No generation number or time goes in: an inventory change that the map
  * does not show (a host_var, a profile's kernel) gives the same bytes.

@@ -995,12 +995,12 @@ arch_limits(const struct bootd_config *cfg, int arch, struct tftp_limits *lim)
 {
 	int bs, ws;
 
-	switch (arch) {
-	case 0:
+	switch (pxe_arch_limits(arch)) {
+	case PXE_LIMITS_BIOS:
 		bs = cfg->tftp.bios.max_blksize;
 		ws = cfg->tftp.bios.max_windowsize;
 		break;
-	case 6: case 7: case 9: case 10: case 11: case 16: case 19:
+	case PXE_LIMITS_EFI:
 		bs = cfg->tftp.efi.max_blksize;
 		ws = cfg->tftp.efi.max_windowsize;
 		break;

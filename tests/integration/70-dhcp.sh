@@ -345,6 +345,23 @@ grep -q 'received OACK <blksize: 1024' "$T/atftp-efi.log" ||
 	fail "blksize not limited for EFI: $(grep OACK "$T/atftp-efi.log")"
 ok "TFTP applies tftp.efi.max_blksize (1024 of 8192 asked) to the client DHCP saw as EFI x64"
 
+# At log.level "debug" each packet is traced, still through the one
+# limiter: 3,000 unknown MACs write at most LOG_NOTE_BURST (200) +
+# LOG_NOTE_RATE (50) per second of trace lines, not one per packet.
+sed -i 's/^log = { level = "[a-z]*"; };/log = { level = "debug"; };/' "$T/bootd.conf"
+before=$(wc -l < "$T/bootd.log")
+kill -HUP "$BOOTD_PID"
+wait_until 5 grep -q 'config: reloaded' "$T/bootd.log" || fail "no reload for log.level debug"
+fs=$(date +%s%N)
+raw flood --dev c0 --count 3000 --secs 10 --rate 3000 > "$T/flood2.out" || fail "debug flood sender failed"
+sleep 0.5
+fe=$(( ($(date +%s%N) - fs) / 1000000 ))
+traced=$(tail -n +"$((before + 1))" "$T/bootd.log" | grep -c 'DISCOVER xid .* from 02:13:') || true
+bound=$(( 200 + 50 * (fe / 1000 + 2) ))
+[ "$traced" -gt 0 ] && [ "$traced" -le "$bound" ] ||
+	fail "debug trace of 3,000 unknown MACs in $fe ms: $traced lines (bound $bound)"
+ok "log.level debug, $(cat "$T/flood2.out"): $traced trace lines (<= $bound)"
+
 # Clean stop; the counters.
 kill -TERM "$BOOTD_PID"
 wait "$BOOTD_PID" || fail "bootd exited with $? after SIGTERM"
