@@ -12,13 +12,13 @@
  * and left out otherwise.
  */
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "bootd/addr.h"
+#include "bootd/strbuf.h"
 #include "doc/doc.h"
 #include "doc/doc_menu.h"
 #include "kickstart/ks_vars.h"
@@ -28,51 +28,6 @@ enum menu_flavour {
 	MENU_PXELINUX,
 	MENU_GRUB
 };
-
-/* One growing output buffer, capped at DOC_MENU_MAX. */
-struct vbuf {
-	char	*s;
-	size_t	 len, cap;
-	int	 failed;
-};
-
-static void vb_printf(struct vbuf *, const char *, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-vb_printf(struct vbuf *b, const char *fmt, ...)
-{
-	va_list	 ap;
-	int	 n;
-	char	*ns;
-	size_t	 ncap;
-
-	if (b->failed)
-		return;
-	for (;;) {
-		va_start(ap, fmt);
-		n = vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
-		va_end(ap);
-		if (n < 0) {
-			b->failed = 1;
-			return;
-		}
-		if ((size_t)n < b->cap - b->len) {
-			b->len += (size_t)n;
-			return;
-		}
-		ncap = b->cap ? b->cap * 2 : 2048;
-		while (ncap < b->len + (size_t)n + 1)
-			ncap *= 2;
-		if (ncap > DOC_MENU_MAX ||
-		    (ns = realloc(b->s, ncap)) == NULL) {
-			b->failed = 1;
-			return;
-		}
-		b->s = ns;
-		b->cap = ncap;
-	}
-}
 
 /*
  * Renders p's append line for host h as if h used profile p. Returns a new
@@ -115,49 +70,49 @@ grub_path(const char *p, char *buf, size_t len)
 }
 
 static void
-entry(struct vbuf *b, enum menu_flavour fl, const struct inv_profile *p,
+entry(struct strbuf *b, enum menu_flavour fl, const struct inv_profile *p,
     const char *append)
 {
 	char k[1100], i[1100];
 
 	if (fl == MENU_PXELINUX) {
-		vb_printf(b, "LABEL %s\n  MENU LABEL %s\n  KERNEL %s\n",
+		strbuf_printf(b, "LABEL %s\n  MENU LABEL %s\n  KERNEL %s\n",
 		    p->name, p->menu_label, p->kernel);
 		if (p->initrd[0] != '\0')
-			vb_printf(b, "  INITRD %s\n", p->initrd);
-		vb_printf(b, "  APPEND %s\n", append);
+			strbuf_printf(b, "  INITRD %s\n", p->initrd);
+		strbuf_printf(b, "  APPEND %s\n", append);
 	} else {
-		vb_printf(b, "menuentry \"%s\" --id %s {\n  linux %s %s\n",
+		strbuf_printf(b, "menuentry \"%s\" --id %s {\n  linux %s %s\n",
 		    p->menu_label, p->name, grub_path(p->kernel, k, sizeof(k)),
 		    append);
 		if (p->initrd[0] != '\0')
-			vb_printf(b, "  initrd %s\n",
+			strbuf_printf(b, "  initrd %s\n",
 			    grub_path(p->initrd, i, sizeof(i)));
-		vb_printf(b, "}\n");
+		strbuf_printf(b, "}\n");
 	}
 }
 
 static void
-local_entry(struct vbuf *b, enum menu_flavour fl)
+local_entry(struct strbuf *b, enum menu_flavour fl)
 {
 	if (fl == MENU_PXELINUX)
-		vb_printf(b, "LABEL local\n  MENU LABEL Boot from local disk\n"
+		strbuf_printf(b, "LABEL local\n  MENU LABEL Boot from local disk\n"
 		    "  LOCALBOOT 0\n");
 	else
-		vb_printf(b, "menuentry \"Boot from local disk\" --id local "
+		strbuf_printf(b, "menuentry \"Boot from local disk\" --id local "
 		    "{\n  exit\n}\n");
 }
 
 static void
-header(struct vbuf *b, enum menu_flavour fl, const struct bootd_config *cfg,
+header(struct strbuf *b, enum menu_flavour fl, const struct bootd_config *cfg,
     const char *who, const char *def)
 {
 	if (fl == MENU_PXELINUX)
-		vb_printf(b, "# bootd: %s\nDEFAULT %s\nPROMPT %d\nTIMEOUT %d\n",
+		strbuf_printf(b, "# bootd: %s\nDEFAULT %s\nPROMPT %d\nTIMEOUT %d\n",
 		    who, def, cfg->tftp.menu_timeout > 0,
 		    cfg->tftp.menu_timeout);
 	else
-		vb_printf(b, "# bootd: %s\nset default=\"%s\"\nset timeout=%d\n",
+		strbuf_printf(b, "# bootd: %s\nset default=\"%s\"\nset timeout=%d\n",
 		    who, def, (cfg->tftp.menu_timeout + 9) / 10);
 }
 
@@ -177,7 +132,7 @@ default_label(const struct inv_host *h)
 
 static int
 host_menu(const struct bootd_config *cfg, const struct inv_snapshot *snap,
-    const struct inv_host *h, enum menu_flavour fl, struct vbuf *b, char *why,
+    const struct inv_host *h, enum menu_flavour fl, struct strbuf *b, char *why,
     size_t whylen)
 {
 	const struct inv_profile	*p;
@@ -213,7 +168,7 @@ host_menu(const struct bootd_config *cfg, const struct inv_snapshot *snap,
 /* pxelinux.cfg/default for unknown hosts. */
 static void
 default_menu(const struct bootd_config *cfg, const struct inv_snapshot *snap,
-    struct vbuf *b)
+    struct strbuf *b)
 {
 	const struct inv_profile	*p;
 	struct tmpl			*t;
@@ -285,17 +240,14 @@ parse_hexip(const char *s, uint32_t *ip)
 
 /* Hands b's text to the caller, or fails when it overflowed. */
 static int
-vb_finish(struct vbuf *b, char **out, size_t *outlen, char *why,
+menu_finish(struct strbuf *b, char **out, size_t *outlen, char *why,
     size_t whylen)
 {
-	if (b->failed || b->s == NULL) {
-		free(b->s);
+	if ((*out = strbuf_take(b, outlen)) == NULL) {
 		snprintf(why, whylen, "menu larger than %d bytes or out of "
 		    "memory", DOC_MENU_MAX);
 		return -1;
 	}
-	*out = b->s;
-	*outlen = b->len;
 	return 0;
 }
 
@@ -304,14 +256,15 @@ doc_menu_host(const struct bootd_config *cfg, const struct inv_snapshot *snap,
     const struct inv_host *h, int grub, char **out, size_t *outlen, char *why,
     size_t whylen)
 {
-	struct vbuf b = { NULL, 0, 0, 0 };
+	struct strbuf b;
 
+	strbuf_init(&b, DOC_MENU_MAX - 1);
 	if (host_menu(cfg, snap, h, grub ? MENU_GRUB : MENU_PXELINUX, &b, why,
 	    whylen) == -1) {
-		free(b.s);
+		strbuf_free(&b);
 		return -1;
 	}
-	return vb_finish(&b, out, outlen, why, whylen);
+	return menu_finish(&b, out, outlen, why, whylen);
 }
 
 int
@@ -319,10 +272,11 @@ doc_menu_default(const struct bootd_config *cfg,
     const struct inv_snapshot *snap, char **out, size_t *outlen, char *why,
     size_t whylen)
 {
-	struct vbuf b = { NULL, 0, 0, 0 };
+	struct strbuf b;
 
+	strbuf_init(&b, DOC_MENU_MAX - 1);
 	default_menu(cfg, snap, &b);
-	return vb_finish(&b, out, outlen, why, whylen);
+	return menu_finish(&b, out, outlen, why, whylen);
 }
 
 static const struct inv_host *
