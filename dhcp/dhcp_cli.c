@@ -13,6 +13,7 @@
 
 #include "bootd/config.h"
 #include "bootd/escape.h"
+#include "bootd/pxe_arch.h"
 #include "db/db_cli.h"
 #include "db/db_conn.h"
 #include "db/migrate.h"
@@ -60,7 +61,7 @@ cli_discovered(const char *config_path)
 	while ((row = mysql_fetch_row(res)) != NULL) {
 		if (row[3] != NULL)
 			snprintf(arch, sizeof(arch), "%s %s", row[3],
-			    dhcp_arch_name(atoi(row[3])));
+			    pxe_arch_name(atoi(row[3])));
 		else
 			snprintf(arch, sizeof(arch), "-");
 		/*

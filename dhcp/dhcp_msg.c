@@ -73,12 +73,6 @@ dhcp_msg_type_name(int type)
 	return type_names[type];
 }
 
-const char *
-dhcp_arch_name(int arch)
-{
-	return pxe_arch_name(arch);
-}
-
 static int
 opt_slot_of(uint8_t code)
 {

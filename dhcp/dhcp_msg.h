@@ -234,10 +234,4 @@ ssize_t	dhcp_reply_build(const struct dhcp_reply *r, const struct dhcp_msg *req,
 /* "DISCOVER", ..., "BOOTP" for 0, "unknown" otherwise. Static. */
 const char *dhcp_msg_type_name(int type);
 
-/*
- * Client architecture name (RFC 4578 §2.1): pxe_arch_name(), whose table
- * is the one list; kept for callers that know only dhcp_msg. Static.
- */
-const char *dhcp_arch_name(int arch);
-
 #endif

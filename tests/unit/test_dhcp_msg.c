@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "bootd/pxe_arch.h"
 #include "dhcp/dhcp_msg.h"
 
 #define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
@@ -201,7 +202,7 @@ test_parse_pxe_rom(void **state)
 	assert_false(m.has_relay_info);
 	assert_string_equal(m.file, "");
 	assert_string_equal(m.sname, "");
-	assert_string_equal(dhcp_arch_name(m.arch), "x86 BIOS");
+	assert_string_equal(pxe_arch_name(m.arch), "x86 BIOS");
 }
 
 /* iPXE's REQUEST: user class "iPXE" bare, option 175 with features. */
@@ -1287,8 +1288,8 @@ test_names(void **state)
 	assert_string_equal(dhcp_msg_type_name(9), "unknown");
 	assert_string_equal(dhcp_msg_type_name(-1), "unknown");
 	/* The names themselves: tests/unit/test_pxe_arch.c. */
-	assert_string_equal(dhcp_arch_name(7), "x64 UEFI");
-	assert_string_equal(dhcp_arch_name(65535), "unknown");
+	assert_string_equal(pxe_arch_name(7), "x64 UEFI");
+	assert_string_equal(pxe_arch_name(65535), "unknown");
 }
 
 int
