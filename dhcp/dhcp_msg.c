@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "bootd/buf.h"
-#include "bootd/pxe_arch.h"
 #include "dhcp/dhcp_msg.h"
 
 #define DHCP_MAGIC	0x63825363u	/* 99.130.83.99, RFC 2131 §3 */
