@@ -45,6 +45,8 @@
 
 const char	tftp_busy[] = "server busy, try again";
 
+_Static_assert(TFTP_XS_NEW == 0, "tftp_xfer_new() relies on calloc");
+
 static const char *const tftp_state_names[TFTP_XS_MAX] = {
 	[TFTP_XS_NEW] = "new",
 	[TFTP_XS_OACK] = "oack",
@@ -136,6 +138,30 @@ xfer_arm_timer(struct tftp_xfer *x)
 }
 
 /*
+ * x's file name escaped for a log line into esc (TFTP_NAME_ESC bytes): a
+ * normalised name has no control bytes, but may hold quotes, backslashes
+ * and bytes that are not UTF-8.
+ */
+#define TFTP_NAME_ESC	(TFTP_PATH_MAX * 4 + 8)
+
+static const char *
+xfer_esc_name(const struct tftp_xfer *x, char *esc)
+{
+	return log_sanitise(esc, TFTP_NAME_ESC, x->name, strlen(x->name));
+}
+
+/* The debug line of a state change (apart: no escape buffer otherwise). */
+static void
+xfer_log_state(const struct tftp_xfer *x, enum tftp_state st)
+{
+	char esc[TFTP_NAME_ESC];
+
+	log_debug("tftp: %s: \"%s\" %s -> %s", x->peerstr,
+	    xfer_esc_name(x, esc), tftp_state_names[x->state],
+	    tftp_state_names[st]);
+}
+
+/*
  * The one place a transfer's state changes, and what each state waits
  * for: OACK, WINDOW and LAST the retransmit timer (re-armed on every
  * call, so a resent or next window gets its full timeout), BLOCKED the
@@ -147,8 +173,8 @@ static void
 xfer_set_state(struct tftp_xfer *x, enum tftp_state st)
 {
 	if (st != x->state) {
-		log_debug("tftp: %s: \"%s\" %s -> %s", x->peerstr, x->name,
-		    tftp_state_names[x->state], tftp_state_names[st]);
+		if (log_cur_level >= LOG_LVL_DEBUG)
+			xfer_log_state(x, st);
 		if (x->state == TFTP_XS_BLOCKED &&
 		    event_pending(x->wev, EV_WRITE, NULL))
 			event_del(x->wev);
@@ -212,22 +238,22 @@ void
 tftp_xfer_end(struct tftp_xfer *x, const char *result, uint64_t *counter)
 {
 	struct tftp_srv	*srv = x->srv;
-	char		 esc[TFTP_PATH_MAX * 4 + 8], detail[400];
+	char		 esc[TFTP_NAME_ESC], detail[400];
 	double		 ms = (double)(now_us() - x->t_start) / 1000.0;
 	int		 ok = strncmp(result, "done", 4) == 0;
 
 	xfer_set_state(x, TFTP_XS_DONE);
 	(*counter)++;
-	log_sanitise(esc, sizeof(esc), x->name, strlen(x->name));
+	xfer_esc_name(x, esc);
 	/*
 	 * A peer can end transfers as fast as it can start them: completed
 	 * ones are records of exchanges (their own budget, so a boot storm
 	 * keeps its trail), the rest go through the peer-line limiter.
 	 */
 	if (ok)
-		log_note_info("tftp: %s: \"%s\" %s: %" PRIu64 " bytes in %.1f ms "
-		    "(blksize %u, window %u, %" PRIu64 " resent)", x->peerstr,
-		    esc, result, x->bytes, ms, x->opts.blksize,
+		log_note_info("tftp: %s: \"%s\" %s: %" PRIu64 " bytes in "
+		    "%.1f ms (blksize %u, window %u, %" PRIu64 " resent)",
+		    x->peerstr, esc, result, x->bytes, ms, x->opts.blksize,
 		    x->opts.windowsize, x->resent);
 	else if (counter == &srv->st.aborted)
 		log_peer_info("tftp: %s: \"%s\" %s: %" PRIu64 " bytes in "
@@ -369,6 +395,27 @@ xfer_count(struct tftp_xfer *x, size_t payload)
 }
 
 /*
+ * The path refused a GSO batch (blocks above the route's MTU, no offload,
+ * no GSO): this transfer sends one block at a time from now on. Said once
+ * at info (a NIC without checksum offload refuses every batch), then at
+ * debug.
+ */
+static void
+xfer_gso_refused(struct tftp_xfer *x, int err)
+{
+	char esc[TFTP_NAME_ESC];
+
+	x->nogso = 1;
+	if (x->srv->gso_refused++ == 0)
+		log_info("tftp: %s: \"%s\": UDP GSO refused (%s), one send "
+		    "per block (logged once)", x->peerstr,
+		    xfer_esc_name(x, esc), strerror(err));
+	else if (log_cur_level >= LOG_LVL_DEBUG)
+		log_debug("tftp: %s: \"%s\": UDP GSO refused (%s)",
+		    x->peerstr, xfer_esc_name(x, esc), strerror(err));
+}
+
+/*
  * Sends blocks x->next..last of a real file in octet mode as one UDP GSO
  * batch: the headers at a stride of 4 + blksize in the server's batch
  * buffer, the data read into the gaps by one preadv, one sendmsg with
@@ -387,7 +434,8 @@ xfer_send_gso(struct tftp_xfer *x, uint64_t last)
 		struct cmsghdr	hdr;
 		char		buf[CMSG_SPACE(sizeof(uint16_t))];
 	}		 cbuf;
-	size_t		 stride = TFTP_HDR_LEN + x->opts.blksize, want = 0, n = 0;
+	size_t		 stride = TFTP_HDR_LEN + x->opts.blksize;
+	size_t		 want = 0, n = 0;
 	uint64_t	 k, i, off, off0 = 0;
 	uint16_t	 seg = (uint16_t)stride;
 	ssize_t		 r;
@@ -445,20 +493,7 @@ xfer_send_gso(struct tftp_xfer *x, uint64_t last)
 			return -2;
 		if (errno == EINVAL || errno == EIO || errno == EMSGSIZE ||
 		    errno == ENOPROTOOPT || errno == EOPNOTSUPP) {
-			/*
-			 * Blocks above the route's MTU, no offload, no GSO:
-			 * said once at info (a NIC without checksum offload
-			 * refuses every batch), then at debug.
-			 */
-			if (srv->gso_refused++ == 0)
-				log_info("tftp: %s: \"%s\": UDP GSO refused (%s), "
-				    "one send per block (logged once)",
-				    x->peerstr, x->name, strerror(errno));
-			else
-				log_debug("tftp: %s: \"%s\": UDP GSO refused "
-				    "(%s)", x->peerstr, x->name,
-				    strerror(errno));
-			x->nogso = 1;
+			xfer_gso_refused(x, errno);
 			return 0;
 		}
 		tftp_xfer_end(x, strerror(errno), &srv->st.failed);
@@ -714,10 +749,10 @@ tftp_xfer_new(struct tftp_srv *srv, const struct sockaddr_in *peer,
 		*why = "out of memory";
 		return NULL;
 	}
+	/* calloc: in TFTP_XS_NEW (0), nothing sent, no estimate. */
 	x->fd = -1;
 	x->srv = srv;
 	x->file = f;
-	x->state = TFTP_XS_NEW;
 	x->peer = *peer;
 	snprintf(x->peerstr, sizeof(x->peerstr), "%s", peerstr);
 	snprintf(x->name, sizeof(x->name), "%s", name);
@@ -785,14 +820,16 @@ fail:
 void
 tftp_xfer_start(struct tftp_xfer *x)
 {
-	struct tftp_srv *srv = x->srv;
+	struct tftp_srv	*srv = x->srv;
+	char		 esc[TFTP_NAME_ESC];
 
 	TAILQ_INSERT_TAIL(&srv->xfers, x, entry);
 	srv->nxfers++;
 	srv->st.requests++;
-	log_debug("tftp: %s: RRQ \"%s\" size %" PRIu64 " blksize %u window %u",
-	    x->peerstr, x->name, x->file->size, x->opts.blksize,
-	    x->opts.windowsize);
+	if (log_cur_level >= LOG_LVL_DEBUG)
+		log_debug("tftp: %s: RRQ \"%s\" size %" PRIu64 " blksize %u "
+		    "window %u", x->peerstr, xfer_esc_name(x, esc),
+		    x->file->size, x->opts.blksize, x->opts.windowsize);
 	xfer_event(x, "tftp-start", x->name);
 	x->t_progress = now_us();
 	/* On a send error these end (and free) the transfer themselves. */
