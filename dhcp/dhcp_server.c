@@ -29,6 +29,7 @@
 #include "bootd/addr.h"
 #include "bootd/bootd.h"
 #include "bootd/log.h"
+#include "bootd/pktinfo.h"
 #include "bootd/pxe_arch.h"
 #include "bootd/ratelimit.h"
 #include "db/db_thread.h"
@@ -271,12 +272,8 @@ reply_send(struct dhcp_srv *srv, const uint8_t *p, size_t len,
 	struct sockaddr_in	 to;
 	struct msghdr		 msg;
 	struct iovec		 iov;
-	struct cmsghdr		*cm;
 	struct in_pktinfo	 pi;
-	union {
-		struct cmsghdr	hdr;
-		char		buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
-	}			 cbuf;
+	union pktinfo_cmsg	 cbuf;
 	ssize_t			 n;
 
 	memset(&to, 0, sizeof(to));
@@ -289,20 +286,13 @@ reply_send(struct dhcp_srv *srv, const uint8_t *p, size_t len,
 		pi.ipi_ifindex = rx->ifindex;
 
 	memset(&msg, 0, sizeof(msg));
-	memset(&cbuf, 0, sizeof(cbuf));
 	iov.iov_base = (void *)(uintptr_t)p;
 	iov.iov_len = len;
 	msg.msg_name = &to;
 	msg.msg_namelen = sizeof(to);
 	msg.msg_iov = &iov;
 	msg.msg_iovlen = 1;
-	msg.msg_control = &cbuf;
-	msg.msg_controllen = sizeof(cbuf);
-	cm = CMSG_FIRSTHDR(&msg);
-	cm->cmsg_level = IPPROTO_IP;
-	cm->cmsg_type = IP_PKTINFO;
-	cm->cmsg_len = CMSG_LEN(sizeof(pi));
-	memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
+	pktinfo_set(&msg, &cbuf, &pi);
 	do
 		n = sendmsg(srv->fd, &msg, 0);
 	while (n == -1 && errno == EINTR);
@@ -556,22 +546,17 @@ static void
 rx_packet(struct dhcp_srv *srv, struct msghdr *msg, size_t len, int64_t now)
 {
 	struct dhcp_rx		 rx;
-	struct cmsghdr		*cm;
 	struct in_pktinfo	 pi;
 
 	srv->st.received++;
 	memset(&rx, 0, sizeof(rx));
 	memcpy(&rx.peer, msg->msg_name, sizeof(rx.peer));
 	rx.now_ms = now;
-	for (cm = CMSG_FIRSTHDR(msg); cm != NULL;
-	    cm = CMSG_NXTHDR(msg, cm))
-		if (cm->cmsg_level == IPPROTO_IP &&
-		    cm->cmsg_type == IP_PKTINFO) {
-			memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
-			rx.ifindex = pi.ipi_ifindex;
-			rx.dst = ntohl(pi.ipi_addr.s_addr);
-			rx.spec_dst = ntohl(pi.ipi_spec_dst.s_addr);
-		}
+	if (pktinfo_get(msg, &pi) == 0) {
+		rx.ifindex = pi.ipi_ifindex;
+		rx.dst = ntohl(pi.ipi_addr.s_addr);
+		rx.spec_dst = ntohl(pi.ipi_spec_dst.s_addr);
+	}
 	iface_get(srv, &rx);
 	if (msg->msg_namelen < sizeof(rx.peer) ||
 	    rx.peer.sin_family != AF_INET || rx.peer.sin_port == 0 ||

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * tftp_server: the TFTP listener and its transfers on the event loop. Each
- * transfer has its own socket (a new TID), state, timer and packet buffer;
- * open files are shared by all transfers of them. Read-only.
+ * transfer has its own socket (a new TID), state, timer and packet buffer
+ * (tftp_xfer.c); open files are shared by all transfers of them
+ * (tftp_file.c). Read-only.
  */
 #ifndef BOOTD_TFTP_SERVER_H
 #define BOOTD_TFTP_SERVER_H
