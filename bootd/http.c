@@ -238,31 +238,41 @@ http_error(struct http_ctx *c, int code)
 }
 
 void
-http_refuse(struct http_ctx *c, int code, const char *why)
+http_refuse_detail(struct http_ctx *c, int code, const char *why,
+    const char *detail)
 {
-	char esc[160];
+	const char	*sep = detail != NULL && *detail != '\0' ? ": " : "";
+	char		 esc[160];
 
+	if (*sep == '\0')
+		detail = "";
 	log_sanitise(esc, sizeof(esc), c->path, strlen(c->path));
 	/* One limiter slot per reason: a flood of one hides no other. */
 	switch (code) {
 	case HTTP_C_FORBIDDEN:
-		log_peer_keyed_warnx(why, "http: %s: %s: forbidden: %s",
-		    c->peer, esc, why);
+		log_peer_keyed_warnx(why, "http: %s: %s: forbidden: %s%s%s",
+		    c->peer, esc, why, sep, detail);
 		break;
 	case HTTP_C_NOTFOUND:
-		log_peer_keyed_info(why, "http: %s: %s: not found: %s",
-		    c->peer, esc, why);
+		log_peer_keyed_info(why, "http: %s: %s: not found: %s%s%s",
+		    c->peer, esc, why, sep, detail);
 		break;
 	case HTTP_C_BADREQ:
-		log_peer_keyed_info(why, "http: %s: %s: bad request: %s",
-		    c->peer, esc, why);
+		log_peer_keyed_info(why, "http: %s: %s: bad request: %s%s%s",
+		    c->peer, esc, why, sep, detail);
 		break;
 	default:
-		log_peer_keyed_warnx(why, "http: %s: %s: %d: %s", c->peer,
-		    esc, code, why);
+		log_peer_keyed_warnx(why, "http: %s: %s: %d: %s%s%s", c->peer,
+		    esc, code, why, sep, detail);
 		break;
 	}
 	http_error(c, code);
+}
+
+void
+http_refuse(struct http_ctx *c, int code, const char *why)
+{
+	http_refuse_detail(c, code, why, NULL);
 }
 
 void

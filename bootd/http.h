@@ -147,6 +147,13 @@ int	http_allow(struct http_ctx *c, uint32_t owner_ip, uint32_t owner2_ip,
  */
 void	http_refuse(struct http_ctx *c, int code, const char *why);
 
+/*
+ * http_refuse() with detail (may be NULL or ""; not a limiter key, e.g. a
+ * template's "file:line: text") appended to the same one log line.
+ */
+void	http_refuse_detail(struct http_ctx *c, int code, const char *why,
+	    const char *detail);
+
 /* http_refuse(c, HTTP_C_FORBIDDEN, why): "forbidden" at warning level. */
 void	http_forbid(struct http_ctx *c, const char *why);
 

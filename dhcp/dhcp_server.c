@@ -28,6 +28,7 @@
 
 #include "bootd/addr.h"
 #include "bootd/bootd.h"
+#include "bootd/clock.h"
 #include "bootd/log.h"
 #include "bootd/pktinfo.h"
 #include "bootd/pxe_arch.h"
@@ -87,11 +88,8 @@ struct dhcp_srv {
 static int64_t
 now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
 	/* +1 s so that 0 never names a real time (empty disc slots). */
-	return ((int64_t)ts.tv_sec + 1) * 1000 + ts.tv_nsec / 1000000;
+	return (int64_t)clock_mono_ms() + 1000;
 }
 
 /*

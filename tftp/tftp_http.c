@@ -49,9 +49,8 @@ route_files(struct http_ctx *c)
 		http_reply_entity(c, -1, r.body, r.len);
 		break;
 	default:
-		if (r.detail[0] != '\0')
-			log_peer_warnx("http: %s: %s", c->peer, r.detail);
-		http_refuse(c, r.http_code, r.why);
+		/* One line: the refusal and, for a menu, what failed. */
+		http_refuse_detail(c, r.http_code, r.why, r.detail);
 	}
 }
 

@@ -37,15 +37,18 @@ enum tftp_rkind {
 	TFTP_R_REFUSED		/* answer tftp_code / http_code with why */
 };
 
+#define TFTP_RESOLVE_DETAIL	768	/* bytes of tftp_resolved.detail */
+
 struct tftp_resolved {
 	enum tftp_rkind		 kind;
 	char			*body;	/* VIRTUAL: the caller frees it */
 	size_t			 len;
-	int			 path_res;	/* tftp_path result of the open */
+	int			 path_res;	/* tftp_path result */
 	const char		*why;		/* REFUSED: static reason */
 	enum tftp_err		 tftp_code;	/* REFUSED */
 	int			 http_code;	/* REFUSED: 404, 403, 500 ... */
-	char			 detail[768];	/* a menu that failed: log it */
+	/* Why a menu failed to render ("" otherwise): log it. */
+	char			 detail[TFTP_RESOLVE_DETAIL];
 	/* private */
 	const struct bootd_config	*cfg;
 	const struct inv_snapshot	*snap;

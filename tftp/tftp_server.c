@@ -110,19 +110,32 @@ is_duplicate(const struct tftp_srv *srv, const struct sockaddr_in *peer)
  * its line a second however many requests are refused.
  */
 static void
-refuse(struct tftp_srv *srv, const struct sockaddr_in *peer,
+refuse_detail(struct tftp_srv *srv, const struct sockaddr_in *peer,
     const char *peerstr, const char *name, enum tftp_err code,
-    const char *why, uint64_t *counter)
+    const char *why, const char *detail, uint64_t *counter)
 {
 	char esc[TFTP_PATH_MAX * 4 + 8];
 
 	(*counter)++;
-	if (log_cur_level >= LOG_LVL_INFO) {
+	if (detail != NULL && *detail != '\0') {
+		/* What failed is the admin's to fix: a warning. */
+		log_sanitise(esc, sizeof(esc), name, strlen(name));
+		log_peer_keyed_warnx(why, "tftp: %s: \"%s\" refused: %s: %s",
+		    peerstr, esc, why, detail);
+	} else if (log_cur_level >= LOG_LVL_INFO) {
 		log_sanitise(esc, sizeof(esc), name, strlen(name));
 		log_peer_keyed_info(why, "tftp: %s: \"%s\" refused: %s",
 		    peerstr, esc, why);
 	}
 	tftp_send_error(srv->fd, peer, code, why);
+}
+
+static void
+refuse(struct tftp_srv *srv, const struct sockaddr_in *peer,
+    const char *peerstr, const char *name, enum tftp_err code,
+    const char *why, uint64_t *counter)
+{
+	refuse_detail(srv, peer, peerstr, name, code, why, NULL, counter);
 }
 
 /*
@@ -142,28 +155,16 @@ refuse_nofd(struct tftp_srv *srv, const struct sockaddr_in *peer,
 	tftp_send_error(srv->fd, peer, TFTP_EUNDEF, tftp_busy);
 }
 
-/* request_file()'s names for the shared files of tftp_file.c. */
-static struct tftp_file *
-file_open_real(struct tftp_srv *srv, const char *name, int *res,
-    const char **why)
-{
-	return tftp_file_open(&srv->files, srv->bd->rootfd, name, res, why);
-}
-
-static struct tftp_file *
-file_virtual(char *data, size_t len)
-{
-	return tftp_file_virtual(data, len);
-}
-
 /*
  * Finds the file for a request: virtual menus first, then the root.
- * Returns a reference, or NULL with *code and *why (static) set; *res is
- * the tftp_path result (TFTP_PATH_ENFILE: out of descriptors).
+ * Returns a reference, or NULL with *code and *why (static) set, and
+ * detail (detaillen bytes) saying what failed for a menu that does not
+ * render ("" otherwise); *res is the tftp_path result (TFTP_PATH_ENFILE:
+ * out of descriptors). Logs nothing: the caller logs the refusal once.
  */
 static struct tftp_file *
-request_file(struct tftp_srv *srv, const char *name, const char *peerstr,
-    enum tftp_err *code, const char **why, int *res)
+request_file(struct tftp_srv *srv, const char *name, enum tftp_err *code,
+    const char **why, int *res, char *detail, size_t detaillen)
 {
 	struct tftp_resolved	 r;
 	struct tftp_file	*f = NULL;
@@ -174,7 +175,8 @@ request_file(struct tftp_srv *srv, const char *name, const char *peerstr,
 	*code = TFTP_EUNDEF;
 	if (tftp_resolve(&r, srv->bd->cfg, srv->bd->snap, name) ==
 	    TFTP_R_OPEN) {
-		f = file_open_real(srv, name, res, why);
+		f = tftp_file_open(&srv->files, srv->bd->rootfd, name, res,
+		    why);
 		e = errno;
 		tftp_resolve_opened(&r, *res, f != NULL ? NULL : *why);
 		errno = e;	/* for refuse_nofd() */
@@ -184,14 +186,13 @@ request_file(struct tftp_srv *srv, const char *name, const char *peerstr,
 		return f;
 	case TFTP_R_VIRTUAL:
 		srv->st.virtual_files++;
-		if ((f = file_virtual(r.body, r.len)) == NULL) {
+		if ((f = tftp_file_virtual(r.body, r.len)) == NULL) {
 			*code = TFTP_EUNDEF;
 			*why = "out of memory";
 		}
 		return f;
 	default:
-		if (r.detail[0] != '\0')
-			log_peer_warnx("tftp: %s: %s", peerstr, r.detail);
+		snprintf(detail, detaillen, "%s", r.detail);
 		*res = r.path_res;
 		*code = r.tftp_code;
 		*why = r.why;
@@ -211,6 +212,7 @@ handle_request(struct tftp_srv *srv, const uint8_t *p, size_t len,
 	struct tftp_opts	 opts;
 	const char		*why;
 	char			 peerstr[32], norm[TFTP_PATH_MAX + 1];
+	char			 detail[TFTP_RESOLVE_DETAIL];
 	enum tftp_err		 code;
 	uint64_t		 tsize;
 	unsigned int		 mtu;
@@ -251,13 +253,13 @@ handle_request(struct tftp_srv *srv, const uint8_t *p, size_t len,
 		    &srv->st.refused);
 		return;
 	}
-	if ((f = request_file(srv, norm, peerstr, &code, &why, &res)) ==
-	    NULL) {
+	if ((f = request_file(srv, norm, &code, &why, &res, detail,
+	    sizeof(detail))) == NULL) {
 		if (res == TFTP_PATH_ENFILE)
 			refuse_nofd(srv, peer, peerstr, "file", errno);
 		else
-			refuse(srv, peer, peerstr, norm, code, why,
-			    &srv->st.refused);
+			refuse_detail(srv, peer, peerstr, norm, code, why,
+			    detail, &srv->st.refused);
 		return;
 	}
 

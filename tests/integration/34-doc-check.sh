@@ -74,6 +74,24 @@ grep -q '^# bootd: unknown host' "$T/out/t" && cmp -s "$T/out/h" "$T/out/t" ||
 	fail "default menu differs between TFTP and HTTP"
 ok "readable file: served as is by both; none: the same default menu from both"
 
+# --- a menu that does not render: refused, one log line with the reason ---
+mariadb_sql "UPDATE profiles SET append='ro {{no_such_var}}' WHERE name='diskless-6.6'" || fail "append"
+mac=$(mariadb_sql "SELECT REPLACE(mac, ':', '-') FROM hosts WHERE hostname='node03'")
+wait_until 5 sh -c "curl -s -o /dev/null -w '%{http_code}' $U/files/pxelinux.cfg/01-$mac | grep -q 500" ||
+	fail "HTTP: broken menu not a 500"
+sleep 1.1	# one line a second per reason, both protocols alike
+msg=$(cd "$T/out" && timeout 20 tftp 127.0.0.1 "$TPORT" -m binary -c get "pxelinux.cfg/01-$mac" t 2>&1) || true
+grep -q "menu does not render" <<<"$msg" || fail "TFTP broken menu: ${msg:-no error}"
+sleep 0.2
+for proto in http tftp; do
+	n=$(grep -c "^.*$proto: 127.0.0.1.*01-$mac" "$T/bootd.log" || true)
+	l=$(grep "$proto: 127.0.0.1.*01-$mac" "$T/bootd.log" | tail -1)
+	[ "$n" = 1 ] && grep -q 'unknown variable "no_such_var"' <<<"$l" ||
+		fail "$proto: broken menu logged $n times: $(grep -- "01-$mac\|no_such_var" "$T/bootd.log")"
+done
+mariadb_sql "UPDATE profiles SET append='ro quiet' WHERE name='diskless-6.6'" || fail "append"
+ok "broken menu: HTTP 500 and TFTP error, each one log line naming the template error"
+
 # --- documents that do not apply: 404, no boot event ---------------------
 events() {	# events HOST STAGE
 	mariadb_sql "SELECT COUNT(*) FROM boot_events WHERE hostname='$1' AND stage='$2'"
