@@ -23,6 +23,8 @@ PKGS=(
 	# HTTP routes: virt-xml-validate checks the libvirt domain XML (it
 	# runs xmllint)
 	libvirt-clients libxml2-utils
+	# /metrics: promtool checks the exposition, the server scrapes it
+	prometheus
 	# end-to-end PXE boots (tests/e2e): QEMU, iPXE ROMs, OVMF, pxelinux,
 	# GRUB EFI modules, cpio for the initramfs (the kernel package itself
 	# is fetched with apt-get download into the build tree)
