@@ -78,16 +78,6 @@ struct http_conn {
 	LIST_ENTRY(http_conn)		 entry;	/* srv->conns[] */
 };
 
-/* Counted every time a cap or a failure is hit. */
-struct http_stats {
-	uint64_t	accepted;
-	uint64_t	refused_client;	/* over max_per_client */
-	uint64_t	refused_full;	/* over max_connections */
-	uint64_t	full;		/* paused at max_connections */
-	uint64_t	deadline;	/* closed by request_timeout */
-	uint64_t	nomem;		/* a connection untracked */
-};
-
 struct http_route {
 	const char	*prefix;	/* matched against the decoded path */
 	size_t		 plen;
@@ -884,6 +874,12 @@ http_start(struct bootd *bd, char *err, size_t errlen)
 fail:
 	http_stop(srv);
 	return NULL;
+}
+
+const struct http_stats *
+http_stats(const struct http_srv *srv)
+{
+	return &srv->st;
 }
 
 void

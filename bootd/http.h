@@ -71,6 +71,19 @@ struct http_srv *http_start(struct bootd *bd, char *err, size_t errlen);
 /* Closes the listener and frees. Accepts NULL. */
 void	http_stop(struct http_srv *srv);
 
+/* Counted every time a cap or a failure is hit. */
+struct http_stats {
+	uint64_t	accepted;
+	uint64_t	refused_client;	/* over max_per_client */
+	uint64_t	refused_full;	/* over max_connections */
+	uint64_t	full;		/* paused at max_connections */
+	uint64_t	deadline;	/* closed by request_timeout */
+	uint64_t	nomem;		/* a connection untracked */
+};
+
+/* The server's counters, borrowed until http_stop(). */
+const struct http_stats *http_stats(const struct http_srv *srv);
+
 /* Who may call a route. */
 enum http_acl {
 	HTTP_ACL_ANY,	/* anyone; the handler may check more (http_allow) */

@@ -38,4 +38,10 @@ extern const struct inv_build_opts bootd_inv_opts;
 struct bootd;
 int	daemon_routes_add(struct bootd *bd, char *err, size_t errlen);
 
+/*
+ * GET /metrics (metrics_route.c), for anyone: every module's counters in
+ * the Prometheus text format. Returns 0 or -1 with err.
+ */
+int	daemon_metrics_add(struct bootd *bd, char *err, size_t errlen);
+
 #endif

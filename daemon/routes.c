@@ -2,7 +2,8 @@
 /*
  * routes: the daemon's own HTTP routes, which read the state of every
  * module at once: /healthz (anyone: one line of key=value for probes and
- * tests) and /inventory (admin networks: the hosts table, or one host).
+ * tests) and /inventory (admin networks: the hosts table, or one host);
+ * /metrics lives in metrics_route.c.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -142,7 +143,8 @@ daemon_routes_add(struct bootd *bd, char *err, size_t errlen)
 	    http_route_add(bd->http, "/inventory", 1, HTTP_M_GET,
 	    HTTP_ACL_ADMIN, route_inventory, bd, err, errlen) == -1 ||
 	    http_route_add(bd->http, "/inventory/", 0, HTTP_M_GET,
-	    HTTP_ACL_ADMIN, route_inventory, bd, err, errlen) == -1)
+	    HTTP_ACL_ADMIN, route_inventory, bd, err, errlen) == -1 ||
+	    daemon_metrics_add(bd, err, errlen) == -1)
 		return -1;
 	return 0;
 }

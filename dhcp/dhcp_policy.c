@@ -30,41 +30,43 @@ _Static_assert(INV_BOOTFILE_MAX < DHCP_FILE_LEN,
 
 static const struct {
 	enum dhcp_action action;
+	const char	*name;	/* a token: metrics labels */
 	const char	*text;
 } refusals[DHCP_R_MAX] = {
-	[DHCP_R_NONE] = { DHCP_ACT_IGNORE, "" },
-	[DHCP_R_BOOTP] = { DHCP_ACT_IGNORE,
+	[DHCP_R_NONE] = { DHCP_ACT_IGNORE, "none", "" },
+	[DHCP_R_BOOTP] = { DHCP_ACT_IGNORE, "bootp",
 	    "BOOTP request (no option 53); BOOTP is not served" },
-	[DHCP_R_BAD_TYPE] = { DHCP_ACT_IGNORE,
+	[DHCP_R_BAD_TYPE] = { DHCP_ACT_IGNORE, "bad_type",
 	    "message type not handled by a server" },
 	/* RFC 2131 §4.3.2: the client chose another server. */
-	[DHCP_R_OTHER_SERVER] = { DHCP_ACT_IGNORE,
+	[DHCP_R_OTHER_SERVER] = { DHCP_ACT_IGNORE, "other_server",
 	    "server identifier is another server's" },
-	[DHCP_R_NOT_ETHERNET] = { DHCP_ACT_IGNORE,
+	[DHCP_R_NOT_ETHERNET] = { DHCP_ACT_IGNORE, "not_ethernet",
 	    "hardware type is not Ethernet" },
 	/* RFC 2131 §4.3.3, §4.3.4: never answered. */
-	[DHCP_R_RELEASE] = { DHCP_ACT_IGNORE, "RELEASE recorded" },
-	[DHCP_R_DECLINE] = { DHCP_ACT_IGNORE,
+	[DHCP_R_RELEASE] = { DHCP_ACT_IGNORE, "release", "RELEASE recorded" },
+	[DHCP_R_DECLINE] = { DHCP_ACT_IGNORE, "decline",
 	    "DECLINE recorded: the client found its address in use" },
 	/* §4.3.2: no record of the client: remain silent. */
-	[DHCP_R_UNKNOWN_MAC] = { DHCP_ACT_IGNORE, "unknown MAC" },
-	[DHCP_R_DISABLED] = { DHCP_ACT_IGNORE, "host disabled" },
-	[DHCP_R_NO_SERVER_IP] = { DHCP_ACT_IGNORE,
+	[DHCP_R_UNKNOWN_MAC] = { DHCP_ACT_IGNORE, "unknown_mac",
+	    "unknown MAC" },
+	[DHCP_R_DISABLED] = { DHCP_ACT_IGNORE, "disabled", "host disabled" },
+	[DHCP_R_NO_SERVER_IP] = { DHCP_ACT_IGNORE, "no_server_ip",
 	    "receiving interface has no IPv4 address" },
-	[DHCP_R_NO_SUBNET] = { DHCP_ACT_IGNORE,
+	[DHCP_R_NO_SUBNET] = { DHCP_ACT_IGNORE, "no_subnet",
 	    "no configured subnet holds the interface or relay address" },
-	[DHCP_R_OUTSIDE_SUBNET] = { DHCP_ACT_IGNORE,
+	[DHCP_R_OUTSIDE_SUBNET] = { DHCP_ACT_IGNORE, "outside_subnet",
 	    "host IP outside the subnet of the interface or relay" },
-	[DHCP_R_BOOTFILE_LONG] = { DHCP_ACT_IGNORE,
+	[DHCP_R_BOOTFILE_LONG] = { DHCP_ACT_IGNORE, "bootfile_long",
 	    "boot file name longer than 254 bytes" },
-	[DHCP_R_NO_ADDRESS] = { DHCP_ACT_IGNORE,
+	[DHCP_R_NO_ADDRESS] = { DHCP_ACT_IGNORE, "no_address",
 	    "REQUEST without requested IP, server identifier or ciaddr" },
 	/* §4.3.2: wrong address in each REQUEST state → DHCPNAK. */
-	[DHCP_R_SELECT_WRONG_IP] = { DHCP_ACT_NAK,
+	[DHCP_R_SELECT_WRONG_IP] = { DHCP_ACT_NAK, "select_wrong_ip",
 	    "requested IP is not the host's address" },
-	[DHCP_R_REBOOT_WRONG_IP] = { DHCP_ACT_NAK,
+	[DHCP_R_REBOOT_WRONG_IP] = { DHCP_ACT_NAK, "reboot_wrong_ip",
 	    "requested IP is not the host's address (INIT-REBOOT)" },
-	[DHCP_R_RENEW_WRONG_IP] = { DHCP_ACT_NAK,
+	[DHCP_R_RENEW_WRONG_IP] = { DHCP_ACT_NAK, "renew_wrong_ip",
 	    "ciaddr is not the host's address (RENEWING)" },
 };
 
@@ -89,6 +91,14 @@ dhcp_reason_text(int reason)
 	if (reason < 0 || reason >= DHCP_R_MAX)
 		return "unknown";
 	return refusals[reason].text;
+}
+
+const char *
+dhcp_reason_name(int reason)
+{
+	if (reason < 0 || reason >= DHCP_R_MAX)
+		return "unknown";
+	return refusals[reason].name;
 }
 
 /*

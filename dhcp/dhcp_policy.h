@@ -95,4 +95,10 @@ const char *dhcp_action_name(int action);
 /* The text of a reason ("unknown MAC", ...); "" for DHCP_R_NONE. Static. */
 const char *dhcp_reason_text(int reason);
 
+/*
+ * A reason as a token ("unknown_mac", "bootp", ...; "none" for
+ * DHCP_R_NONE, "unknown" out of range), for metrics labels. Static.
+ */
+const char *dhcp_reason_name(int reason);
+
 #endif

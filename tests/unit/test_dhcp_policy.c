@@ -989,6 +989,21 @@ test_names(void **state)
 	/* Every reason has a text. */
 	for (i = 1; i < DHCP_R_MAX; i++)
 		assert_true(strlen(dhcp_reason_text(i)) > 0);
+	/* Every reason has its own token, a valid label value. */
+	assert_string_equal(dhcp_reason_name(DHCP_R_UNKNOWN_MAC),
+	    "unknown_mac");
+	assert_string_equal(dhcp_reason_name(DHCP_R_MAX), "unknown");
+	for (i = 0; i < DHCP_R_MAX; i++) {
+		int	 j;
+
+		assert_true(strlen(dhcp_reason_name(i)) > 0);
+		assert_int_equal(strspn(dhcp_reason_name(i),
+		    "abcdefghijklmnopqrstuvwxyz_"),
+		    strlen(dhcp_reason_name(i)));
+		for (j = 0; j < i; j++)
+			assert_string_not_equal(dhcp_reason_name(i),
+			    dhcp_reason_name(j));
+	}
 }
 
 int
