@@ -28,8 +28,8 @@ enum metrics_type {
  */
 struct metrics {
 	struct strbuf		*out;
-	struct strbuf		 seen;	/* family names written, "\n" after each */
-	char			 family[METRICS_NAME_MAX + 1]; /* "" before one */
+	struct strbuf		 seen;	/* family names, "\n" after each */
+	char			 family[METRICS_NAME_MAX + 1]; /* "" at first */
 	enum metrics_type	 type;
 	const char		*why;
 };

@@ -113,8 +113,8 @@ t_escape(void **state)
 	struct strbuf		 sb;
 	struct metrics		 m;
 	char			*s;
-	const char *const	 l[] = { "reason", "a\\b\"c\nd", "v", "\xff\xc3\xa9",
-	    NULL };
+	const char *const	 l[] = { "reason", "a\\b\"c\nd", "v",
+	    "\xff\xc3\xa9", NULL };
 
 	strbuf_init(&sb, STRBUF_NOMAX);
 	metrics_init(&m, &sb);
@@ -125,7 +125,8 @@ t_escape(void **state)
 	assert_string_equal(s,
 	    "# HELP bootd_info quote \" kept\n"
 	    "# TYPE bootd_info gauge\n"
-	    "bootd_info{reason=\"a\\\\b\\\"c\\nd\",v=\"\xef\xbf\xbd\xc3\xa9\"} 1\n");
+	    "bootd_info{reason=\"a\\\\b\\\"c\\nd\","
+	    "v=\"\xef\xbf\xbd\xc3\xa9\"} 1\n");
 	free(s);
 }
 
