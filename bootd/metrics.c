@@ -7,6 +7,7 @@
 #include <math.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bootd/metrics.h"
@@ -227,6 +228,7 @@ metrics_u64(struct metrics *m, const char *const *labels, uint64_t v)
 int
 metrics_double(struct metrics *m, const char *const *labels, double v)
 {
+	char	num[32];
 	int	rc;
 
 	if (sample_head(m, labels) == -1)
@@ -235,9 +237,17 @@ metrics_double(struct metrics *m, const char *const *labels, double v)
 		rc = strbuf_puts(m->out, "NaN\n");
 	else if (isinf(v))
 		rc = strbuf_puts(m->out, v > 0 ? "+Inf\n" : "-Inf\n");
-	else
-		/* %.17g reads back as the same double. */
-		rc = strbuf_printf(m->out, "%.17g\n", v);
+	else {
+		/*
+		 * %.17g always reads back as the same double, but writes
+		 * 0.0018 as 0.0018000000000000001: the short form when it
+		 * reads back the same.
+		 */
+		snprintf(num, sizeof(num), "%.15g", v);
+		if (strtod(num, NULL) != v)
+			snprintf(num, sizeof(num), "%.17g", v);
+		rc = strbuf_printf(m->out, "%s\n", num);
+	}
 	if (rc == -1)
 		return fail(m, "output buffer full");
 	return 0;

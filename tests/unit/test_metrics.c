@@ -15,6 +15,14 @@
 
 #include "bootd/metrics.h"
 
+/* An unbounded buffer and a rendering into it. */
+static void
+start(struct metrics *m, struct strbuf *sb)
+{
+	strbuf_init(sb, STRBUF_NOMAX);
+	metrics_init(m, sb);
+}
+
 /* Renders into *text (caller frees); returns metrics_done()'s result. */
 static int
 finish(struct metrics *m, struct strbuf *sb, char **text, const char **why)
@@ -45,8 +53,7 @@ t_families(void **state)
 	const char *const	 done[] = { "result", "done", NULL };
 	const char *const	 failed[] = { "result", "failed", NULL };
 
-	strbuf_init(&sb, STRBUF_NOMAX);
-	metrics_init(&m, &sb);
+	start(&m, &sb);
 	assert_int_equal(metrics_family(&m, "bootd_tftp_transfers_total",
 	    METRICS_COUNTER, "TFTP transfers by result."), 0);
 	assert_int_equal(metrics_u64(&m, done, 7), 0);
@@ -56,6 +63,8 @@ t_families(void **state)
 	assert_int_equal(metrics_double(&m, NULL, 1765050000.5), 0);
 	assert_int_equal(metrics_family(&m, "bootd_x_seconds",
 	    METRICS_GAUGE, "h"), 0);
+	assert_int_equal(metrics_double(&m, NULL, 0.0018), 0);
+	assert_int_equal(metrics_double(&m, NULL, 0.1 + 0.2), 0);
 	assert_int_equal(metrics_double(&m, NULL, NAN), 0);
 	assert_int_equal(metrics_double(&m, NULL, -INFINITY), 0);
 	assert_int_equal(finish(&m, &sb, &s, &why), 0);
@@ -72,6 +81,8 @@ t_families(void **state)
 	    "bootd_start_time_seconds 1765050000.5\n"
 	    "# HELP bootd_x_seconds h\n"
 	    "# TYPE bootd_x_seconds gauge\n"
+	    "bootd_x_seconds 0.0018\n"
+	    "bootd_x_seconds 0.30000000000000004\n"
 	    "bootd_x_seconds NaN\n"
 	    "bootd_x_seconds -Inf\n");
 	/* Two samples, one HELP and one TYPE line. */
@@ -88,8 +99,7 @@ t_twice(void **state)
 	const char	*why;
 	char		*s;
 
-	strbuf_init(&sb, STRBUF_NOMAX);
-	metrics_init(&m, &sb);
+	start(&m, &sb);
 	assert_int_equal(metrics_family(&m, "bootd_a_total", METRICS_COUNTER,
 	    "a"), 0);
 	assert_int_equal(metrics_u64(&m, NULL, 1), 0);
@@ -116,8 +126,7 @@ t_escape(void **state)
 	const char *const	 l[] = { "reason", "a\\b\"c\nd", "v",
 	    "\xff\xc3\xa9", NULL };
 
-	strbuf_init(&sb, STRBUF_NOMAX);
-	metrics_init(&m, &sb);
+	start(&m, &sb);
 	assert_int_equal(metrics_family(&m, "bootd_info", METRICS_GAUGE,
 	    "quote \" kept"), 0);
 	assert_int_equal(metrics_u64(&m, l, 1), 0);
@@ -139,8 +148,7 @@ refused(const char *name, enum metrics_type type, const char *want)
 	const char	*why;
 	char		*s;
 
-	strbuf_init(&sb, STRBUF_NOMAX);
-	metrics_init(&m, &sb);
+	start(&m, &sb);
 	assert_int_equal(metrics_family(&m, name, type, "h"), -1);
 	assert_int_equal(finish(&m, &sb, &s, &why), -1);
 	assert_string_equal(why, want);
@@ -185,8 +193,7 @@ t_bad_samples(void **state)
 	const char *const	 digit[] = { "1a", "x", NULL };
 
 	/* A sample before any family. */
-	strbuf_init(&sb, STRBUF_NOMAX);
-	metrics_init(&m, &sb);
+	start(&m, &sb);
 	assert_int_equal(metrics_u64(&m, NULL, 1), -1);
 	assert_int_equal(finish(&m, &sb, &s, &why), -1);
 	assert_string_equal(why, "sample before any family");
