@@ -49,6 +49,7 @@ struct bootd {
 	char			*config_path;
 	struct bootd_config	*cfg;		/* current; swapped on HUP */
 	struct inv_snapshot	*snap;		/* current; may be NULL */
+	uint64_t		 snap_at_ms;	/* clock_mono_ms() of its swap */
 	enum bootd_source	 source;
 	struct db_thread	*db;
 	struct db_status	*dbst;		/* last status from the DB thread */

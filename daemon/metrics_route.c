@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "bootd/bootd.h"
+#include "bootd/clock.h"
 #include "bootd/http.h"
 #include "bootd/log.h"
 #include "bootd/metrics.h"
@@ -113,6 +114,12 @@ put_db(struct metrics *m, const struct bootd *bd)
 	one_u64(m, "bootd_snapshot_rejected_rows", METRICS_GAUGE,
 	    "Rows of the served inventory's load that were rejected.",
 	    snap != NULL ? snap->nrejects : 0);
+	/* Absent with nothing to serve: an age of nothing is not 0. */
+	if (snap != NULL && metrics_family(m, "bootd_snapshot_age_seconds",
+	    METRICS_GAUGE, "Seconds since the served inventory was swapped "
+	    "in (a table change or a load from the cache).") == 0)
+		(void)metrics_double(m, NULL,
+		    (double)(clock_mono_ms() - bd->snap_at_ms) / 1000.0);
 }
 
 static void

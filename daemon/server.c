@@ -21,6 +21,7 @@
 #include <event2/thread.h>
 
 #include "bootd/bootd.h"
+#include "bootd/clock.h"
 #include "bootd/fdlimit.h"
 #include "bootd/http.h"
 #include "bootd/log.h"
@@ -59,6 +60,7 @@ bootd_swap_snapshot(struct bootd *bd, struct inv_snapshot *snap,
 		log_warnx("db: rejected %s", snap->rejects[i]);
 	inv_unref(bd->snap);
 	bd->snap = snap;
+	bd->snap_at_ms = clock_mono_ms();
 	bd->source = src;
 	bd->st.snapshots++;
 	/* DHCP maps for an existing server, when dhcpgen.format is set. */

@@ -56,6 +56,8 @@ ok "promtool check metrics accepts $(wc -l < "$T/m.txt") lines"
 	fail "db state"
 [ "$(val bootd_snapshot_hosts)" -gt 0 ] && [ "$(val bootd_snapshot_generation)" -gt 0 ] ||
 	fail "snapshot gauges"
+age=$(val bootd_snapshot_age_seconds)
+awk -v a="$age" 'BEGIN { exit !(a >= 0 && a < 60) }' || fail "snapshot age $age"
 start=$(val bootd_start_time_seconds)
 [ "$start" -le "$(date +%s)" ] && [ "$start" -gt $(( $(date +%s) - 120 )) ] ||
 	fail "start time $start"
