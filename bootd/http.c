@@ -31,6 +31,7 @@
 #include <event2/listener.h>
 
 #include "bootd/addr.h"
+#include "bootd/clock.h"
 #include "bootd/bootd.h"
 #include "bootd/http.h"
 #include "bootd/http_range.h"
@@ -86,6 +87,7 @@ struct http_route {
 	enum http_acl	 acl;
 	void		(*fn)(struct http_ctx *);
 	void		*arg;
+	uint64_t	 replies[HTTP_CLASSES];	/* by status class */
 };
 
 struct http_srv {
@@ -93,6 +95,7 @@ struct http_srv {
 	struct evhttp		*http;
 	struct http_route	 routes[HTTP_ROUTES_MAX];
 	size_t			 nroutes;
+	uint64_t		 unrouted[HTTP_CLASSES]; /* no route matched */
 	struct evconnlistener	*lev;	/* freed by evhttp_free() */
 	struct event		*ev_adopt; /* runs http_adopt() */
 	int			 full;	/* listener paused at the cap */
@@ -145,8 +148,21 @@ http_send(struct http_ctx *c, int code, const char *ctype,
 {
 	struct evkeyvalq	*oh = evhttp_request_get_output_headers(c->req);
 	const char		*reason = http_reason(&code);
-	char			 n[24];
+	char			 n[24], esc[160];
+	uint64_t		*by;
 
+	/* Counted by route and class; one access line, through the limiter. */
+	by = c->route >= 0 ? c->srv->routes[c->route].replies :
+	    c->srv->unrouted;
+	by[code / 100 % HTTP_CLASSES]++;
+	if (log_cur_level >= LOG_LVL_INFO) {
+		log_sanitise(esc, sizeof(esc), c->path, strlen(c->path));
+		log_note_info("http: %s %s %s %d %" PRIu64 " bytes %.1f ms",
+		    c->peer, c->cmd == EVHTTP_REQ_HEAD ? "HEAD" :
+		    c->cmd == EVHTTP_REQ_POST ? "POST" :
+		    c->cmd == EVHTTP_REQ_GET ? "GET" : "other", esc, code, len,
+		    (double)(clock_mono_us() - c->t0_us) / 1000.0);
+	}
 	evhttp_add_header(oh, "Content-Type",
 	    ctype != NULL ? ctype : "text/plain; charset=utf-8");
 	if (c->cmd == EVHTTP_REQ_HEAD) {
@@ -772,6 +788,8 @@ http_dispatch(struct evhttp_request *req, void *arg)
 		evhttp_request_set_on_complete_cb(req, http_req_done, hc);
 	}
 	memset(&c, 0, sizeof(c));
+	c.route = -1;
+	c.t0_us = clock_mono_us();
 	c.bd = srv->bd;
 	c.srv = srv;
 	c.req = req;
@@ -798,6 +816,7 @@ http_dispatch(struct evhttp_request *req, void *arg)
 	if ((r = route_find(srv, dpath)) != NULL) {
 		c.rest = dpath + r->plen;
 		c.arg = r->arg;
+		c.route = (int)(r - srv->routes);
 		if ((r->methods & m) == 0) {
 			evhttp_add_header(evhttp_request_get_output_headers(
 			    req), "Allow", route_allow(r));
@@ -874,6 +893,23 @@ http_start(struct bootd *bd, char *err, size_t errlen)
 fail:
 	http_stop(srv);
 	return NULL;
+}
+
+size_t
+http_routes_n(const struct http_srv *srv)
+{
+	return srv->nroutes;
+}
+
+const uint64_t *
+http_route_replies(const struct http_srv *srv, size_t i, const char **prefix)
+{
+	if (i < srv->nroutes) {
+		*prefix = srv->routes[i].prefix;
+		return srv->routes[i].replies;
+	}
+	*prefix = NULL;
+	return i == srv->nroutes ? srv->unrouted : NULL;
 }
 
 const struct http_stats *

@@ -57,6 +57,9 @@ struct http_ctx {
 	uint32_t		 peer_ip;	/* host order; 0 if not IPv4 */
 	int			 admin;	/* peer in http.admin_networks */
 	char			 peer[64];	/* printable peer address */
+	/* Private to http.c: the route's index (-1: none), the start. */
+	int			 route;
+	uint64_t		 t0_us;
 };
 
 /*
@@ -83,6 +86,19 @@ struct http_stats {
 
 /* The server's counters, borrowed until http_stop(). */
 const struct http_stats *http_stats(const struct http_srv *srv);
+
+/* Replies by status class: 1xx .. 5xx at [1] .. [5]; [0] unused. */
+#define HTTP_CLASSES	6
+
+/*
+ * The replies sent for route i (0 .. http_routes_n() - 1; its prefix in
+ * *prefix) or, for i == http_routes_n(), for requests that matched no
+ * route (*prefix NULL), by status class. Borrowed until http_stop().
+ * Returns NULL past the end.
+ */
+size_t	 http_routes_n(const struct http_srv *srv);
+const uint64_t *http_route_replies(const struct http_srv *srv, size_t i,
+	    const char **prefix);
 
 /* Who may call a route. */
 enum http_acl {

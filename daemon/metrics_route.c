@@ -202,9 +202,40 @@ put_tftp(struct metrics *m, const struct tftp_stats *st, size_t active)
 	    "TFTP menus rendered from the inventory.", st->virtual_files);
 }
 
+/* Replies by route and status class: every route, 2xx to 5xx each. */
 static void
-put_http(struct metrics *m, const struct http_stats *st)
+put_http_replies(struct metrics *m, const struct http_srv *srv)
 {
+	static const char *const classes[HTTP_CLASSES] = {
+		NULL, NULL, "2xx", "3xx", "4xx", "5xx"
+	};
+	const uint64_t	*by;
+	const char	*prefix;
+	const char	*l[5];
+	size_t		 i;
+	int		 k;
+
+	if (metrics_family(m, "bootd_http_requests_total", METRICS_COUNTER,
+	    "HTTP requests answered, by route (its path prefix; \"none\" "
+	    "when none matched) and status class.") == -1)
+		return;
+	for (i = 0; (by = http_route_replies(srv, i, &prefix)) != NULL; i++)
+		for (k = 2; k < HTTP_CLASSES; k++) {
+			l[0] = "route";
+			l[1] = prefix != NULL ? prefix : "none";
+			l[2] = "code";
+			l[3] = classes[k];
+			l[4] = NULL;
+			(void)metrics_u64(m, l, by[k]);
+		}
+}
+
+static void
+put_http(struct metrics *m, const struct http_srv *srv)
+{
+	const struct http_stats *st = http_stats(srv);
+
+	put_http_replies(m, srv);
 	one_u64(m, "bootd_http_connections_accepted_total", METRICS_COUNTER,
 	    "HTTP connections accepted.", st->accepted);
 	if (metrics_family(m, "bootd_http_connections_refused_total",
@@ -240,7 +271,7 @@ route_metrics(struct http_ctx *c)
 		put_dhcp(&m, dhcp_stats(bd->dhcp));
 	if (bd->tftp != NULL)
 		put_tftp(&m, tftp_stats(bd->tftp), tftp_active(bd->tftp));
-	put_http(&m, http_stats(bd->http));
+	put_http(&m, bd->http);
 	if (metrics_done(&m, &why) == -1) {
 		/* A scraper can repeat it: through the peer limiter. */
 		log_peer_warnx("http: %s: /metrics: %s", c->peer, why);

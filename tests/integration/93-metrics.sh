@@ -73,6 +73,9 @@ bad0=$(val bootd_dhcp_packets_malformed_total)
 unk0=$(val 'bootd_dhcp_ignored_total{reason="unknown_mac"}')
 disc0=$(val 'bootd_dhcp_discovered_total{outcome="queued"}')
 ev0=$(val bootd_db_events_written_total)
+f2=$(val 'bootd_http_requests_total{route="/files/",code="2xx"}')
+f4=$(val 'bootd_http_requests_total{route="/files/",code="4xx"}')
+n4=$(val 'bootd_http_requests_total{route="none",code="4xx"}')
 
 # TFTP: two transfers, one refusal.
 curl -fsS --max-time 20 "tftp://127.0.0.1:$TPORT/small.bin" -o "$T/a.bin" || fail "curl tftp"
@@ -82,6 +85,11 @@ curl -sS --max-time 20 "tftp://127.0.0.1:$TPORT/missing.bin" -o /dev/null 2>/dev
 	fail "missing file served"
 # HTTP: three fetches; then two idle connections fill max_per_client.
 for _ in 1 2 3; do http_get /healthz >/dev/null || fail "GET /healthz"; done
+# By route and status class: two files, a missing one, a path of no route.
+http_get /files/small.bin >/dev/null && http_get /files/small.bin >/dev/null ||
+	fail "GET /files/small.bin"
+http_get /files/missing.bin >/dev/null 2>&1 && fail "missing file over HTTP"
+http_get /no/route >/dev/null 2>&1 && fail "a path of no route answered"
 exec 7<>"/dev/tcp/127.0.0.1/$HTTP_PORT" 8<>"/dev/tcp/127.0.0.1/$HTTP_PORT"
 wait_until 5 sh -c "! curl -fsS --max-time 2 http://127.0.0.1:$HTTP_PORT/healthz" ||
 	fail "third connection not refused"
@@ -114,6 +122,13 @@ moved 'bootd_http_connections_refused_total{cap="max_per_client"}' "$cap0" 1
 acc=$(val bootd_http_connections_accepted_total)
 [ "$acc" -ge $((acc0 + 6)) ] || fail "HTTP accepted $acc0 -> $acc"
 ok "bootd_http_connections_accepted_total: $acc0 -> $acc"
+moved 'bootd_http_requests_total{route="/files/",code="2xx"}' "$f2" 2
+moved 'bootd_http_requests_total{route="/files/",code="4xx"}' "$f4" 1
+moved 'bootd_http_requests_total{route="none",code="4xx"}' "$n4" 1
+grep -q 'http: 127.0.0.1 GET /files/small.bin 200 [0-9]* bytes [0-9.]* ms' "$T/bootd.log" &&
+	grep -q 'http: 127.0.0.1 GET /no/route 404 ' "$T/bootd.log" ||
+	fail "no access log lines: $(grep 'http: 127' "$T/bootd.log" | tail -3)"
+ok "access log: one line a request (peer, method, path, status, bytes, ms)"
 moved bootd_dhcp_packets_received_total "$recv0" 2
 moved bootd_dhcp_packets_malformed_total "$bad0" 1
 moved 'bootd_dhcp_ignored_total{reason="unknown_mac"}' "$unk0" 1
