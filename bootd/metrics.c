@@ -213,7 +213,8 @@ labels_check(struct metrics *m, const char *const *labels)
 			return fail(m, "label without a value");
 		if (!label_name_ok(labels[i]))
 			return fail(m, "bad label name");
-		if (m->type == METRICS_HISTOGRAM && strcmp(labels[i], "le") == 0)
+		if (m->type == METRICS_HISTOGRAM &&
+		    strcmp(labels[i], "le") == 0)
 			return fail(m, "label le in a histogram");
 	}
 	return 0;
@@ -307,7 +308,8 @@ bounds_ok(const double *bounds, size_t nb)
 	if (bounds == NULL || nb == 0 || nb > METRICS_HIST_MAX_BUCKETS)
 		return 0;
 	for (i = 0; i < nb; i++)
-		if (!isfinite(bounds[i]) || (i > 0 && bounds[i] <= bounds[i - 1]))
+		if (!isfinite(bounds[i]) ||
+		    (i > 0 && bounds[i] <= bounds[i - 1]))
 			return 0;
 	return 1;
 }

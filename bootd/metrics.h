@@ -21,7 +21,7 @@
 enum metrics_type {
 	METRICS_COUNTER,	/* only goes up; the name ends in _total */
 	METRICS_GAUGE,
-	METRICS_HISTOGRAM,	/* samples only through metrics_hist_series() */
+	METRICS_HISTOGRAM,	/* samples by metrics_hist_series() only */
 	METRICS_TYPE_MAX
 };
 
@@ -33,8 +33,8 @@ enum metrics_type {
  * Observing costs a scan of the bounds, no allocation, no clock.
  */
 struct metrics_hist {
-	const double	*bounds;	/* borrowed: strictly increasing, finite */
-	size_t		 nb;		/* <= METRICS_HIST_MAX_BUCKETS */
+	const double	*bounds;	/* borrowed; increasing, finite */
+	size_t		 nb;		/* at most METRICS_HIST_MAX_BUCKETS */
 	uint64_t	 counts[METRICS_HIST_MAX_BUCKETS];
 	uint64_t	 count;		/* every observation */
 	double		 sum;		/* of every observation */

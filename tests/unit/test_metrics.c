@@ -316,6 +316,20 @@ t_hist_many(void **state)
 	assert_true(h.sum == 39999.0 * 40000 / 2);
 }
 
+/* Ends a rendering that must have failed with want. */
+static void
+failed_with(struct metrics *m, struct strbuf *sb, const char *want)
+{
+	const char	*why;
+	char		*s;
+
+	assert_int_equal(finish(m, sb, &s, &why), -1);
+	assert_string_equal(why, want);
+	/* Nothing of a refused series is written. */
+	assert_null(strstr(s, "_bucket"));
+	free(s);
+}
+
 static void
 t_hist_refused(void **state)
 {
@@ -326,8 +340,6 @@ t_hist_refused(void **state)
 	struct strbuf		 sb;
 	struct metrics		 m;
 	struct metrics_hist	 h, none;
-	const char		*why;
-	char			*s;
 	const char *const	 le[] = { "le", "1", NULL };
 
 	assert_int_equal(metrics_hist_init(&h, unsorted, 2), -1);
@@ -351,37 +363,28 @@ t_hist_refused(void **state)
 
 	assert_int_equal(metrics_hist_init(&h, t_bounds, 3), 0);
 	memset(&none, 0, sizeof(none));
-	/* A plain sample in a histogram family. */
 	start(&m, &sb);
 	assert_int_equal(metrics_family(&m, "bootd_x_seconds",
 	    METRICS_HISTOGRAM, "h"), 0);
 	assert_int_equal(metrics_u64(&m, NULL, 1), -1);
-	assert_int_equal(finish(&m, &sb, &s, &why), -1);
-	assert_string_equal(why, "plain sample in a histogram family");
-	free(s);
-	/* A series in a gauge family. */
+	failed_with(&m, &sb, "plain sample in a histogram family");
+
 	start(&m, &sb);
 	assert_int_equal(metrics_family(&m, "bootd_g", METRICS_GAUGE, "g"), 0);
 	assert_int_equal(metrics_hist_series(&m, NULL, &h), -1);
-	assert_int_equal(finish(&m, &sb, &s, &why), -1);
-	assert_string_equal(why,
-	    "histogram series outside a histogram family");
-	free(s);
+	failed_with(&m, &sb, "histogram series outside a histogram family");
+
 	/* le is the histogram's own label. */
 	start(&m, &sb);
 	assert_int_equal(metrics_histogram(&m, "bootd_x_seconds", "h", le,
 	    &h), -1);
-	assert_int_equal(finish(&m, &sb, &s, &why), -1);
-	assert_string_equal(why, "label le in a histogram");
-	assert_null(strstr(s, "_bucket"));
-	free(s);
+	failed_with(&m, &sb, "label le in a histogram");
+
 	/* Never initialised. */
 	start(&m, &sb);
 	assert_int_equal(metrics_histogram(&m, "bootd_x_seconds", "h", NULL,
 	    &none), -1);
-	assert_int_equal(finish(&m, &sb, &s, &why), -1);
-	assert_string_equal(why, "histogram without valid bounds");
-	free(s);
+	failed_with(&m, &sb, "histogram without valid bounds");
 }
 
 int
