@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * metrics: the Prometheus text exposition format 0.0.4 writer. Owns the
- * naming rules and the escaping; the values come from the caller. Pure:
- * no I/O, no clock, no logging.
+ * metrics: the Prometheus text exposition format 0.0.4 writer and the
+ * fixed-bucket histogram. Owns the naming rules and the escaping; the
+ * values come from the caller. Pure: no I/O, no clock, no logging.
  */
 #include <math.h>
 #include <inttypes.h>
@@ -19,6 +19,12 @@
 static const char *const metrics_type_names[METRICS_TYPE_MAX] = {
 	[METRICS_COUNTER] = "counter",
 	[METRICS_GAUGE] = "gauge",
+	[METRICS_HISTOGRAM] = "histogram",
+};
+
+/* A histogram's samples: name_bucket, name_sum, name_count. */
+static const char *const metrics_hist_suffixes[] = {
+	"_bucket", "_sum", "_count",
 };
 
 /*
@@ -71,7 +77,14 @@ name_check(const char *name, enum metrics_type type)
 			return "counter name does not end in _total";
 		stem -= strlen(METRICS_TOTAL);
 	} else if (ends_with(name, len, METRICS_TOTAL))
-		return "gauge name ends in _total";
+		return type == METRICS_GAUGE ? "gauge name ends in _total" :
+		    "histogram name ends in _total";
+	if (type == METRICS_HISTOGRAM)
+		for (i = 0; i < sizeof(metrics_hist_suffixes) /
+		    sizeof(*metrics_hist_suffixes); i++)
+			if (ends_with(name, len, metrics_hist_suffixes[i]))
+				return "histogram name ends in a sample's "
+				    "suffix";
 	for (i = 0; i < sizeof(metrics_bad_units) / sizeof(*metrics_bad_units);
 	    i++)
 		if (ends_with(name, stem, metrics_bad_units[i]))
@@ -189,37 +202,84 @@ metrics_family(struct metrics *m, const char *name, enum metrics_type type,
 	return 0;
 }
 
-/* The sample's name and labels, up to the value's space. */
+/* The labels' names, before anything is written; le is the histogram's. */
 static int
-sample_head(struct metrics *m, const char *const *labels)
+labels_check(struct metrics *m, const char *const *labels)
 {
 	size_t	i;
 
-	if (m->why != NULL)
-		return -1;
-	if (m->family[0] == '\0')
-		return fail(m, "sample before any family");
 	for (i = 0; labels != NULL && labels[i] != NULL; i += 2) {
 		if (labels[i + 1] == NULL)
 			return fail(m, "label without a value");
 		if (!label_name_ok(labels[i]))
 			return fail(m, "bad label name");
+		if (m->type == METRICS_HISTOGRAM &&
+		    strcmp(labels[i], "le") == 0)
+			return fail(m, "label le in a histogram");
 	}
+	return 0;
+}
+
+/*
+ * The sample's name (the family's, then suffix) and labels, then le when
+ * it is not NULL, up to the value's space. The labels are checked.
+ */
+static void
+sample_head(struct metrics *m, const char *suffix, const char *const *labels,
+    const char *le)
+{
+	size_t	i;
+
 	strbuf_puts(m->out, m->family);
+	strbuf_puts(m->out, suffix);
 	for (i = 0; labels != NULL && labels[i] != NULL; i += 2) {
 		strbuf_printf(m->out, "%s%s=\"", i == 0 ? "{" : ",", labels[i]);
 		put_escaped(m->out, labels[i + 1], 1);
 		strbuf_puts(m->out, "\"");
 	}
-	strbuf_puts(m->out, i > 0 ? "} " : " ");
-	return 0;
+	if (le != NULL)
+		strbuf_printf(m->out, "%sle=\"%s\"", i == 0 ? "{" : ",", le);
+	strbuf_puts(m->out, i > 0 || le != NULL ? "} " : " ");
+}
+
+/* Whether a plain sample (counter, gauge) may be written now. */
+static int
+plain_ok(struct metrics *m, const char *const *labels)
+{
+	if (m->why != NULL)
+		return -1;
+	if (m->family[0] == '\0')
+		return fail(m, "sample before any family");
+	if (m->type == METRICS_HISTOGRAM)
+		return fail(m, "plain sample in a histogram family");
+	return labels_check(m, labels);
+}
+
+/*
+ * v as the format writes it into num (32 bytes). %.17g always reads back
+ * as the same double, but writes 0.0018 as 0.0018000000000000001: the
+ * short form when it reads back the same.
+ */
+static void
+fmt_double(char *num, size_t size, double v)
+{
+	if (isnan(v))
+		snprintf(num, size, "NaN");
+	else if (isinf(v))
+		snprintf(num, size, "%s", v > 0 ? "+Inf" : "-Inf");
+	else {
+		snprintf(num, size, "%.15g", v);
+		if (strtod(num, NULL) != v)
+			snprintf(num, size, "%.17g", v);
+	}
 }
 
 int
 metrics_u64(struct metrics *m, const char *const *labels, uint64_t v)
 {
-	if (sample_head(m, labels) == -1)
+	if (plain_ok(m, labels) == -1)
 		return -1;
+	sample_head(m, "", labels, NULL);
 	if (strbuf_printf(m->out, "%" PRIu64 "\n", v) == -1)
 		return fail(m, "output buffer full");
 	return 0;
@@ -229,28 +289,98 @@ int
 metrics_double(struct metrics *m, const char *const *labels, double v)
 {
 	char	num[32];
-	int	rc;
 
-	if (sample_head(m, labels) == -1)
+	if (plain_ok(m, labels) == -1)
 		return -1;
-	if (isnan(v))
-		rc = strbuf_puts(m->out, "NaN\n");
-	else if (isinf(v))
-		rc = strbuf_puts(m->out, v > 0 ? "+Inf\n" : "-Inf\n");
-	else {
-		/*
-		 * %.17g always reads back as the same double, but writes
-		 * 0.0018 as 0.0018000000000000001: the short form when it
-		 * reads back the same.
-		 */
-		snprintf(num, sizeof(num), "%.15g", v);
-		if (strtod(num, NULL) != v)
-			snprintf(num, sizeof(num), "%.17g", v);
-		rc = strbuf_printf(m->out, "%s\n", num);
-	}
-	if (rc == -1)
+	sample_head(m, "", labels, NULL);
+	fmt_double(num, sizeof(num), v);
+	if (strbuf_printf(m->out, "%s\n", num) == -1)
 		return fail(m, "output buffer full");
 	return 0;
+}
+
+/* Whether bounds[0..nb) can be a histogram's. */
+static int
+bounds_ok(const double *bounds, size_t nb)
+{
+	size_t	i;
+
+	if (bounds == NULL || nb == 0 || nb > METRICS_HIST_MAX_BUCKETS)
+		return 0;
+	for (i = 0; i < nb; i++)
+		if (!isfinite(bounds[i]) ||
+		    (i > 0 && bounds[i] <= bounds[i - 1]))
+			return 0;
+	return 1;
+}
+
+int
+metrics_hist_init(struct metrics_hist *h, const double *bounds, size_t nb)
+{
+	memset(h, 0, sizeof(*h));
+	if (!bounds_ok(bounds, nb))
+		return -1;
+	h->bounds = bounds;
+	h->nb = nb;
+	return 0;
+}
+
+void
+metrics_hist_observe(struct metrics_hist *h, double v)
+{
+	size_t	i;
+
+	/* A dozen bounds: a scan is as quick as a binary search. */
+	for (i = 0; i < h->nb; i++)
+		if (v <= h->bounds[i]) {
+			h->counts[i]++;
+			break;
+		}
+	h->count++;
+	h->sum += v;
+}
+
+int
+metrics_hist_series(struct metrics *m, const char *const *labels,
+    const struct metrics_hist *h)
+{
+	char		num[32];
+	uint64_t	cum = 0;
+	size_t		i;
+
+	if (m->why != NULL)
+		return -1;
+	if (m->family[0] == '\0' || m->type != METRICS_HISTOGRAM)
+		return fail(m, "histogram series outside a histogram family");
+	if (labels_check(m, labels) == -1)
+		return -1;
+	if (!bounds_ok(h->bounds, h->nb))
+		return fail(m, "histogram without valid bounds");
+	for (i = 0; i < h->nb; i++) {
+		cum += h->counts[i];
+		fmt_double(num, sizeof(num), h->bounds[i]);
+		sample_head(m, "_bucket", labels, num);
+		strbuf_printf(m->out, "%" PRIu64 "\n", cum);
+	}
+	sample_head(m, "_bucket", labels, "+Inf");
+	strbuf_printf(m->out, "%" PRIu64 "\n", h->count);
+	fmt_double(num, sizeof(num), h->sum);
+	sample_head(m, "_sum", labels, NULL);
+	strbuf_printf(m->out, "%s\n", num);
+	sample_head(m, "_count", labels, NULL);
+	if (strbuf_printf(m->out, "%" PRIu64 "\n", h->count) == -1 ||
+	    m->out->err != STRBUF_OK)
+		return fail(m, "output buffer full");
+	return 0;
+}
+
+int
+metrics_histogram(struct metrics *m, const char *name, const char *help,
+    const char *const *labels, const struct metrics_hist *h)
+{
+	if (metrics_family(m, name, METRICS_HISTOGRAM, help) == -1)
+		return -1;
+	return metrics_hist_series(m, labels, h);
 }
 
 int

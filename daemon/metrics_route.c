@@ -166,6 +166,9 @@ put_dhcp(struct metrics *m, const struct dhcp_stats *st)
 		labelled(m, "outcome", "suppressed", st->events_suppressed);
 		labelled(m, "outcome", "queue_full", st->db_queue_full);
 	}
+	(void)metrics_histogram(m, "bootd_dhcp_reply_latency_seconds",
+	    "Seconds from reading a DHCP request to its reply's send "
+	    "returning; replies sent only.", NULL, &st->decide_send);
 }
 
 static void
@@ -200,6 +203,9 @@ put_tftp(struct metrics *m, const struct tftp_stats *st, size_t active)
 	    st->wrong_tid);
 	one_u64(m, "bootd_tftp_virtual_files_total", METRICS_COUNTER,
 	    "TFTP menus rendered from the inventory.", st->virtual_files);
+	(void)metrics_histogram(m, "bootd_tftp_transfer_duration_seconds",
+	    "Seconds from a TFTP read request taken to the transfer's end; "
+	    "completed transfers only.", NULL, &st->duration);
 }
 
 /* Replies by route and status class: every route, 2xx to 5xx each. */

@@ -69,6 +69,7 @@ struct dhcp_rx {
 	uint32_t	 dst;		/* header destination, host order */
 	uint32_t	 spec_dst;	/* kernel's local address for it */
 	int64_t		 now_ms;
+	uint64_t	 read_us;	/* clock_mono_us() after the read */
 };
 
 struct dhcp_srv {
@@ -85,12 +86,25 @@ struct dhcp_srv {
 	uint8_t			 wbuf[DHCP_REPLY_MAX];
 };
 
+/* The time in the rate limiters' and slots' ms out of clock_mono_us(). */
+static int64_t
+us_to_ms(uint64_t us)
+{
+	/* +1 s so that 0 never names a real time (empty disc slots). */
+	return (int64_t)(us / 1000) + 1000;
+}
+
 static int64_t
 now_ms(void)
 {
-	/* +1 s so that 0 never names a real time (empty disc slots). */
-	return (int64_t)clock_mono_ms() + 1000;
+	return us_to_ms(clock_mono_us());
 }
+
+/* Upper bounds of bootd_dhcp_reply_latency_seconds' buckets. */
+static const double dhcp_latency_bounds[] = {
+	0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+	0.1,
+};
 
 /*
  * FNV-1a over the MAC, salted per run: a MAC list that crowds one set here
@@ -451,6 +465,8 @@ handle_answer(struct dhcp_srv *srv, const struct dhcp_rx *rx,
 		    strerror(errno));
 		return;
 	}
+	metrics_hist_observe(&srv->st.decide_send,
+	    (double)(clock_mono_us() - rx->read_us) / 1e6);
 	switch (d->action) {
 	case DHCP_ACT_OFFER:
 		srv->st.offers++;
@@ -541,7 +557,7 @@ handle_packet(struct dhcp_srv *srv, const uint8_t *p, size_t len,
 
 /* One datagram as recvmmsg() left it: where it came from, then handle it. */
 static void
-rx_packet(struct dhcp_srv *srv, struct msghdr *msg, size_t len, int64_t now)
+rx_packet(struct dhcp_srv *srv, struct msghdr *msg, size_t len, uint64_t now)
 {
 	struct dhcp_rx		 rx;
 	struct in_pktinfo	 pi;
@@ -549,7 +565,8 @@ rx_packet(struct dhcp_srv *srv, struct msghdr *msg, size_t len, int64_t now)
 	srv->st.received++;
 	memset(&rx, 0, sizeof(rx));
 	memcpy(&rx.peer, msg->msg_name, sizeof(rx.peer));
-	rx.now_ms = now;
+	rx.now_ms = us_to_ms(now);
+	rx.read_us = now;
 	if (pktinfo_get(msg, &pi) == 0) {
 		rx.ifindex = pi.ipi_ifindex;
 		rx.dst = ntohl(pi.ipi_addr.s_addr);
@@ -590,7 +607,7 @@ listener_cb(evutil_socket_t fd, short what, void *arg)
 		struct cmsghdr	hdr;
 		char		buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
 	}			 cbuf[DHCP_RECV_BATCH];
-	int64_t			 now;
+	uint64_t		 now;
 	int			 i, n, total = 0;
 
 	(void)fd;
@@ -613,7 +630,8 @@ listener_cb(evutil_socket_t fd, short what, void *arg)
 		while (n == -1 && errno == EINTR);
 		if (n <= 0)
 			return;	/* EAGAIN: the burst is over */
-		now = now_ms();
+		/* The one clock read per batch, shared by its datagrams. */
+		now = clock_mono_us();
 		for (i = 0; i < n; i++)
 			rx_packet(srv, &mm[i].msg_hdr, mm[i].msg_len, now);
 		total += n;
@@ -635,6 +653,11 @@ dhcp_start(struct bootd *bd, char *err, size_t errlen)
 	}
 	srv->bd = bd;
 	srv->fd = -1;
+	if (metrics_hist_init(&srv->st.decide_send, dhcp_latency_bounds,
+	    sizeof(dhcp_latency_bounds) / sizeof(*dhcp_latency_bounds)) == -1) {
+		snprintf(err, errlen, "bad reply latency buckets");
+		goto fail;
+	}
 	rl_bucket_init(&srv->disc_rate, DHCP_DISC_RATE, DHCP_DISC_BURST, now);
 	rl_bucket_init(&srv->event_rate, DHCP_EVENT_RATE, DHCP_EVENT_BURST, now);
 	/* Without entropy the table still works; it is only less salted. */

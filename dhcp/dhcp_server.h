@@ -31,6 +31,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bootd/metrics.h"
 #include "dhcp/dhcp_policy.h"
 
 /* Datagrams read per callback before the loop gets a turn, and per call. */
@@ -93,6 +94,13 @@ struct dhcp_stats {
 	uint64_t	events_queued;	/* boot events handed to the DB */
 	uint64_t	events_suppressed;	/* over DHCP_EVENT_RATE */
 	uint64_t	db_queue_full;	/* db_thread_event() refused */
+	/*
+	 * Seconds from the read of a request's datagram to its reply's
+	 * sendmsg() returning, replies sent only (one more clock read per
+	 * reply). A recvmmsg() batch shares its read time, so the later
+	 * datagrams of a batch count the wait for those before them.
+	 */
+	struct metrics_hist decide_send;
 };
 
 /*

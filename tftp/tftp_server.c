@@ -35,6 +35,11 @@
 #include "tftp/tftp_server.h"
 #include "tftp/tftp_xfer.h"
 
+/* Upper bounds of bootd_tftp_transfer_duration_seconds' buckets. */
+static const double tftp_duration_bounds[] = {
+	0.01, 0.05, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120,
+};
+
 /* Log keys (log_peer_keyed_*): one line a second per reason at most. */
 static const char	TFTP_NOFD[] = "out of descriptors";
 
@@ -354,6 +359,12 @@ tftp_start(struct bootd *bd, char *err, size_t errlen)
 	srv->fd = -1;
 	TAILQ_INIT(&srv->xfers);
 	LIST_INIT(&srv->files);
+	if (metrics_hist_init(&srv->st.duration, tftp_duration_bounds,
+	    sizeof(tftp_duration_bounds) / sizeof(*tftp_duration_bounds)) ==
+	    -1) {
+		snprintf(err, errlen, "bad transfer duration buckets");
+		goto fail;
+	}
 	if (bd->rootfd == -1) {
 		snprintf(err, errlen, "paths.tftp_root %s is not open",
 		    cfg->paths.tftp_root);

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bootd/metrics.h"
+
 struct bootd;
 struct tftp_srv;
 
@@ -29,6 +31,12 @@ struct tftp_stats {
 	uint64_t	unacked;	/* dropped: no first ACK in time */
 	uint64_t	changed;	/* ended: file changed under it */
 	uint64_t	nofd;		/* busy: out of descriptors */
+	/*
+	 * Seconds from a transfer's creation (its RRQ taken) to its end,
+	 * completed transfers only (those counted in done); the clock read
+	 * is the one the end's log line takes anyway.
+	 */
+	struct metrics_hist duration;
 };
 
 /*

@@ -246,6 +246,8 @@ tftp_xfer_end(struct tftp_xfer *x, const char *result, uint64_t *counter)
 
 	xfer_set_state(x, TFTP_XS_DONE);
 	(*counter)++;
+	if (counter == &srv->st.done)
+		metrics_hist_observe(&srv->st.duration, ms / 1000.0);
 	xfer_esc_name(x, esc);
 	/*
 	 * A peer can end transfers as fast as it can start them: completed

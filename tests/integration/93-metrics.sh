@@ -2,7 +2,8 @@
 # GET /metrics against a real MariaDB: the exposition passes promtool's
 # check, counters move with real traffic (curl and tftp-hpa over TFTP, curl
 # over HTTP, a TFTP refusal, an HTTP refusal over http.max_per_client, a
-# malformed and an unanswered DHCP datagram on loopback), and a real
+# malformed and an unanswered DHCP datagram and a RENEWING REQUEST acked
+# on loopback), the two histograms count what they should, and a real
 # Prometheus server scrapes bootd and gives the values back through its
 # HTTP API. Everything stays on 127.0.0.1.
 . "$(dirname "$0")/../lib/common.sh"
@@ -15,10 +16,17 @@ TPORT=$(free_port)
 DPORT=$(free_port)
 sed -i "s|^tftp = { enabled = false; };|tftp = { listen = \"127.0.0.1\"; port = $TPORT; };|" "$T/bootd.conf"
 sed -i "s|^dhcp = { subnets|dhcp = { enabled = true; listen = \"127.0.0.1\"; port = $DPORT; subnets|" "$T/bootd.conf"
+# A loopback subnet too, so that a host at 127.0.0.93 gets its ACK unicast
+# to ciaddr (no broadcast, nothing leaves 127.0.0.0/8).
+sed -i 's|domain = "demo.test"; } ); };|domain = "demo.test"; }, { network = "127.0.0.0/8"; } ); };|' "$T/bootd.conf"
+grep -q '127.0.0.0/8"; } ); };' "$T/bootd.conf" || fail "loopback subnet not set"
 # Two connections of one client at most: the third is refused.
 sed -i "s|^http = { listen|http = { max_per_client = 2; listen|" "$T/bootd.conf"
 "$BOOTD_BIN" --config "$T/bootd.conf" db migrate >/dev/null || fail migrate
 mariadb_sql "$(cat "$BOOTD_SRC/demo/inventory.sql")" || fail "demo inventory"
+mariadb_sql "INSERT INTO hosts (hostname, mac, ip, profile, build) VALUES
+	('metrics93', '02:13:00:00:93:02', '127.0.0.93', 'diskless-6.1', 0);" ||
+	fail "loopback host"
 head -c 100000 /dev/urandom > "$T/tftp/small.bin"
 bootd_start "$T/bootd.conf"
 wait_until 5 sh -c "curl -fsS http://127.0.0.1:$HTTP_PORT/healthz | grep -q 'source=db'" ||
@@ -76,6 +84,8 @@ ev0=$(val bootd_db_events_written_total)
 f2=$(val 'bootd_http_requests_total{route="/files/",code="2xx"}')
 f4=$(val 'bootd_http_requests_total{route="/files/",code="4xx"}')
 n4=$(val 'bootd_http_requests_total{route="none",code="4xx"}')
+acks0=$(val 'bootd_dhcp_replies_total{type="ack"}')
+lat0=$(val bootd_dhcp_reply_latency_seconds_count)
 
 # TFTP: two transfers, one refusal.
 curl -fsS --max-time 20 "tftp://127.0.0.1:$TPORT/small.bin" -o "$T/a.bin" || fail "curl tftp"
@@ -105,10 +115,23 @@ p = struct.pack("!BBBBIHHIIII", 1, 1, 6, 0, 0x930001, 0, 0x8000, 0, 0, 0, 0)
 p += mac + bytes(10) + bytes(64) + bytes(128)
 p += b"\x63\x82\x53\x63" + b"\x35\x01\x01" + b"\xff"
 s.sendto(p, ("127.0.0.1", port))
+# A RENEWING REQUEST from the loopback host: ACKed to ciaddr:port+1.
+c = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+c.bind(("127.0.0.93", port + 1))
+c.settimeout(5)
+mac = bytes([0x02, 0x13, 0x00, 0x00, 0x93, 0x02])
+p = struct.pack("!BBBBIHHIIII", 1, 1, 6, 0, 0x930002, 0, 0, 0x7f00005d,
+                0, 0, 0)
+p += mac + bytes(10) + bytes(64) + bytes(128)
+p += b"\x63\x82\x53\x63" + b"\x35\x01\x03" + b"\xff"
+c.sendto(p, ("127.0.0.1", port))
+r = c.recv(4096)
+assert r[4:8] == struct.pack("!I", 0x930002), "xid"
+assert b"\x35\x01\x05" in r[240:], "not an ACK"
 PY
 # The counters are read on the loop: wait until the last datagram counted.
 wait_until 5 sh -c "curl -fsS --max-time 2 $URL |
-	grep -qx 'bootd_dhcp_packets_received_total $((recv0 + 2))'" ||
+	grep -qx 'bootd_dhcp_packets_received_total $((recv0 + 3))'" ||
 	fail "DHCP datagrams not counted"
 # Wait out the connection-close bookkeeping of the refused one.
 wait_until 5 sh -c "curl -fsS --max-time 2 $URL |
@@ -129,7 +152,8 @@ grep -q 'http: 127.0.0.1 GET /files/small.bin 200 [0-9]* bytes [0-9.]* ms' "$T/b
 	grep -q 'http: 127.0.0.1 GET /no/route 404 ' "$T/bootd.log" ||
 	fail "no access log lines: $(grep 'http: 127' "$T/bootd.log" | tail -3)"
 ok "access log: one line a request (peer, method, path, status, bytes, ms)"
-moved bootd_dhcp_packets_received_total "$recv0" 2
+moved bootd_dhcp_packets_received_total "$recv0" 3
+moved 'bootd_dhcp_replies_total{type="ack"}' "$acks0" 1
 moved bootd_dhcp_packets_malformed_total "$bad0" 1
 moved 'bootd_dhcp_ignored_total{reason="unknown_mac"}' "$unk0" 1
 moved 'bootd_dhcp_discovered_total{outcome="queued"}' "$disc0" 1
@@ -142,6 +166,42 @@ ok "bootd_db_events_written_total: $ev0 -> $(val bootd_db_events_written_total)"
 promtool check metrics < "$T/m.txt" > "$T/promtool.out" 2>&1 ||
 	fail "promtool after traffic: $(cat "$T/promtool.out")"
 ok "promtool check metrics after traffic"
+
+# hist NAME: its buckets never go down, +Inf equals _count; prints _count.
+hist() {
+	awk -v n="$1" '
+	index($1, n "_bucket{") == 1 {
+		if (nb > 0 && $2 + 0 < last) bad = "bucket " $1 " goes down"
+		last = $2 + 0; nb++
+		if ($1 ~ /le="\+Inf"/) inf = $2
+	}
+	$1 == n "_count" { count = $2 }
+	$1 == n "_sum" { sum = $2 }
+	END {
+		if (bad != "") { print bad; exit 1 }
+		if (nb < 2 || inf == "" || count == "" || sum == "") {
+			print "incomplete"; exit 1 }
+		if (inf != count) { print "+Inf " inf " != count " count; exit 1 }
+		print count
+	}' "$T/m.txt"
+}
+grep -q '^# TYPE bootd_tftp_transfer_duration_seconds histogram$' "$T/m.txt" &&
+	grep -q '^# TYPE bootd_dhcp_reply_latency_seconds histogram$' "$T/m.txt" ||
+	fail "histogram TYPE lines"
+n=$(hist bootd_tftp_transfer_duration_seconds) || fail "TFTP histogram: $n"
+[ "$n" = "$(val 'bootd_tftp_transfers_total{result="done"}')" ] ||
+	fail "TFTP duration count $n != transfers done"
+ok "bootd_tftp_transfer_duration_seconds: count $n = transfers done = +Inf"
+n=$(hist bootd_dhcp_reply_latency_seconds) || fail "DHCP histogram: $n"
+[ "$n" = $((lat0 + 1)) ] || fail "DHCP latency count $lat0 -> $n, want +1"
+[ "$n" = $(( $(val 'bootd_dhcp_replies_total{type="offer"}') +
+	$(val 'bootd_dhcp_replies_total{type="ack"}') +
+	$(val 'bootd_dhcp_replies_total{type="nak"}') )) ] ||
+	fail "DHCP latency count $n != replies sent"
+# Sent within a second on an idle loopback: not in +Inf alone.
+[ "$(val 'bootd_dhcp_reply_latency_seconds_bucket{le="0.1"}')" = "$n" ] ||
+	fail "DHCP reply slower than 0.1 s"
+ok "bootd_dhcp_reply_latency_seconds: count $lat0 -> $n = replies sent = +Inf"
 
 # A real Prometheus scrapes bootd every second; nothing else is configured
 # (no rules, no alertmanager, no remote write), so it reaches nothing else.
@@ -204,6 +264,10 @@ ok "Prometheus API bootd_tftp_transfers_total = /metrics ($(echo "$want" | tr '\
 [ "$(query bootd_tftp_sent_bytes_total)" = " $(val bootd_tftp_sent_bytes_total)" ] ||
 	fail "sent bytes: $(query bootd_tftp_sent_bytes_total)"
 ok "Prometheus API bootd_tftp_sent_bytes_total = /metrics"
+[ "$(query bootd_tftp_transfer_duration_seconds_count)" = " $(val bootd_tftp_transfer_duration_seconds_count)" ] &&
+	[ "$(query 'bootd_dhcp_reply_latency_seconds_bucket{le="+Inf"}')" = "le=+Inf $(val 'bootd_dhcp_reply_latency_seconds_bucket{le="+Inf"}')" ] ||
+	fail "histograms through Prometheus: $(query bootd_tftp_transfer_duration_seconds_count)"
+ok "Prometheus API: both histograms = /metrics"
 prom_stop
 rm -rf "$T/prom"
 ok "Prometheus stopped"

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for bootd/metrics: the exposition text, HELP and TYPE once per
- * family, label value escaping, and the names refused.
+ * family, label value escaping, the names refused, and histograms (buckets
+ * "less than or equal", cumulative, +Inf equal to the count).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -239,6 +240,153 @@ t_full(void **state)
 	strbuf_free(&sb);
 }
 
+static const double	t_bounds[] = { 0.00005, 0.1, 1 };
+
+static void
+t_hist(void **state)
+{
+	struct strbuf		 sb;
+	struct metrics		 m;
+	struct metrics_hist	 h;
+	const char		*why = "x";
+	char			*s;
+	const char *const	 l[] = { "op", "a\"b", NULL };
+
+	assert_int_equal(metrics_hist_init(&h, t_bounds, 3), 0);
+	/* On a bound: in that bound's bucket, not the next one. */
+	metrics_hist_observe(&h, 0.00005);
+	metrics_hist_observe(&h, 0);
+	metrics_hist_observe(&h, 0.07);
+	metrics_hist_observe(&h, 0.1);
+	/* Above every bound: only +Inf. */
+	metrics_hist_observe(&h, 2.5);
+	assert_int_equal(h.count, 5);
+	assert_int_equal(h.counts[0], 2);
+	assert_int_equal(h.counts[1], 2);
+	assert_int_equal(h.counts[2], 0);
+
+	start(&m, &sb);
+	assert_int_equal(metrics_histogram(&m, "bootd_x_seconds",
+	    "Time of x.", NULL, &h), 0);
+	assert_int_equal(metrics_family(&m, "bootd_y_seconds",
+	    METRICS_HISTOGRAM, "Time of y."), 0);
+	assert_int_equal(metrics_hist_series(&m, l, &h), 0);
+	assert_int_equal(finish(&m, &sb, &s, &why), 0);
+	assert_null(why);
+	assert_string_equal(s,
+	    "# HELP bootd_x_seconds Time of x.\n"
+	    "# TYPE bootd_x_seconds histogram\n"
+	    "bootd_x_seconds_bucket{le=\"5e-05\"} 2\n"
+	    "bootd_x_seconds_bucket{le=\"0.1\"} 4\n"
+	    "bootd_x_seconds_bucket{le=\"1\"} 4\n"
+	    "bootd_x_seconds_bucket{le=\"+Inf\"} 5\n"
+	    "bootd_x_seconds_sum 2.67005\n"
+	    "bootd_x_seconds_count 5\n"
+	    "# HELP bootd_y_seconds Time of y.\n"
+	    "# TYPE bootd_y_seconds histogram\n"
+	    "bootd_y_seconds_bucket{op=\"a\\\"b\",le=\"5e-05\"} 2\n"
+	    "bootd_y_seconds_bucket{op=\"a\\\"b\",le=\"0.1\"} 4\n"
+	    "bootd_y_seconds_bucket{op=\"a\\\"b\",le=\"1\"} 4\n"
+	    "bootd_y_seconds_bucket{op=\"a\\\"b\",le=\"+Inf\"} 5\n"
+	    "bootd_y_seconds_sum{op=\"a\\\"b\"} 2.67005\n"
+	    "bootd_y_seconds_count{op=\"a\\\"b\"} 5\n");
+	free(s);
+}
+
+/* Many observations: cumulative, never down, +Inf equal to the count. */
+static void
+t_hist_many(void **state)
+{
+	static const double	 b[] = { 1, 2, 4, 8, 16, 32, 64, 128, 256,
+	    512, 1024, 2048, 4096, 8192, 16384, 32768 };
+	struct metrics_hist	 h;
+	uint64_t		 cum = 0;
+	size_t			 i;
+	int			 v;
+
+	assert_int_equal(metrics_hist_init(&h, b, 16), 0);
+	for (v = 0; v < 40000; v++)
+		metrics_hist_observe(&h, v);
+	assert_int_equal(h.count, 40000);
+	for (i = 0; i < 16; i++) {
+		cum += h.counts[i];
+		/* 0..b[i] inclusive. */
+		assert_int_equal(cum, (uint64_t)b[i] + 1);
+	}
+	assert_true(h.sum == 39999.0 * 40000 / 2);
+}
+
+/* Ends a rendering that must have failed with want. */
+static void
+failed_with(struct metrics *m, struct strbuf *sb, const char *want)
+{
+	const char	*why;
+	char		*s;
+
+	assert_int_equal(finish(m, sb, &s, &why), -1);
+	assert_string_equal(why, want);
+	/* Nothing of a refused series is written. */
+	assert_null(strstr(s, "_bucket"));
+	free(s);
+}
+
+static void
+t_hist_refused(void **state)
+{
+	static const double	 unsorted[] = { 1, 0.5 };
+	static const double	 twice[] = { 1, 1 };
+	static const double	 inf[] = { 1, INFINITY };
+	static const double	 many[METRICS_HIST_MAX_BUCKETS + 1] = { 0 };
+	struct strbuf		 sb;
+	struct metrics		 m;
+	struct metrics_hist	 h, none;
+	const char *const	 le[] = { "le", "1", NULL };
+
+	assert_int_equal(metrics_hist_init(&h, unsorted, 2), -1);
+	assert_int_equal(metrics_hist_init(&h, twice, 2), -1);
+	assert_int_equal(metrics_hist_init(&h, inf, 2), -1);
+	assert_int_equal(metrics_hist_init(&h, many,
+	    METRICS_HIST_MAX_BUCKETS + 1), -1);
+	assert_int_equal(metrics_hist_init(&h, t_bounds, 0), -1);
+	/* Left empty: observing only counts. */
+	metrics_hist_observe(&h, 1);
+	assert_int_equal(h.count, 1);
+
+	refused("bootd_x_total", METRICS_HISTOGRAM,
+	    "histogram name ends in _total");
+	refused("bootd_x_count", METRICS_HISTOGRAM,
+	    "histogram name ends in a sample's suffix");
+	refused("bootd_x_bucket", METRICS_HISTOGRAM,
+	    "histogram name ends in a sample's suffix");
+	refused("bootd_x_ms", METRICS_HISTOGRAM,
+	    "metric name has a unit that is not a base unit");
+
+	assert_int_equal(metrics_hist_init(&h, t_bounds, 3), 0);
+	memset(&none, 0, sizeof(none));
+	start(&m, &sb);
+	assert_int_equal(metrics_family(&m, "bootd_x_seconds",
+	    METRICS_HISTOGRAM, "h"), 0);
+	assert_int_equal(metrics_u64(&m, NULL, 1), -1);
+	failed_with(&m, &sb, "plain sample in a histogram family");
+
+	start(&m, &sb);
+	assert_int_equal(metrics_family(&m, "bootd_g", METRICS_GAUGE, "g"), 0);
+	assert_int_equal(metrics_hist_series(&m, NULL, &h), -1);
+	failed_with(&m, &sb, "histogram series outside a histogram family");
+
+	/* le is the histogram's own label. */
+	start(&m, &sb);
+	assert_int_equal(metrics_histogram(&m, "bootd_x_seconds", "h", le,
+	    &h), -1);
+	failed_with(&m, &sb, "label le in a histogram");
+
+	/* Never initialised. */
+	start(&m, &sb);
+	assert_int_equal(metrics_histogram(&m, "bootd_x_seconds", "h", NULL,
+	    &none), -1);
+	failed_with(&m, &sb, "histogram without valid bounds");
+}
+
 int
 main(void)
 {
@@ -249,6 +397,9 @@ main(void)
 		cmocka_unit_test(t_bad_names),
 		cmocka_unit_test(t_bad_samples),
 		cmocka_unit_test(t_full),
+		cmocka_unit_test(t_hist),
+		cmocka_unit_test(t_hist_many),
+		cmocka_unit_test(t_hist_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
