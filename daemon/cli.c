@@ -19,6 +19,7 @@
 #include "bootd/log.h"
 #include "bootd/priv.h"
 #include "daemon/daemon.h"
+#include "db/db_admin.h"
 #include "db/db_cli.h"
 #include "db/db_conn.h"
 #include "db/db_load.h"
@@ -483,4 +484,34 @@ cli_hosts(const char *config_path)
 	inv_unref(snap);
 	config_free(cfg);
 	return 0;
+}
+
+int
+cli_reinstall(const char *config_path, int n, char **names)
+{
+	struct bootd_config	*cfg;
+	MYSQL			*my = NULL;
+	char			 err[CONFIG_ERRLEN];
+	int			 rc = 1, i;
+
+	if ((cfg = cli_config(config_path)) == NULL)
+		return 1;
+	if ((my = db_cli_connect(cfg)) == NULL)
+		goto done;
+	if (db_admin_reinstall(my, (const char *const *)names, (size_t)n, err,
+	    sizeof(err)) == -1) {
+		fprintf(stderr, "bootd: reinstall: %s; nothing changed\n", err);
+		goto done;
+	}
+	printf("build flag set for");
+	for (i = 0; i < n; i++)
+		printf(" %s", names[i]);
+	printf(": %s at the next network boot\n", n == 1 ? "it installs" :
+	    "they install");
+	rc = fflush(stdout) == 0 ? 0 : 1;
+done:
+	if (my != NULL)
+		mysql_close(my);
+	config_free(cfg);
+	return rc;
 }

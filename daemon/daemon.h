@@ -23,6 +23,8 @@ int	bootd_serve(const char *config_path);
 int	cli_check(const char *config_path, int print);
 int	cli_hosts(const char *config_path);
 int	cli_migrate(const char *config_path);
+/* names[0..n-1]: hosts to install again (db_admin_reinstall()). */
+int	cli_reinstall(const char *config_path, int n, char **names);
 
 /*
  * What every inventory build of the daemon and its subcommands checks

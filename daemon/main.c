@@ -25,8 +25,10 @@ usage(FILE *fp)
 	    "  hosts              list the inventory\n"
 	    "  discovered         list MACs that asked for DHCP but are unknown\n"
 	    "  render KIND HOST   print what HOST would get; KIND is one of\n"
-	    "                     ks xen xen-install libvirt firstboot pxelinux\n"
-	    "                     grub ipxe\n"
+	    "                     ks xen xen-install libvirt libvirt-install\n"
+	    "                     firstboot guests ipxe pxelinux grub\n"
+	    "  reinstall HOST...  set the build flag: each HOST installs itself\n"
+	    "                     at its next network boot\n"
 	    "  dhcpgen --format isc|kea|dnsmasq [-o FILE]\n"
 	    "                     write DHCP maps for an existing DHCP server\n"
 	    "  db migrate         create or upgrade the database schema\n"
@@ -126,6 +128,13 @@ main(int argc, char **argv)
 			return 2;
 		}
 		return cli_render(config, argv[1], argv[2]);
+	}
+	if (strcmp(argv[0], "reinstall") == 0) {
+		if (argc < 2) {
+			fprintf(stderr, "bootd: reinstall needs a HOST\n");
+			return 2;
+		}
+		return cli_reinstall(config, argc - 1, argv + 1);
 	}
 	if (strcmp(argv[0], "dhcpgen") == 0)
 		return cli_dhcpgen(config, argc, argv);
