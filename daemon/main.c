@@ -8,6 +8,7 @@
 
 #include "bootd/config.h"
 #include "daemon/daemon.h"
+#include "db/db_events.h"
 #include "dhcp/dhcp_cli.h"
 #include "dhcpgen/dhcpgen_cli.h"
 #include "doc/doc_cli.h"
@@ -27,6 +28,8 @@ usage(FILE *fp)
 	    "  render KIND HOST   print what HOST would get; KIND is one of\n"
 	    "                     ks xen xen-install libvirt libvirt-install\n"
 	    "                     firstboot guests ipxe pxelinux grub\n"
+	    "  events [HOST|MAC] [--since N[smhd]|DATE] [--limit N] [--follow]\n"
+	    "                     the boot timeline from boot_events\n"
 	    "  reinstall HOST...  set the build flag: each HOST installs itself\n"
 	    "                     at its next network boot\n"
 	    "  dhcpgen --format isc|kea|dnsmasq [-o FILE]\n"
@@ -129,6 +132,8 @@ main(int argc, char **argv)
 		}
 		return cli_render(config, argv[1], argv[2]);
 	}
+	if (strcmp(argv[0], "events") == 0)
+		return db_events_cli(config, argc, argv);
 	if (strcmp(argv[0], "reinstall") == 0) {
 		if (argc < 2) {
 			fprintf(stderr, "bootd: reinstall needs a HOST\n");
