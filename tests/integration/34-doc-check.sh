@@ -84,8 +84,8 @@ msg=$(cd "$T/out" && timeout 20 tftp 127.0.0.1 "$TPORT" -m binary -c get "pxelin
 grep -q "menu does not render" <<<"$msg" || fail "TFTP broken menu: ${msg:-no error}"
 sleep 0.2
 for proto in http tftp; do
-	n=$(grep -c "^.*$proto: 127.0.0.1.*01-$mac" "$T/bootd.log" || true)
-	l=$(grep "$proto: 127.0.0.1.*01-$mac" "$T/bootd.log" | tail -1)
+	n=$(grep -c "$proto: 127\.0\.0\.1[:][^ ]* .*01-$mac" "$T/bootd.log" || true)
+	l=$(grep "$proto: 127\.0\.0\.1[:][^ ]* .*01-$mac" "$T/bootd.log" | tail -1)
 	[ "$n" = 1 ] && grep -q 'unknown variable "no_such_var"' <<<"$l" ||
 		fail "$proto: broken menu logged $n times: $(grep -- "01-$mac\|no_such_var" "$T/bootd.log")"
 done
