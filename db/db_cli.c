@@ -42,6 +42,26 @@ db_cli_connect(const struct bootd_config *cfg)
 	return my;
 }
 
+MYSQL *
+db_cli_open(const char *config_path, struct bootd_config **cfg)
+{
+	MYSQL	*my;
+	char	 err[CONFIG_ERRLEN];
+
+	if ((*cfg = config_load(config_path, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "bootd: %s\n", err);
+		return NULL;
+	}
+	if ((my = db_cli_connect(*cfg)) == NULL)
+		return NULL;
+	if (migrate_check(my, err, sizeof(err)) == -1) {
+		fprintf(stderr, "bootd: database: %s\n", err);
+		mysql_close(my);
+		return NULL;
+	}
+	return my;
+}
+
 struct inv_snapshot *
 db_cli_snapshot_with(const struct bootd_config *cfg,
     const struct inv_build_opts *opts)

@@ -17,6 +17,14 @@
 MYSQL	*db_cli_connect(const struct bootd_config *cfg);
 
 /*
+ * What a command that reads or writes the tables starts with: loads the
+ * config at config_path into *cfg (NULL when it does not load), connects
+ * and checks the schema version. Returns the connection (mysql_close()
+ * it), or NULL after printing why; either way config_free(*cfg) after.
+ */
+MYSQL	*db_cli_open(const char *config_path, struct bootd_config **cfg);
+
+/*
  * Connects, checks the schema version, loads and validates every row with
  * inv_build_with(rows, opts) (opts borrowed for the call; NULL for none).
  * Returns a snapshot (inv_unref() it) or NULL after printing why.

@@ -23,7 +23,6 @@
 #include "db/db_cli.h"
 #include "db/db_events.h"
 #include "db/inventory.h"
-#include "db/migrate.h"
 
 #define EV_COLS		"id, DATE_FORMAT(ts, '%Y-%m-%d %H:%i:%s.%f'), " \
 			"IFNULL(hostname, '-'), IFNULL(mac, '-'), stage, " \
@@ -204,27 +203,19 @@ ev_print(MYSQL_RES *res, uint64_t *last, size_t width)
 int
 db_events_cli(const char *config_path, int argc, char **argv)
 {
-	struct bootd_config	*cfg;
+	struct bootd_config	*cfg = NULL;
 	struct ev_opts		 o;
-	MYSQL			*my = NULL;
+	MYSQL			*my;
 	MYSQL_RES		*res = NULL;
 	uint64_t		 last = 0;
 	size_t			 width = ev_width();
-	char			 err[CONFIG_ERRLEN], sql[1600];
+	char			 sql[1600];
 	int			 rc = 1;
 
-	if ((cfg = config_load(config_path, err, sizeof(err))) == NULL) {
-		fprintf(stderr, "bootd: %s\n", err);
-		return 1;
-	}
-	if ((my = db_cli_connect(cfg)) == NULL)
+	if ((my = db_cli_open(config_path, &cfg)) == NULL)
 		goto done;
 	if (ev_parse(my, argc, argv, &o) == -1) {
 		rc = 2;
-		goto done;
-	}
-	if (migrate_check(my, err, sizeof(err)) == -1) {
-		fprintf(stderr, "bootd: database: %s\n", err);
 		goto done;
 	}
 	/* The last o.limit rows, oldest first. */

@@ -15,8 +15,6 @@
 #include "bootd/escape.h"
 #include "bootd/pxe_arch.h"
 #include "db/db_cli.h"
-#include "db/db_conn.h"
-#include "db/migrate.h"
 #include "dhcp/dhcp_cli.h"
 #include "dhcp/dhcp_msg.h"
 
@@ -33,23 +31,15 @@ col(MYSQL_ROW row, int i)
 int
 cli_discovered(const char *config_path)
 {
-	struct bootd_config	*cfg;
-	MYSQL			*my = NULL;
+	struct bootd_config	*cfg = NULL;
+	MYSQL			*my;
 	MYSQL_RES		*res = NULL;
 	MYSQL_ROW		 row;
-	char			 err[DB_ERRLEN], arch[64], vclass[512];
+	char			 arch[64], vclass[512];
 	int			 rc = 1;
 
-	if ((cfg = config_load(config_path, err, sizeof(err))) == NULL) {
-		fprintf(stderr, "bootd: %s\n", err);
-		return 1;
-	}
-	if ((my = db_cli_connect(cfg)) == NULL)
+	if ((my = db_cli_open(config_path, &cfg)) == NULL)
 		goto done;
-	if (migrate_check(my, err, sizeof(err)) == -1) {
-		fprintf(stderr, "bootd: database: %s\n", err);
-		goto done;
-	}
 	if (mysql_query(my, DISC_QUERY) != 0 ||
 	    (res = mysql_store_result(my)) == NULL) {
 		fprintf(stderr, "bootd: database: reading discovered: %s\n",
