@@ -41,8 +41,10 @@
 #   BOOTD_ALT (a second bootd binary, measured as "bootd-alt" at log.level
 #   info: A/B a patch), SERVERS (default "bootd bootd-warn dnsmasq kea-mem
 #   kea-mysql"), RUNS (3), PERIOD (5 s per rate step), STEPS (5),
-#   LAT_RATE (1000), LAT_PERIOD (5), PROFILE (1). Needs root. Takes about
-#   12 minutes (14 with BOOTD_ALT).
+#   LAT_RATE (1000), LAT_PERIOD (5), PROFILE (1); LOADGEN (1: also the
+#   bench/dhcpload.c section at the end), LG_CMP_RATE (3000), LG_PERIOD
+#   (4), LG_START (4000), LG_STEPS (7), LG_MAX (400000). Needs root. Takes
+#   about 12 minutes (14 with BOOTD_ALT), plus 3 with LOADGEN.
 set -euo pipefail
 export LC_ALL=C
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -55,6 +57,12 @@ MAX_RATE=${MAX_RATE:-40000}
 LAT_RATE=${LAT_RATE:-1000}
 LAT_PERIOD=${LAT_PERIOD:-5}
 PROFILE=${PROFILE:-1}
+LOADGEN=${LOADGEN:-1}
+LG_CMP_RATE=${LG_CMP_RATE:-3000}
+LG_PERIOD=${LG_PERIOD:-4}
+LG_START=${LG_START:-4000}
+LG_STEPS=${LG_STEPS:-7}
+LG_MAX=${LG_MAX:-400000}
 NCLIENTS=1000
 BASE_MAC=02:00:00:00:00:00
 read -r -a SERVERS <<< "${SERVERS:-bootd bootd-warn dnsmasq kea-mem kea-mysql}"
@@ -501,4 +509,90 @@ for s in "${SERVERS[@]}"; do
 		"$lat" "$latr" "$LAT_RATE" \
 		"$(awk -v a="$lat" -v b="$latr" 'BEGIN { print (a + 0 <= 0.5 && b + 0 <= 0.5) ? "met" : "MISSED" }')"
 done
+
+# --- bench/dhcpload.c: the same servers driven by our own load generator
+# (relay mode from GIADDRS, sendmmsg/recvmmsg, one socket per giaddr), to
+# find ceilings past what perfdhcp drives. First a cross-check: perfdhcp
+# and dhcpload at the same rate against bootd must achieve the same rate
+# with the same loss. Then per server: every OFFER and ACK checked against
+# its reservation (-E), p50/p99 at $LAT_RATE/s, and a ceiling search
+# (doubling from LG_START, then bisecting; LG_STEPS runs at most) with
+# the server's CPU per exchange and dhcpload's own CPU share at the top.
+if [ "$LOADGEN" = 1 ]; then
+LG=$T/dhcpload
+cc -O2 -Wall -Wextra -o "$LG" "$top/bench/dhcpload.c" || fail "dhcpload build"
+GIADDRS=10.213.0.2,10.213.0.3,10.213.0.4,10.213.0.5
+for s in "${SERVERS[@]}"; do
+	for a in 3 4 5; do
+		nsx "${CNS[$s]}" ip addr add 10.213.0.$a/21 dev vc 2>/dev/null || true
+	done
+done
+lg_run() {	# lg_run SERVER RATE SECS [-E]: dhcpload's one line
+	local s=$1 rate=$2 secs=$3
+	shift 3
+	nsx "${CNS[$s]}" timeout $((secs + 10)) "$LG" -s 10.213.0.1 \
+		-g "$GIADDRS" -n $NCLIENTS -m $BASE_MAC -r "$rate" -d "$secs" "$@" ||
+		echo "started=0 acked=0 lost=0 rate=0 failed=1"
+}
+kv() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
+lg_loss() { awk -v s="$(kv "$1" started)" -v a="$(kv "$1" acked)" 'BEGIN { if (s > 0) printf "%.3f", 100 * (s - a) / s; else print 100 }'; }
+echo
+echo "== dhcpload (bench/dhcpload.c, $(echo "$GIADDRS" | tr ',' '\n' | wc -l) relay sockets) against perfdhcp, bootd, ${LG_CMP_RATE}/s for ${LG_PERIOD} s each"
+if [ -n "${PID[bootd]:-}" ]; then
+	perf_run bootd "$LG_CMP_RATE" "$LG_PERIOD" "$T/cmp.pd"
+	l=$(lg_run bootd "$LG_CMP_RATE" "$LG_PERIOD")
+	echo "perfdhcp: achieved $(pd_rate "$T/cmp.pd")/s, lost $(pd_loss "$T/cmp.pd")%, client CPU $(pd_cpu "$T/cmp.pd" "$LG_PERIOD") core"
+	echo "dhcpload: achieved $(kv "$l" rate)/s, lost $(lg_loss "$l")%, client CPU $(awk -v c="$(kv "$l" cpu_s)" -v t="$LG_PERIOD" 'BEGIN { printf "%.2f", c / t }') core"
+fi
+declare -A LGMAX LGCPU LGCCPU LGP50 LGP99 LGWRONG
+for s in "${SERVERS[@]}"; do
+	[ -z "${DEAD[$s]:-}" ] || continue
+	l=$(lg_run "$s" 500 2 -E)
+	LGWRONG[$s]=$(kv "$l" wrong)
+	l=$(lg_run "$s" "$LAT_RATE" "$LAT_PERIOD")
+	LGP50[$s]="$(kv "$l" do_p50_us)/$(kv "$l" ra_p50_us)"
+	LGP99[$s]="$(kv "$l" do_p99_us)/$(kv "$l" ra_p99_us)"
+	echo "$s latency@$LAT_RATE (dhcpload): $l" >> "$T/lg.log"
+	lo=0 hi=0 rate=$LG_START best=0
+	for step in $(seq 1 "$LG_STEPS"); do
+		c0=$(cpu_ticks "${PID[$s]}"); m0=$(cpu_ticks "$MDB_SRV_PID")
+		l=$(lg_run "$s" "$rate" "$LG_PERIOD")
+		c1=$(cpu_ticks "${PID[$s]}"); m1=$(cpu_ticks "$MDB_SRV_PID")
+		got=$(kv "$l" rate); loss=$(lg_loss "$l")
+		echo "$s rate $rate: $l; server CPU ticks $((c1 - c0)), mariadb $((m1 - m0))" >> "$T/lg.log"
+		if passes "$loss" "${got:-0}" "$rate"; then
+			lo=$rate best=$got
+			LGCPU[$s]=$(awk -v t=$((c1 - c0)) -v hz="$HZ" -v n="$(kv "$l" acked)" 'BEGIN { if (n > 0) printf "%.1f", t / hz * 1e6 / n; else print "-" }')
+			LGCCPU[$s]=$(awk -v c="$(kv "$l" cpu_s)" -v t="$LG_PERIOD" 'BEGIN { printf "%.2f", c / t }')
+		else
+			hi=$rate
+		fi
+		if [ "$hi" = 0 ]; then
+			rate=$((rate * 2))
+			[ "$rate" -le "$LG_MAX" ] || break
+		elif [ "$lo" = 0 ]; then
+			rate=$((rate / 2))
+		else
+			awk -v a="$lo" -v b="$hi" 'BEGIN { exit !(b / a < 1.1) }' && break
+			rate=$(round_rate "$(awk -v a="$lo" -v b="$hi" 'BEGIN { print sqrt(a * b) }')")
+		fi
+	done
+	LGMAX[$s]=$best
+	[ "$hi" != 0 ] || LGMAX[$s]=">=$best"
+	alive "$s" "during the dhcpload runs" || true
+done
+cat "$T/lg.log"
+printf '%-11s %12s %10s %12s %16s %16s %6s\n' server "max x/s <1%" "cpu us/x" "client core" "p50 DO/RA us" "p99 DO/RA us" wrong
+for s in "${SERVERS[@]}"; do
+	printf '%-11s %12s %10s %12s %16s %16s %6s\n' "$s" "${LGMAX[$s]:--}" \
+		"${LGCPU[$s]:--}" "${LGCCPU[$s]:--}" "${LGP50[$s]:--}" \
+		"${LGP99[$s]:--}" "${LGWRONG[$s]:--}"
+done
+echo "(max: highest dhcpload -r RATE -d $LG_PERIOD with < 1% of exchanges lost and >= 95% achieved, $LG_STEPS steps from $LG_START/s; >=: none failed up to $LG_MAX/s. cpu us/x: the server's CPU per ACK at that rate; client core: dhcpload's CPU share there (well under 1: the client was not the limit). p50/p99 at $LAT_RATE/s over $LAT_PERIOD s. wrong: OFFERs and ACKs of 1,000 -E-checked exchanges that were not the MAC's reservation)"
+kmax=$(echo "${LGMAX[kea-mem]:-0}" | tr -d '>=')
+if [ -n "${LGMAX[bootd]:-}" ] && [ "${kmax:-0}" != 0 ]; then
+	r=$(ratio "$(echo "${LGMAX[bootd]}" | tr -d '>=')" "$kmax")
+	echo "bootd / kea-mem = ${r}x (target >= 4: $(verdict "$r" 4)); bootd cpu ${LGCPU[bootd]:--} us/x (target <= 25: $(awk -v c="${LGCPU[bootd]:-999}" 'BEGIN { print (c + 0 <= 25) ? "met" : "MISSED" }'))"
+fi
+fi # LOADGEN
 echo "elapsed $(( $(date +%s) - t0 )) s of measurement; load average now: $(cut -d' ' -f1-3 /proc/loadavg)"
