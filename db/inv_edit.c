@@ -45,6 +45,31 @@ inv_edit_init(struct inv_edit *e, enum inv_edit_op op, const char *hostname)
 	e->hostname = hostname;
 }
 
+/* var.NAME=value, NAME of n bytes (no NUL needed). */
+static int
+var_set(struct inv_edit *e, const char *name, size_t n, const char *value,
+    char *err, size_t errlen)
+{
+	size_t	 i;
+
+	for (i = 0; i < e->nvars; i++)
+		if (name_eq(e->vars[i].name, e->vars[i].namelen, name, n)) {
+			errbuf_set(err, errlen, "var.%.*s given twice",
+			    (int)(n > 64 ? 64 : n), name);
+			return -1;
+		}
+	if (e->nvars == INV_EDIT_VARS_MAX) {
+		errbuf_set(err, errlen, "more than %d variables",
+		    INV_EDIT_VARS_MAX);
+		return -1;
+	}
+	e->vars[e->nvars].name = name;
+	e->vars[e->nvars].namelen = n;
+	e->vars[e->nvars].value = value[0] != '\0' ? value : NULL;
+	e->nvars++;
+	return 0;
+}
+
 /* inv_edit_field() with the field's name of n bytes (no NUL needed). */
 static int
 field_set(struct inv_edit *e, const char *f, size_t n, const char *value,
@@ -53,25 +78,8 @@ field_set(struct inv_edit *e, const char *f, size_t n, const char *value,
 	uint8_t	 mac[ADDR_MAC_LEN];
 	size_t	 i;
 
-	if (n >= 4 && memcmp(f, "var.", 4) == 0) {
-		for (i = 0; i < e->nvars; i++)
-			if (name_eq(e->vars[i].name, e->vars[i].namelen,
-			    f + 4, n - 4)) {
-				errbuf_set(err, errlen, "%.*s given twice",
-				    (int)(n > 80 ? 80 : n), f);
-				return -1;
-			}
-		if (e->nvars == INV_EDIT_VARS_MAX) {
-			errbuf_set(err, errlen, "more than %d variables",
-			    INV_EDIT_VARS_MAX);
-			return -1;
-		}
-		e->vars[e->nvars].name = f + 4;
-		e->vars[e->nvars].namelen = n - 4;
-		e->vars[e->nvars].value = value[0] != '\0' ? value : NULL;
-		e->nvars++;
-		return 0;
-	}
+	if (n >= 4 && memcmp(f, "var.", 4) == 0)
+		return var_set(e, f + 4, n - 4, value, err, errlen);
 	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
 		if (strlen(fields[i].name) == n &&
 		    memcmp(fields[i].name, f, n) == 0)
@@ -114,6 +122,19 @@ inv_edit_assign(struct inv_edit *e, const char *arg, char *err,
 		return -1;
 	}
 	return field_set(e, arg, (size_t)(eq - arg), eq + 1, err, errlen);
+}
+
+int
+inv_edit_assign_var(struct inv_edit *e, const char *arg, char *err,
+    size_t errlen)
+{
+	const char	*eq;
+
+	if ((eq = strchr(arg, '=')) == NULL) {
+		errbuf_set(err, errlen, "\"%.64s\": want NAME=value", arg);
+		return -1;
+	}
+	return var_set(e, arg, (size_t)(eq - arg), eq + 1, err, errlen);
 }
 
 /* Appends a copy of row r of table t, with over[c] for each set[c]. */

@@ -71,6 +71,10 @@ int	inv_edit_field(struct inv_edit *e, const char *field,
 int	inv_edit_assign(struct inv_edit *e, const char *arg, char *err,
 	    size_t errlen);
 
+/* "NAME=value": as inv_edit_assign() of "var.NAME=value". */
+int	inv_edit_assign_var(struct inv_edit *e, const char *arg, char *err,
+	    size_t errlen);
+
 /* What inv_edit_apply() makes. */
 struct inv_edit_result {
 	struct inv_rows	 *rows;		/* the rows after the edit */

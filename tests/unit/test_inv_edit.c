@@ -112,6 +112,15 @@ t_parse(void **state)
 	assert_string_equal(err, "unknown field \"hostname\" (fields: mac ip "
 	    "profile dom0 vdisk memory vcpus enabled build, var.NAME)");
 	assert_int_equal(inv_edit_assign(&e, "=x", err, sizeof(err)), -1);
+	assert_int_equal(inv_edit_assign_var(&e, "old=1", err, sizeof(err)),
+	    -1);
+	assert_string_equal(err, "var.old given twice");
+	assert_int_equal(inv_edit_assign_var(&e, "new=1=2", err,
+	    sizeof(err)), 0);
+	assert_int_equal(e.vars[3].namelen, 3);
+	assert_string_equal(e.vars[3].value, "1=2");
+	assert_int_equal(inv_edit_assign_var(&e, "k", err, sizeof(err)), -1);
+	assert_string_equal(err, "\"k\": want NAME=value");
 	assert_int_equal(inv_edit_field(&e, "memory_mb", "1", err,
 	    sizeof(err)), -1);
 }
