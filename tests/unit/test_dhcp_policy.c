@@ -1050,7 +1050,7 @@ test_bootfile_of_host(void **state)
 				    (d.note != NULL));
 			}
 	}
-	assert_true(offers >= 4 * 9 * 2);
+	assert_true(offers >= 3 * 9 * 2);
 	/* Too small a buffer: -1 and "", not a cut name. */
 	h = inv_by_name(f->snap, "web1");
 	assert_int_equal(dhcp_policy_bootfile(h, f->cfg, 7, 0, SERVER_IP,
