@@ -119,9 +119,10 @@ hosts_parse(int argc, char **argv, struct hosts_opts *o)
 			o->json = 1;
 		else if (strcmp(argv[i], "--state") == 0 && i + 1 < argc) {
 			if ((o->state = hs_state_parse(argv[++i])) == -1) {
-				fprintf(stderr, "bootd: hosts: --state %s: want "
-				    "unseen, booting, installing, installed, "
-				    "failed, stalled or disabled\n", argv[i]);
+				fprintf(stderr, "bootd: hosts: --state %s: "
+				    "want unseen, booting, installing, "
+				    "installed, failed, stalled or disabled\n",
+				    argv[i]);
 				return -1;
 			}
 		} else if (strcmp(argv[i], "--profile") == 0 && i + 1 < argc)
@@ -184,18 +185,19 @@ hosts_fold(struct hosts_ctx *c, const struct inv_host *const *only,
 	struct hstate		*s;
 	MYSQL_RES		*res = NULL;
 	MYSQL_ROW		 row;
-	char			*filter = NULL, *sql = NULL;
+	char			*filter = NULL, *sql = NULL, head[200];
 	uint64_t		 floor_id = 0;
 	size_t			 i, len;
 	int			 rc = -1;
 
-	if (mysql_query(c->my, "SELECT (SELECT id FROM boot_events ORDER BY "
-	    "id DESC LIMIT 1 OFFSET " "999999" "), "
-	    "FLOOR(UNIX_TIMESTAMP(NOW(3)) * 1000)") != 0 ||
+	/* The oldest id folded (none: all), and the database's clock. */
+	snprintf(head, sizeof(head), "SELECT (SELECT id FROM boot_events "
+	    "ORDER BY id DESC LIMIT 1 OFFSET %d), "
+	    "FLOOR(UNIX_TIMESTAMP(NOW(3)) * 1000)", HOSTS_FOLD_MAX - 1);
+	if (mysql_query(c->my, head) != 0 ||
 	    (res = mysql_store_result(c->my)) == NULL ||
 	    (row = mysql_fetch_row(res)) == NULL || row[1] == NULL)
 		goto dberr;
-	_Static_assert(HOSTS_FOLD_MAX == 1000000, "the OFFSET above");
 	if (row[0] != NULL)
 		floor_id = strtoull(row[0], NULL, 10);
 	c->now_ms = strtoll(row[1], NULL, 10);
@@ -406,7 +408,8 @@ host_print_text(const struct hosts_ctx *c, const struct inv_host *h,
 	const struct inv_host	*g;
 	MYSQL_ROW		 row;
 	const char		*note;
-	char			 v[512], a[32], b1[64], bf[DHCP_BOOTFILE_MAX + 1];
+	char			 v[512], a[32], b1[64];
+	char			 bf[DHCP_BOOTFILE_MAX + 1];
 	char			 b2[COLS * ESCAPE_PER_BYTE + 8];
 	uint32_t		 sip = server_ip_for(h);
 	size_t			 i;

@@ -36,7 +36,7 @@ struct inv_edit {
 	const char	*hostname;
 	int		 given[INV_H_NCOLS];	/* column set by the edit */
 	const char	*cell[INV_H_NCOLS];	/* its value; NULL: SQL NULL */
-	char		 mac[ADDR_MAC_STRLEN];	/* cell[INV_H_MAC] when canonical */
+	char		 mac[ADDR_MAC_STRLEN];	/* a canonical cell[INV_H_MAC] */
 	struct inv_edit_var vars[INV_EDIT_VARS_MAX];
 	size_t		 nvars;
 	int		 force;		/* rm: a dom0 goes with its guests */
