@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "bootd/escape.h"
+#include "bootd/utf8.h"
 
 /* The escaped form of c into e (ESCAPE_PER_BYTE bytes); returns its length. */
 static size_t
@@ -71,5 +72,69 @@ cut:
 	} else if (mark)
 		o = 0;
 	dst[o] = '\0';
+	return o;
+}
+
+size_t
+escape_json(char *dst, size_t dstlen, const char *src, size_t srclen)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)src;
+	const char	*from;
+	char		 e[ESCAPE_JSON_PER_BYTE];
+	size_t		 i = 0, o = 0, el, n;
+	unsigned char	 c;
+
+	while (i < srclen) {
+		c = p[i];
+		from = e;
+		n = 1;
+		el = 2;
+		e[0] = '\\';
+		switch (c) {
+		case '"':
+		case '\\':
+			e[1] = (char)c;
+			break;
+		case '\b':
+			e[1] = 'b';
+			break;
+		case '\f':
+			e[1] = 'f';
+			break;
+		case '\n':
+			e[1] = 'n';
+			break;
+		case '\r':
+			e[1] = 'r';
+			break;
+		case '\t':
+			e[1] = 't';
+			break;
+		default:
+			if (c >= 0x20 && c < 0x7f) {
+				e[0] = (char)c;
+				el = 1;
+			} else if (c >= 0x80 &&
+			    (n = utf8_seqlen(p + i, srclen - i)) > 0) {
+				from = src + i;
+				el = n;
+			} else {
+				n = 1;
+				memcpy(e, "\\u00", 4);
+				e[4] = hex[c >> 4];
+				e[5] = hex[c & 15];
+				el = 6;
+			}
+		}
+		if (o + el < dstlen)
+			memcpy(dst + o, from, el);
+		o += el;
+		i += n;
+	}
+	if (o < dstlen)
+		dst[o] = '\0';
+	else if (dstlen > 0)
+		dst[0] = '\0';
 	return o;
 }

@@ -40,4 +40,24 @@
 size_t	escape_bytes(char *dst, size_t dstlen, const char *src, size_t srclen,
 	    size_t maxin, int flags);
 
+/* The most bytes one input byte becomes in escape_json() (\u00NN). */
+#define ESCAPE_JSON_PER_BYTE	6
+
+/* dst room for the JSON form of any maxin input bytes and the NUL. */
+#define ESCAPE_JSON_BUFSZ(maxin)	((maxin) * ESCAPE_JSON_PER_BYTE + 1)
+
+/*
+ * The body of a JSON string (RFC 8259 §7, without the quotes) for src
+ * (srclen bytes, may hold anything, NULs included): '"' and '\' as \" and
+ * \\; \b \f \n \r \t; every other byte below 0x20 and DEL as \u00NN;
+ * well-formed UTF-8 (utf8_seqlen()) kept as it is; any other byte (not
+ * UTF-8, so not JSON text) as \u00NN, its Latin-1 reading, so nothing is
+ * lost and the result is always valid JSON. Never cuts: writes the whole
+ * form and its NUL when it fits dst (dstlen bytes), else dst[0] = '\0'
+ * when dstlen > 0. Returns the length of the whole form, as snprintf()
+ * does: >= dstlen means it did not fit (ESCAPE_JSON_BUFSZ(srclen) always
+ * does).
+ */
+size_t	escape_json(char *dst, size_t dstlen, const char *src, size_t srclen);
+
 #endif

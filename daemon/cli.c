@@ -25,7 +25,6 @@
 #include "db/db_load.h"
 #include "db/inv_bootfile.h"
 #include "db/inv_cache.h"
-#include "db/inv_report.h"
 #include "db/migrate.h"
 #include "dhcp/dhcp_msg.h"
 #include "doc/doc.h"
@@ -356,51 +355,36 @@ cli_check_fds(const struct bootd_config *cfg)
 }
 
 /*
- * With subnets configured (for DHCP, dhcpgen and the netmask/gateway
- * template variables), every enabled host must lie in one of them.
+ * What check says of an enabled host beyond its row: with subnets
+ * configured (for DHCP, dhcpgen and the netmask/gateway template
+ * variables), its IP must lie in one of them; its iPXE boot file (its
+ * profile's bootfile_ipxe, else dhcp.bootfile.ipxe), grown by its
+ * {{placeholders}} as the DHCP server's own code expands them, must fit
+ * option 67, or bootd's DHCP would leave its iPXE requests unanswered.
+ * Calls emit(arg, line) for each problem, in host order (subnets first);
+ * returns how many.
  */
-static int
-cli_check_subnets(const struct bootd_config *cfg,
-    const struct inv_snapshot *snap)
-{
-	const struct inv_host	*h;
-	size_t			 i;
-	int			 problems = 0;
-
-	if (cfg->dhcp.enabled && cfg->dhcp.nsubnets == 0) {
-		printf("dhcp.enabled is true but dhcp.subnets is empty\n");
-		problems++;
-	}
-	if (cfg->dhcp.nsubnets == 0)
-		return problems;
-	for (i = 0; i < snap->nhosts; i++) {
-		h = &snap->hosts[i];
-		if (h->enabled && config_subnet_for(cfg, h->ip) == NULL) {
-			printf("host \"%s\": IP %s is in no dhcp.subnets "
-			    "entry\n", h->hostname, h->ipstr);
-			problems++;
-		}
-	}
-	return problems;
-}
-
-/*
- * An iPXE boot file grows by its {{placeholders}}: every enabled host whose
- * URL (its profile's bootfile_ipxe, else dhcp.bootfile.ipxe) comes out
- * longer than option 67 holds is named, since bootd's DHCP would leave its
- * iPXE requests unanswered. Expanded by the DHCP server's own code.
- */
-static int
-cli_check_ipxe_bootfiles(const struct bootd_config *cfg,
-    const struct inv_snapshot *snap)
+int
+cli_host_problems(const struct bootd_config *cfg,
+    const struct inv_snapshot *snap,
+    void (*emit)(void *arg, const char *line), void *arg)
 {
 	const struct inv_host	*h;
 	const char		*tmpl;
-	char			 buf[DHCP_BOOTFILE_MAX];
+	char			 buf[DHCP_BOOTFILE_MAX], line[1024];
 	struct buf_wr		 w;
 	size_t			 i;
 	int			 problems = 0;
 
+	for (i = 0; cfg->dhcp.nsubnets > 0 && i < snap->nhosts; i++) {
+		h = &snap->hosts[i];
+		if (h->enabled && config_subnet_for(cfg, h->ip) == NULL) {
+			snprintf(line, sizeof(line), "host \"%s\": IP %s is in "
+			    "no dhcp.subnets entry", h->hostname, h->ipstr);
+			emit(arg, line);
+			problems++;
+		}
+	}
 	for (i = 0; i < snap->nhosts; i++) {
 		h = &snap->hosts[i];
 		tmpl = h->profile->bootfile[INV_BOOT_IPXE];
@@ -412,15 +396,26 @@ cli_check_ipxe_bootfiles(const struct bootd_config *cfg,
 		if (inv_bootfile_subst(&w, tmpl, h) == 0)
 			continue;
 		if (tmpl == cfg->dhcp.bootfile.ipxe)
-			printf("host \"%s\": dhcp.bootfile.ipxe ", h->hostname);
+			snprintf(line, sizeof(line), "host \"%s\": "
+			    "dhcp.bootfile.ipxe is longer than %d bytes (DHCP "
+			    "option 67) for this host", h->hostname,
+			    DHCP_BOOTFILE_MAX);
 		else
-			printf("host \"%s\": profile \"%s\" bootfile_ipxe ",
-			    h->hostname, h->profile->name);
-		printf("is longer than %d bytes (DHCP option 67) for this "
-		    "host\n", DHCP_BOOTFILE_MAX);
+			snprintf(line, sizeof(line), "host \"%s\": profile "
+			    "\"%s\" bootfile_ipxe is longer than %d bytes "
+			    "(DHCP option 67) for this host", h->hostname,
+			    h->profile->name, DHCP_BOOTFILE_MAX);
+		emit(arg, line);
 		problems++;
 	}
 	return problems;
+}
+
+static void
+check_emit(void *arg, const char *line)
+{
+	(void)arg;
+	printf("%s\n", line);
 }
 
 int
@@ -449,8 +444,12 @@ cli_check(const char *config_path, int print)
 		for (i = 0; i < snap->nrejects; i++)
 			printf("rejected %s\n", snap->rejects[i]);
 		problems += (int)snap->nrejects;
-		problems += cli_check_subnets(cfg, snap);
-		problems += cli_check_ipxe_bootfiles(cfg, snap);
+		if (cfg->dhcp.enabled && cfg->dhcp.nsubnets == 0) {
+			printf("dhcp.enabled is true but dhcp.subnets is "
+			    "empty\n");
+			problems++;
+		}
+		problems += cli_host_problems(cfg, snap, check_emit, NULL);
 		tproblems = cli_check_templates(cfg, snap);
 		problems += tproblems;
 		printf("generation %llu: %zu hosts, %zu profiles, %zu rejected "
@@ -462,28 +461,6 @@ cli_check(const char *config_path, int print)
 	inv_unref(snap);
 	config_free(cfg);
 	return problems ? 1 : 0;
-}
-
-int
-cli_hosts(const char *config_path)
-{
-	struct bootd_config	*cfg;
-	struct inv_snapshot	*snap;
-
-	if ((cfg = cli_config(config_path)) == NULL)
-		return 1;
-	if ((snap = db_cli_snapshot_or_cache_with(cfg,
-	    &bootd_inv_opts)) == NULL) {
-		config_free(cfg);
-		return 1;
-	}
-	inv_report_hosts(stdout, snap);
-	if (snap->nrejects > 0)
-		fprintf(stderr, "bootd: %zu rejected rows: run bootd check\n",
-		    snap->nrejects);
-	inv_unref(snap);
-	config_free(cfg);
-	return 0;
 }
 
 int

@@ -21,10 +21,32 @@ int	bootd_serve(const char *config_path);
 
 /* Subcommands (cli.c). Each returns the exit status. */
 int	cli_check(const char *config_path, int print);
-int	cli_hosts(const char *config_path);
 int	cli_migrate(const char *config_path);
 /* names[0..n-1]: hosts to install again (db_admin_reinstall()). */
 int	cli_reinstall(const char *config_path, int n, char **names);
+
+/*
+ * The host commands (cli_host.c): `host add|set|rm` (argv[0] "host") and
+ * `discovered promote` (argv[0] "discovered", argv[1] "promote"); and
+ * `hosts [NAME...] [--state S] [--profile P] [--json]` (cli_hosts.c).
+ * Each returns the exit status: 0, 1 (refused, or the database failed),
+ * 2 (usage).
+ */
+int	cli_host(const char *config_path, int argc, char **argv);
+int	cli_promote(const char *config_path, int argc, char **argv);
+int	cli_hosts_list(const char *config_path, int argc, char **argv);
+
+/*
+ * What `bootd check` says of enabled hosts beyond their rows (IP in no
+ * dhcp.subnets entry, an iPXE boot file too long for option 67): calls
+ * emit(arg, line) for each, returns how many (cli.c). The host commands
+ * refuse an edit that would add such a line.
+ */
+struct bootd_config;
+struct inv_snapshot;
+int	cli_host_problems(const struct bootd_config *cfg,
+	    const struct inv_snapshot *snap,
+	    void (*emit)(void *arg, const char *line), void *arg);
 
 /*
  * What every inventory build of the daemon and its subcommands checks

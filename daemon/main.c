@@ -23,12 +23,24 @@ usage(FILE *fp)
 	    "  serve              run the boot server in the foreground\n"
 	    "  check [--print]    check config, schema, every row and template;\n"
 	    "                     --print shows the effective config\n"
-	    "  hosts              list the inventory\n"
-	    "  discovered         list MACs that asked for DHCP but are unknown\n"
+	    "  hosts [NAME...] [--state S] [--profile P] [--json]\n"
+	    "                     the inventory with each host's state, last\n"
+	    "                     stage and when; one NAME: that host in full\n"
+	    "  host add NAME MAC IP PROFILE [--dom0 D --vdisk V --memory MB\n"
+	    "           --vcpus N] [--var K=V]... [--disabled] [--build 0|1]\n"
+	    "  host set NAME FIELD=VALUE...  (mac ip profile dom0 vdisk memory\n"
+	    "                     vcpus enabled build var.K; var.K= removes)\n"
+	    "  host rm NAME [--force]  (--force: a dom0 with its guests)\n"
+	    "                     each edit is checked as bootd check would\n"
+	    "                     and written in one transaction, or refused\n"
+	    "  discovered [--json]  list MACs that asked for DHCP but are unknown\n"
+	    "  discovered promote MAC NAME IP PROFILE\n"
+	    "                     add the host, remove its discovered row\n"
 	    "  render KIND HOST   print what HOST would get; KIND is one of\n"
 	    "                     ks xen xen-install libvirt libvirt-install\n"
 	    "                     firstboot guests ipxe pxelinux grub\n"
 	    "  events [HOST|MAC] [--since N[smhd]|DATE] [--limit N] [--follow]\n"
+	    "         [--json]\n"
 	    "                     the boot timeline from boot_events\n"
 	    "  reinstall HOST...  set the build flag: each HOST installs itself\n"
 	    "                     at its next network boot\n"
@@ -42,7 +54,10 @@ usage(FILE *fp)
 	    "  -V, --version      print the version\n"
 	    "  --example-config   print a config with every setting, its\n"
 	    "                     default and its documentation\n"
-	    "  --man-config       print the manual page bootd.conf(5) (roff)\n",
+	    "  --man-config       print the manual page bootd.conf(5) (roff)\n"
+	    "\n"
+	    "exit status: 0 done, 1 failed or refused (said why on stderr),\n"
+	    "2 usage error\n",
 	    CONFIG_DEFAULT_PATH);
 }
 
@@ -122,9 +137,16 @@ main(int argc, char **argv)
 		return no_more(argc, argv, 1) ? cli_check(config, 0) : 2;
 	}
 	if (strcmp(argv[0], "hosts") == 0)
-		return no_more(argc, argv, 1) ? cli_hosts(config) : 2;
-	if (strcmp(argv[0], "discovered") == 0)
-		return no_more(argc, argv, 1) ? cli_discovered(config) : 2;
+		return cli_hosts_list(config, argc, argv);
+	if (strcmp(argv[0], "host") == 0)
+		return cli_host(config, argc, argv);
+	if (strcmp(argv[0], "discovered") == 0) {
+		if (argc >= 2 && strcmp(argv[1], "promote") == 0)
+			return cli_promote(config, argc, argv);
+		if (argc == 2 && strcmp(argv[1], "--json") == 0)
+			return cli_discovered(config, 1);
+		return no_more(argc, argv, 1) ? cli_discovered(config, 0) : 2;
+	}
 	if (strcmp(argv[0], "render") == 0) {
 		if (argc != 3) {
 			fprintf(stderr, "bootd: render needs KIND and HOST\n");

@@ -3,6 +3,10 @@
  * db_cli: database access shared by the one-shot commands.
  */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bootd/escape.h"
 
 #include "db/db_cli.h"
 #include "db/db_conn.h"
@@ -62,17 +66,14 @@ db_cli_open(const char *config_path, struct bootd_config **cfg)
 	return my;
 }
 
-struct inv_snapshot *
-db_cli_snapshot_with(const struct bootd_config *cfg,
-    const struct inv_build_opts *opts)
+/* Loads and builds through my; NULL after printing why. */
+static struct inv_snapshot *
+snapshot_from(MYSQL *my, const struct inv_build_opts *opts)
 {
 	struct inv_snapshot	*snap = NULL;
 	struct inv_rows		*rows = NULL;
-	MYSQL			*my;
 	char			 err[DB_ERRLEN];
 
-	if ((my = db_cli_connect(cfg)) == NULL)
-		return NULL;
 	if (migrate_check(my, err, sizeof(err)) == -1 ||
 	    (rows = db_load_rows(my, err, sizeof(err))) == NULL) {
 		db_cli_say(mysql_errno(my), err);
@@ -82,20 +83,32 @@ db_cli_snapshot_with(const struct bootd_config *cfg,
 		fprintf(stderr, "bootd: out of memory\n");
 done:
 	inv_rows_free(rows);
-	mysql_close(my);
 	return snap;
 }
 
 struct inv_snapshot *
-db_cli_snapshot_or_cache_with(const struct bootd_config *cfg,
+db_cli_snapshot_with(const struct bootd_config *cfg,
+    const struct inv_build_opts *opts)
+{
+	struct inv_snapshot	*snap;
+	MYSQL			*my;
+
+	if ((my = db_cli_connect(cfg)) == NULL)
+		return NULL;
+	snap = snapshot_from(my, opts);
+	mysql_close(my);
+	return snap;
+}
+
+/* The cache file the daemon would serve; NULL after printing why. */
+static struct inv_snapshot *
+snapshot_cache(const struct bootd_config *cfg,
     const struct inv_build_opts *opts)
 {
 	struct inv_snapshot	*snap;
 	struct inv_rows		*rows;
 	char			 err[DB_ERRLEN];
 
-	if ((snap = db_cli_snapshot_with(cfg, opts)) != NULL)
-		return snap;
 	/* What the daemon would serve now. */
 	if (cfg->paths.cache[0] == '\0') {
 		fprintf(stderr, "bootd: no cache either (paths.cache is "
@@ -117,6 +130,60 @@ db_cli_snapshot_or_cache_with(const struct bootd_config *cfg,
 	    "instead\n", cfg->paths.cache,
 	    (unsigned long long)snap->generation);
 	return snap;
+}
+
+struct inv_snapshot *
+db_cli_snapshot_or_cache_with(const struct bootd_config *cfg,
+    const struct inv_build_opts *opts)
+{
+	struct inv_snapshot	*snap;
+
+	if ((snap = db_cli_snapshot_with(cfg, opts)) != NULL)
+		return snap;
+	return snapshot_cache(cfg, opts);
+}
+
+struct inv_snapshot *
+db_cli_snapshot_conn(const struct bootd_config *cfg,
+    const struct inv_build_opts *opts, MYSQL **myp)
+{
+	struct inv_snapshot	*snap;
+
+	*myp = NULL;
+	if ((*myp = db_cli_connect(cfg)) != NULL) {
+		if ((snap = snapshot_from(*myp, opts)) != NULL)
+			return snap;
+		mysql_close(*myp);
+		*myp = NULL;
+	}
+	return snapshot_cache(cfg, opts);
+}
+
+void
+db_cli_json_str(FILE *fp, const char *s)
+{
+	char	 small[256], *buf = small;
+	size_t	 len, need;
+
+	if (s == NULL) {
+		fputs("null", fp);
+		return;
+	}
+	len = strlen(s);
+	if ((need = escape_json(small, sizeof(small), s, len)) >=
+	    sizeof(small)) {
+		if ((buf = malloc(need + 1)) == NULL) {
+			/* Valid JSON still; the value is lost, said so. */
+			fputs("\"(out of memory)\"", fp);
+			return;
+		}
+		escape_json(buf, need + 1, s, len);
+	}
+	fputc('"', fp);
+	fwrite(buf, 1, need, fp);
+	fputc('"', fp);
+	if (buf != small)
+		free(buf);
 }
 
 struct inv_snapshot *

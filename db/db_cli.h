@@ -8,6 +8,8 @@
 #ifndef BOOTD_DB_CLI_H
 #define BOOTD_DB_CLI_H
 
+#include <stdio.h>
+
 #include <mysql.h>
 
 #include "bootd/config.h"
@@ -41,6 +43,20 @@ struct inv_snapshot *db_cli_snapshot_with(const struct bootd_config *cfg,
  */
 struct inv_snapshot *db_cli_snapshot_or_cache_with(
 	    const struct bootd_config *cfg, const struct inv_build_opts *opts);
+
+/*
+ * As db_cli_snapshot_or_cache_with(), and *myp gets the connection the
+ * snapshot came through (mysql_close() it), or NULL when it came from the
+ * cache file.
+ */
+struct inv_snapshot *db_cli_snapshot_conn(const struct bootd_config *cfg,
+	    const struct inv_build_opts *opts, MYSQL **myp);
+
+/*
+ * Writes s as a JSON string, quotes included (escape_json()), to fp;
+ * NULL as null. For the --json output of the commands.
+ */
+void	db_cli_json_str(FILE *fp, const char *s);
 
 /*
  * The same with opts NULL: no host_var name reserved. A command that

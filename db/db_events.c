@@ -46,6 +46,7 @@ struct ev_opts {
 	char		 where[1200];
 	unsigned long	 limit;
 	int		 follow;
+	int		 json;
 };
 
 /* "N" followed by s, m, h or d: a time that long ago. */
@@ -109,7 +110,12 @@ ev_parse(MYSQL *my, int argc, char **argv, struct ev_opts *o)
 	snprintf(o->where, sizeof(o->where), "1");
 	o->limit = 50;
 	o->follow = 0;
+	o->json = 0;
 	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0) {
+			o->json = 1;
+			continue;
+		}
 		if (strcmp(argv[i], "--follow") == 0 ||
 		    strcmp(argv[i], "-f") == 0) {
 			o->follow = 1;
@@ -174,9 +180,29 @@ ev_width(void)
 	return 80;
 }
 
-/* Prints every row of res; *last gets the highest id. */
+/* One row as a JSON object: NULL columns (read as "-") as null. */
 static void
-ev_print(MYSQL_RES *res, uint64_t *last, size_t width)
+ev_json(MYSQL_ROW row)
+{
+	printf("{\"id\":%s,\"ts\":\"%s\",\"hostname\":", row[0], row[1]);
+	db_cli_json_str(stdout, strcmp(row[2], "-") != 0 ? row[2] : NULL);
+	printf(",\"mac\":");
+	db_cli_json_str(stdout, strcmp(row[3], "-") != 0 ? row[3] : NULL);
+	printf(",\"stage\":");
+	db_cli_json_str(stdout, row[4]);
+	printf(",\"detail\":");
+	db_cli_json_str(stdout, row[5]);
+	printf("}");
+}
+
+/*
+ * Prints every row of res; *last gets the highest id. json: 1 for the
+ * objects of one document ("," before all but the first: *n counts
+ * them), 2 for one object a line (--follow).
+ */
+static void
+ev_print(MYSQL_RES *res, uint64_t *last, size_t width, int json,
+    unsigned long *n)
 {
 	MYSQL_ROW	 row;
 	char		 line[2048], det[1100];
@@ -187,6 +213,13 @@ ev_print(MYSQL_RES *res, uint64_t *last, size_t width)
 		id = strtoull(row[0], NULL, 10);
 		if (id > *last)
 			*last = id;
+		if (json) {
+			if (json == 1 && (*n)++ > 0)
+				printf(",");
+			ev_json(row);
+			printf("\n");
+			continue;
+		}
 		escape_bytes(det, sizeof(det), row[5], strlen(row[5]),
 		    SIZE_MAX, ESCAPE_NOMARK);
 		who = strcmp(row[2], "-") != 0 ? row[2] : row[3];
@@ -208,7 +241,9 @@ db_events_cli(const char *config_path, int argc, char **argv)
 	MYSQL			*my;
 	MYSQL_RES		*res = NULL;
 	uint64_t		 last = 0;
+	unsigned long		 n = 0;
 	size_t			 width = ev_width();
+	int			 json;
 	char			 sql[1600];
 	int			 rc = 1;
 
@@ -225,7 +260,13 @@ db_events_cli(const char *config_path, int argc, char **argv)
 	if (mysql_query(my, sql) != 0 ||
 	    (res = mysql_store_result(my)) == NULL)
 		goto dberr;
-	ev_print(res, &last, width);
+	/* One document; --follow: one object a line, for as long as it runs. */
+	json = !o.json ? 0 : o.follow ? 2 : 1;
+	if (json == 1)
+		printf("{\"events\":[\n");
+	ev_print(res, &last, width, json, &n);
+	if (json == 1)
+		printf("]}\n");
 	mysql_free_result(res);
 	res = NULL;
 	if (o.follow) {
@@ -244,11 +285,11 @@ db_events_cli(const char *config_path, int argc, char **argv)
 				break;
 			goto dberr;
 		}
-		ev_print(res, &last, width);
+		ev_print(res, &last, width, json, &n);
 		mysql_free_result(res);
 		res = NULL;
 	}
-	rc = 0;
+	rc = fflush(stdout) == 0 ? 0 : 1;
 	goto done;
 dberr:
 	fprintf(stderr, "bootd: database: reading boot_events: %s\n",

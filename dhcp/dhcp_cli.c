@@ -28,14 +28,38 @@ col(MYSQL_ROW row, int i)
 	return row[i] != NULL ? row[i] : "-";
 }
 
+/* One row as a JSON object (the stored text, unescaped further). */
+static void
+disc_json(MYSQL_ROW row, int first)
+{
+	printf("%s\n{\"mac\":", first ? "" : ",");
+	db_cli_json_str(stdout, row[0]);
+	printf(",\"first_seen\":");
+	db_cli_json_str(stdout, row[1]);
+	printf(",\"last_seen\":");
+	db_cli_json_str(stdout, row[2]);
+	if (row[3] != NULL) {
+		printf(",\"arch\":%d,\"arch_name\":", atoi(row[3]));
+		db_cli_json_str(stdout, pxe_arch_name(atoi(row[3])));
+	}
+	else
+		printf(",\"arch\":null,\"arch_name\":null");
+	printf(",\"vendor_class\":");
+	db_cli_json_str(stdout, row[4]);
+	printf(",\"relay\":");
+	db_cli_json_str(stdout, row[5]);
+	printf("}");
+}
+
 int
-cli_discovered(const char *config_path)
+cli_discovered(const char *config_path, int json)
 {
 	struct bootd_config	*cfg = NULL;
 	MYSQL			*my;
 	MYSQL_RES		*res = NULL;
 	MYSQL_ROW		 row;
 	char			 arch[64], vclass[512];
+	size_t			 n;
 	int			 rc = 1;
 
 	if ((my = db_cli_open(config_path, &cfg)) == NULL)
@@ -46,9 +70,15 @@ cli_discovered(const char *config_path)
 		    mysql_error(my));
 		goto done;
 	}
-	printf("%-17s  %-19s  %-19s  %-22s  %-32s  %s\n", "MAC", "FIRST_SEEN",
-	    "LAST_SEEN", "ARCH", "VENDOR_CLASS", "RELAY");
-	while ((row = mysql_fetch_row(res)) != NULL) {
+	if (json) {
+		printf("{\"discovered\":[");
+		for (n = 0; (row = mysql_fetch_row(res)) != NULL; n++)
+			disc_json(row, n == 0);
+		printf("]}\n");
+	} else
+		printf("%-17s  %-19s  %-19s  %-22s  %-32s  %s\n", "MAC",
+		    "FIRST_SEEN", "LAST_SEEN", "ARCH", "VENDOR_CLASS", "RELAY");
+	while (!json && (row = mysql_fetch_row(res)) != NULL) {
 		if (row[3] != NULL)
 			snprintf(arch, sizeof(arch), "%s %s", row[3],
 			    pxe_arch_name(atoi(row[3])));
@@ -70,7 +100,7 @@ cli_discovered(const char *config_path)
 		    mysql_error(my));
 		goto done;
 	}
-	rc = 0;
+	rc = fflush(stdout) == 0 ? 0 : 1;
 done:
 	if (res != NULL)
 		mysql_free_result(res);

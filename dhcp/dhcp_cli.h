@@ -8,9 +8,11 @@
 
 /*
  * Prints the discovered table (newest first) for the database that the
- * config at config_path names. Returns the exit status: 0, or 1 with the
- * reason on stderr.
+ * config at config_path names; json: one JSON document instead,
+ * {"discovered":[{"mac","first_seen","last_seen","arch","arch_name",
+ * "vendor_class","relay"}...]}, null for NULL. Returns the exit status:
+ * 0, or 1 with the reason on stderr.
  */
-int	cli_discovered(const char *config_path);
+int	cli_discovered(const char *config_path, int json);
 
 #endif

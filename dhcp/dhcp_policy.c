@@ -284,6 +284,31 @@ done:
 	return rc;
 }
 
+int
+dhcp_policy_bootfile(const struct inv_host *h, const struct bootd_config *cfg,
+    int arch, int ipxe, uint32_t server_ip, char *out, size_t outlen,
+    const char **note)
+{
+	struct dhcp_msg		m;
+	struct dhcp_reply	r;
+	int			rc;
+
+	memset(&m, 0, sizeof(m));
+	memset(&r, 0, sizeof(r));
+	m.is_ipxe = ipxe;
+	m.has_arch = arch >= 0;
+	m.arch = arch >= 0 ? (uint16_t)arch : 0;
+	*note = NULL;
+	rc = bootfile_pick(&m, h, cfg, server_ip, &r, note);
+	if (rc == 0 && strlen(r.bootfile) < outlen)
+		memcpy(out, r.bootfile, strlen(r.bootfile) + 1);
+	else {
+		out[0] = '\0';
+		rc = -1;
+	}
+	return rc;
+}
+
 /* Fills the reply for an OFFER or ACK to host h in subnet s. */
 static int
 reply_fill(const struct dhcp_msg *m, const struct inv_host *h,

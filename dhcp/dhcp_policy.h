@@ -89,6 +89,21 @@ enum dhcp_action dhcp_policy_decide(const struct dhcp_msg *m,
 	    const struct inv_snapshot *snap, const struct bootd_config *cfg,
 	    uint32_t server_ip, struct dhcp_decision *d, const char **why);
 
+/*
+ * The boot file an OFFER or ACK to host h (borrowed) would carry, from the
+ * same code as dhcp_policy_decide(), for a request sent by firmware of
+ * architecture arch (option 93, RFC 4578 §2.1; -1: no option 93, as old
+ * BIOS ROMs do), or by iPXE when ipxe is set, received on server_ip (host
+ * order; only used for an HTTP URL when neither http.public_url nor
+ * http.listen names the address). Writes it NUL-terminated into out
+ * (outlen >= 1). Returns 0; -1 when it is longer than option 67 holds
+ * (the server would not answer) or than out. *note: a static remark
+ * (e.g. the BIOS file sent for an unsupported arch) or NULL.
+ */
+int	dhcp_policy_bootfile(const struct inv_host *h,
+	    const struct bootd_config *cfg, int arch, int ipxe,
+	    uint32_t server_ip, char *out, size_t outlen, const char **note);
+
 /* "IGNORE", "OFFER", "ACK", "NAK"; "unknown" otherwise. Static. */
 const char *dhcp_action_name(int action);
 

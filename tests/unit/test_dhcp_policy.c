@@ -1006,6 +1006,58 @@ test_names(void **state)
 	}
 }
 
+/*
+ * dhcp_policy_bootfile() (the boot file `bootd hosts NAME` shows) gives
+ * what a real DISCOVER from that firmware gets, for every host and arch.
+ */
+static void
+test_bootfile_of_host(void **state)
+{
+	static const int archs[] = { -1, 0, 6, 7, 9, 11, 16, 19, 4000 };
+	struct fixture	*f = *state;
+	struct dhcp_decision d;
+	struct dhcp_msg	 m;
+	const struct inv_host *h;
+	const char	*note;
+	char		 bf[DHCP_BOOTFILE_MAX + 1], small[8];
+	size_t		 i, a, offers = 0;
+	int		 ipxe, rc;
+
+	for (i = 0; i < f->snap->nhosts; i++) {
+		h = &f->snap->hosts[i];
+		for (a = 0; a < sizeof(archs) / sizeof(archs[0]); a++)
+			for (ipxe = 0; ipxe < 2; ipxe++) {
+				if (ipxe)
+					msg_ipxe(&m, h->mac, archs[a]);
+				else if (archs[a] == 16 || archs[a] == 19)
+					msg_http(&m, h->mac, archs[a]);
+				else
+					msg_pxe(&m, DHCP_DISCOVER, h->mac,
+					    archs[a]);
+				rc = dhcp_policy_bootfile(h, f->cfg, archs[a],
+				    ipxe, SERVER_IP, bf, sizeof(bf), &note);
+				if (decide(f, NULL, &m, SERVER_IP, &d) !=
+				    DHCP_ACT_OFFER) {
+					/* Off, outside, or too long. */
+					if (d.reason == DHCP_R_BOOTFILE_LONG)
+						assert_int_equal(rc, -1);
+					continue;
+				}
+				assert_int_equal(rc, 0);
+				assert_string_equal(bf, d.reply.bootfile);
+				offers++;
+				assert_true((note != NULL) ==
+				    (d.note != NULL));
+			}
+	}
+	assert_true(offers >= 3 * 9 * 2);
+	/* Too small a buffer: -1 and "", not a cut name. */
+	h = inv_by_name(f->snap, "web1");
+	assert_int_equal(dhcp_policy_bootfile(h, f->cfg, 7, 0, SERVER_IP,
+	    small, sizeof(small), &note), -1);
+	assert_string_equal(small, "");
+}
+
 int
 main(void)
 {
@@ -1029,6 +1081,7 @@ main(void)
 		cmocka_unit_test(test_release_decline),
 		cmocka_unit_test(test_other_ignores),
 		cmocka_unit_test(test_ports),
+		cmocka_unit_test(test_bootfile_of_host),
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_names),
 	};

@@ -99,6 +99,43 @@ t_log_sanitise(void **state)
 	assert_string_equal(a, "q\\x22");
 }
 
+/* escape_json: RFC 8259 escapes, UTF-8 kept, other bytes as \u00NN. */
+static void
+t_json(void **state)
+{
+	static const char in[] = "a\"b\\c\n\r\t\b\f\x01\x7f/\xc3\xa9\xe2\x9c"
+	    "\x93\xff\xc3 \xed\xa0\x80";
+	static const char want[] = "a\\\"b\\\\c\\n\\r\\t\\b\\f\\u0001"
+	    "\\u007f/\xc3\xa9\xe2\x9c\x93\\u00ff\\u00c3 \\u00ed\\u00a0"
+	    "\\u0080";
+	char	 b[128], small[8];
+	size_t	 n;
+
+	(void)state;
+	n = escape_json(b, sizeof(b), in, sizeof(in) - 1);
+	assert_string_equal(b, want);
+	assert_int_equal(n, strlen(want));
+	/* A NUL inside is data. */
+	n = escape_json(b, sizeof(b), "x\0y", 3);
+	assert_string_equal(b, "x\\u0000y");
+	assert_int_equal(n, 8);
+	/* Too small: nothing cut in half, the length it needs. */
+	memset(small, 'z', sizeof(small));
+	n = escape_json(small, sizeof(small), "\n\n\n\n", 4);
+	assert_int_equal(n, 8);
+	assert_string_equal(small, "");
+	n = escape_json(small, sizeof(small), "\n\n\n", 3);
+	assert_int_equal(n, 6);
+	assert_string_equal(small, "\\n\\n\\n");
+	/* The bound holds for the worst byte. */
+	n = escape_json(b, ESCAPE_JSON_BUFSZ(3), "\x01\x02\x03", 3);
+	assert_int_equal(n, 18);
+	assert_string_equal(b, "\\u0001\\u0002\\u0003");
+	assert_int_equal(escape_json(b, 0, "abc", 3), 3);
+	assert_int_equal(escape_json(b, sizeof(b), "", 0), 0);
+	assert_string_equal(b, "");
+}
+
 int
 main(void)
 {
@@ -107,6 +144,7 @@ main(void)
 		cmocka_unit_test(t_maxin),
 		cmocka_unit_test(t_cut),
 		cmocka_unit_test(t_log_sanitise),
+		cmocka_unit_test(t_json),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
