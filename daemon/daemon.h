@@ -48,6 +48,12 @@ int	daemon_routes_add(struct bootd *bd, char *err, size_t errlen);
 int	daemon_metrics_add(struct bootd *bd, char *err, size_t errlen);
 
 /*
+ * The JSON API under /api/ (api.c; README "JSON API"), admin networks
+ * only. Returns 0 or -1 with err.
+ */
+int	daemon_api_add(struct bootd *bd, char *err, size_t errlen);
+
+/*
  * The watch on the loop (watch_io.c): host states from the boot events.
  * watch_io_start() makes bd->watch (status.* settings, the served
  * snapshot) and its stall timer; returns 0 or -1 (ENOMEM). Then

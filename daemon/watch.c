@@ -328,8 +328,11 @@ watch_seed(struct watch *w, const struct db_seed *seed)
 	if (nr > 0)
 		qsort(rp, nr, sizeof(*rp), replay_cmp);
 
-	/* Nothing can fail from here on. */
-	memset(w->ring, 0, w->cap * sizeof(*w->ring));
+	/*
+	 * Nothing can fail from here on. The ring is not cleared: with
+	 * every host's chain reset no event before it is reachable, and seqs
+	 * only grow, so no old slot can pass for a new event.
+	 */
 	for (i = 0; w->snap != NULL && i < w->snap->nhosts; i++) {
 		memset(&w->hosts[i], 0, sizeof(w->hosts[i]));
 		hs_track_init(&w->hosts[i].t);
