@@ -384,7 +384,8 @@ pboot(struct inv_rows *rows, const char *name, const char *bios,
 {
 	add(rows, INV_T_PROFILES, name, "local", (const char *)NULL,
 	    (const char *)NULL, (const char *)NULL, (const char *)NULL,
-	    (const char *)NULL, "0", bios, efi64, arm64, ipxe, (const char *)NULL);
+	    (const char *)NULL, "0", bios, efi64, arm64, ipxe,
+	    (const char *)NULL);
 }
 
 static void
