@@ -31,12 +31,6 @@
 #include "dhcp/dhcp_policy.h"
 
 /*
- * The stall timeout of the state column. The per-profile timeout and its
- * setting are another change's (issue #13, "Stalled"); until they land
- * the CLI uses this one, and says so in --json ("stall_timeout").
- */
-#define HOSTS_STALL_S		3600
-/*
  * The state is folded from the newest HOSTS_FOLD_MAX rows of boot_events
  * (one query, streamed in id order): bounded work at any inventory size.
  * A host whose every row is older shows as unseen.
@@ -230,7 +224,7 @@ hosts_fold(struct hosts_ctx *c, const struct inv_host *const *only,
 	for (i = 0; i < c->snap->nhosts; i++) {
 		h = &c->snap->hosts[i];
 		c->st[i].now = hs_state_now(&c->st[i].t, h->enabled, h->build,
-		    (int64_t)HOSTS_STALL_S * 1000, c->now_ms);
+		    inv_stall_ms(h, c->cfg->status.stall_timeout), c->now_ms);
 	}
 	c->have_state = 1;
 	rc = 0;
@@ -288,7 +282,8 @@ hosts_print_list(const struct hosts_ctx *c, const struct inv_host *const *l,
 	if (json) {
 		printf("{\"generation\":%llu,\"stall_timeout\":%d,"
 		    "\"states\":%s,\"hosts\":[",
-		    (unsigned long long)c->snap->generation, HOSTS_STALL_S,
+		    (unsigned long long)c->snap->generation,
+		    c->cfg->status.stall_timeout,
 		    c->have_state ? "true" : "false");
 		for (i = 0; i < n; i++) {
 			h = l[i];
@@ -496,7 +491,8 @@ host_print_json(const struct hosts_ctx *c, const struct inv_host *h,
 	size_t			 i;
 
 	printf("{\"generation\":%llu,\"stall_timeout\":%d,\"hostname\":",
-	    (unsigned long long)c->snap->generation, HOSTS_STALL_S);
+	    (unsigned long long)c->snap->generation,
+	    (int)(inv_stall_ms(h, c->cfg->status.stall_timeout) / 1000));
 	db_cli_json_str(stdout, h->hostname);
 	printf(",\"mac\":\"%s\",\"ip\":\"%s\",\"profile\":", h->macstr,
 	    h->ipstr);

@@ -106,6 +106,14 @@ inv_profile_by_name(const struct inv_snapshot *snap, const char *name)
 	return inv_profile_find(snap->profiles, snap->nprofiles, name);
 }
 
+int64_t
+inv_stall_ms(const struct inv_host *host, int def_s)
+{
+	int	s = host->profile->stall_timeout;
+
+	return (int64_t)(s >= 0 ? s : def_s) * 1000;
+}
+
 const char *
 inv_var_get(const struct inv_host *host, const char *name)
 {

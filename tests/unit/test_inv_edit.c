@@ -34,7 +34,7 @@ base(void)
 
 	assert_non_null(rows = inv_rows_new(3));
 	add(rows, INV_T_PROFILES, "p", "install", "k", "i", "", "x.ks",
-	    NULL, "0", NULL, NULL, NULL, NULL);
+	    NULL, "0", NULL, NULL, NULL, NULL, NULL);
 	host(rows, "d0", "52:54:00:00:00:01", "10.0.0.1", NULL);
 	host(rows, "g1", "52:54:00:00:00:02", "10.0.0.2", "d0");
 	host(rows, "g2", "52:54:00:00:00:03", "10.0.0.3", "D0");
