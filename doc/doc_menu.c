@@ -89,8 +89,8 @@ entry(struct strbuf *b, enum menu_flavour fl, const struct inv_profile *p,
 		strbuf_printf(b, "  APPEND %s\n", append);
 	} else {
 		strbuf_printf(b, "menuentry \"%s\" --id %s {\n  linux %s %s\n",
-		    p->menu_label, p->name, grub_path(fl, p->kernel, k, sizeof(k)),
-		    append);
+		    p->menu_label, p->name,
+		    grub_path(fl, p->kernel, k, sizeof(k)), append);
 		if (p->initrd[0] != '\0')
 			strbuf_printf(b, "  initrd %s\n",
 			    grub_path(fl, p->initrd, i, sizeof(i)));
