@@ -210,6 +210,14 @@ static const struct cfg_row cfg_rows[] = {
 	    "local disk, \"menu\" offers the selectable profiles; a real "
 	    "file of that name in tftp_root wins",
 	    .choices = "local|menu" },
+	{ "tftp.autoexec_default", CFG_URL, 0, "", 0, 0,
+	    OFF(tftp.autoexec_default),
+	    "autoexec.ipxe (signed iPXE fetches it at start) for an address "
+	    "that is no enabled host's: iPXE prints that, then chains to "
+	    "this URL (iPXE expands ${mac}, ${ip}); \"\" = exit iPXE, so the "
+	    "firmware tries its next boot option. A known address gets a "
+	    "chain to its host's iPXE script; a real file of that name in "
+	    "tftp_root wins" },
 
 	{ "http", CFG_GROUP, 0, NULL, 0, 0, 0,
 	    "HTTP server: kickstarts, iPXE scripts, guest configs, boot "
@@ -270,6 +278,12 @@ static const struct cfg_row cfg_rows[] = {
 	    OFF(dhcp.bootfile.bios), "For BIOS PXE clients" },
 	{ "dhcp.bootfile.efi64", CFG_STR, 0, "grubx64.efi", 0, 0,
 	    OFF(dhcp.bootfile.efi64), "For x86-64 UEFI clients" },
+	{ "dhcp.bootfile.efi64_http", CFG_STR, 0, "", 0, 0,
+	    OFF(dhcp.bootfile.efi64_http),
+	    "For x86-64 UEFI HTTP boot clients (option 93 = 16, vendor class "
+	    "HTTPClient), sent as <server_url>/files/<name> unless it is a "
+	    "URL itself; \"\" = efi64's file. A profile's bootfile_efi64 "
+	    "wins over both" },
 	{ "dhcp.bootfile.arm64", CFG_STR, 0, "grubaa64.efi", 0, 0,
 	    OFF(dhcp.bootfile.arm64), "For ARM64 UEFI clients" },
 	{ "dhcp.bootfile.ipxe", CFG_STR, 0, "", 0, 0, OFF(dhcp.bootfile.ipxe),
@@ -647,6 +661,9 @@ cfg_str_check(const struct cfg_row *r, const char *s, uint32_t *ip,
 	case CFG_URL:
 		if (s[0] == '\0')
 			return NULL;
+		/* Clients get it as one word (iPXE scripts, DHCP). */
+		if (strpbrk(s, " \t\r\n\"") != NULL)
+			return "is not a URL: holds a blank or a quote";
 		if ((strncmp(s, "http://", 7) == 0 && s[7] != '\0') ||
 		    (strncmp(s, "https://", 8) == 0 && s[8] != '\0'))
 			return NULL;

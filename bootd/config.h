@@ -90,6 +90,7 @@ struct bootd_config {
 			int	 max_windowsize;
 		} bios, efi;
 		char	*default_menu;	/* "local" or "menu" */
+		char	*autoexec_default;	/* URL, or "" = exit */
 	} tftp;
 	struct {
 		int	 enabled;
@@ -114,6 +115,7 @@ struct bootd_config {
 		struct {
 			char	*bios;
 			char	*efi64;
+			char	*efi64_http;	/* "" = efi64 */
 			char	*arm64;
 			char	*ipxe;
 		} bootfile;

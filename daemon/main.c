@@ -39,6 +39,8 @@ usage(FILE *fp)
 	    "  render KIND HOST   print what HOST would get; KIND is one of\n"
 	    "                     ks xen xen-install libvirt libvirt-install\n"
 	    "                     firstboot guests ipxe pxelinux grub\n"
+	    "                     grub-http autoexec (autoexec: HOST may\n"
+	    "                     be an IPv4 address)\n"
 	    "  events [HOST|MAC] [--since N[smhd]|DATE] [--limit N] [--follow]\n"
 	    "         [--json]\n"
 	    "                     the boot timeline from boot_events\n"

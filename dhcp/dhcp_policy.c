@@ -210,6 +210,17 @@ http_file(struct buf_wr *w, const char *file, const struct bootd_config *cfg,
 	return 0;
 }
 
+/*
+ * A UEFI HTTP boot client (UEFI 2.x §24.7.2): its vendor class says
+ * HTTPClient, or its option 93 is an HTTP boot architecture. Either way it
+ * gets its loader as a URL and HTTPClient echoed in option 60.
+ */
+static int
+is_http_client(const struct dhcp_msg *m)
+{
+	return m->is_http || (m->has_arch && pxe_arch_is_http(m->arch));
+}
+
 /* The profile column and setting of each loader pxe_arch picks. */
 static const enum inv_boot boot_slot[PXE_BOOT_MAX] = {
 	[PXE_BOOT_NONE] = INV_BOOT_BIOS,	/* not used: BIOS instead */
@@ -274,7 +285,15 @@ bootfile_pick(const struct dhcp_msg *m, const struct inv_host *h,
 		b = PXE_BOOT_BIOS;
 	}
 	f = bootfile_for(h, cfg, boot_slot[b]);
-	if (pxe_arch_is_http(arch)) {
+	if (is_http_client(m)) {
+		/*
+		 * Its own loader when set: the TFTP one may not know HTTP.
+		 * A profile's override still wins.
+		 */
+		if (b == PXE_BOOT_EFI64 &&
+		    h->profile->bootfile[INV_BOOT_EFI64][0] == '\0' &&
+		    cfg->dhcp.bootfile.efi64_http[0] != '\0')
+			f = cfg->dhcp.bootfile.efi64_http;
 		rc = http_file(&w, f, cfg, server_ip);
 		goto done;
 	}
@@ -348,7 +367,7 @@ reply_fill(const struct dhcp_msg *m, const struct inv_host *h,
 	if (bootfile_pick(m, h, cfg, server_ip, r, note) == -1)
 		return -1;
 
-	http = m->is_http || (m->has_arch && pxe_arch_is_http(m->arch));
+	http = is_http_client(m);
 	r->boot_always = m->is_pxe || m->is_ipxe || m->has_arch || http;
 	if (http)
 		/* UEFI HTTP boot takes only offers that say HTTPClient. */

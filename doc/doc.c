@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "bootd/strbuf.h"
 #include "doc/doc.h"
 #include "doc/doc_menu.h"
 #include "kickstart/ks_vars.h"
@@ -24,6 +25,8 @@ const char *const doc_kind_names[DOC_KIND_MAX] = {
 	[DOC_IPXE] = "ipxe",
 	[DOC_PXELINUX] = "pxelinux",
 	[DOC_GRUB] = "grub",
+	[DOC_GRUB_HTTP] = "grub-http",
+	[DOC_AUTOEXEC] = "autoexec",
 };
 
 /* Template names; a file of that name in paths.templates wins. */
@@ -354,6 +357,50 @@ guest_list(const struct inv_host *h, size_t *len)
 	return out;
 }
 
+int
+doc_autoexec_name(const char *name)
+{
+	const char *base = strrchr(name, '/');
+
+	return strcmp(base != NULL ? base + 1 : name, DOC_AUTOEXEC_FILE) == 0;
+}
+
+/*
+ * Signed iPXE's autoexec.ipxe (doc.h, DOC_AUTOEXEC): for h, a chain to
+ * its iPXE script, the URL DHCP gives unsigned iPXE; for NULL (an address
+ * of no enabled host), a message and tftp.autoexec_default, or exit so
+ * that the firmware tries its next boot option. iPXE expands ${ip} and
+ * ${mac} itself. Returns DOC_OK or DOC_EFAIL.
+ */
+static int
+autoexec(const struct bootd_config *cfg, const struct inv_host *h,
+    char **out, size_t *len, char *why, size_t whylen)
+{
+	struct strbuf	b;
+	char		url[1024];
+
+	strbuf_init(&b, DOC_MENU_MAX - 1);
+	if (h != NULL) {
+		ks_server_url(cfg, url, sizeof(url));
+		strbuf_printf(&b, "#!ipxe\n# bootd: autoexec.ipxe of %s (%s), "
+		    "found by its address %s\nchain %s/ipxe/%s\n", h->hostname,
+		    h->macstr, h->ipstr, url, h->macstr);
+	} else {
+		strbuf_printf(&b, "#!ipxe\n# bootd: autoexec.ipxe for an "
+		    "address that is no enabled host's\necho bootd: ${ip} "
+		    "(${mac}) is not in the inventory\n");
+		if (cfg->tftp.autoexec_default[0] != '\0')
+			strbuf_printf(&b, "chain %s\n",
+			    cfg->tftp.autoexec_default);
+		else
+			strbuf_printf(&b, "exit 1\n");
+	}
+	if ((*out = strbuf_take(&b, len)) == NULL) {
+		snprintf(why, whylen, "out of memory");
+		return DOC_EFAIL;
+	}
+	return DOC_OK;
+}
 
 int
 doc_render(const struct doc_req *r, char **out, size_t *len, char *why,
@@ -365,6 +412,8 @@ doc_render(const struct doc_req *r, char **out, size_t *len, char *why,
 	*out = NULL;
 	*len = 0;
 	if (r->host == NULL) {
+		if (r->kind == DOC_AUTOEXEC)
+			return autoexec(r->cfg, NULL, out, len, why, whylen);
 		if (r->kind != DOC_PXELINUX) {
 			snprintf(why, whylen, "no host");
 			return DOC_ENOTAPPLY;
@@ -382,6 +431,12 @@ doc_render(const struct doc_req *r, char **out, size_t *len, char *why,
 		return doc_menu_host(r->cfg, r->snap, r->host,
 		    r->kind == DOC_GRUB, out, len, why, whylen) == 0 ?
 		    DOC_OK : DOC_EFAIL;
+	case DOC_GRUB_HTTP:
+		return doc_menu_host(r->cfg, r->snap, r->host,
+		    DOC_MENU_GRUB_HTTP, out, len, why, whylen) == 0 ?
+		    DOC_OK : DOC_EFAIL;
+	case DOC_AUTOEXEC:
+		return autoexec(r->cfg, r->host, out, len, why, whylen);
 	case DOC_GUESTS:
 		if ((*out = guest_list(r->host, len)) == NULL) {
 			snprintf(why, whylen, "out of memory");

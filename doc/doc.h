@@ -2,7 +2,8 @@
 /*
  * doc: the document service. Every document a host can get (kickstart,
  * Xen and libvirt guest configs, the dom0's guest list and first-boot
- * script, iPXE script, pxelinux and GRUB menus) comes from doc_render(),
+ * script, iPXE script, pxelinux and GRUB menus, GRUB's menu over HTTP, the
+ * per-host autoexec.ipxe of signed iPXE) comes from doc_render(),
  * over (config, snapshot, host, kind, templates). HTTP, TFTP, `bootd
  * render` and `bootd check` all call it, so what check passes is what the
  * servers send. Pure: no I/O, no logging; templates arrive compiled, in a
@@ -24,6 +25,9 @@
 #define DOC_MENU_MAX	(256 * 1024)		/* bytes of a menu */
 #define DOC_TNAME_MAX	255	/* bytes of a template name */
 #define DOC_DEFAULT_BRIDGE	"xenbr0"
+#define DOC_AUTOEXEC_FILE	"autoexec.ipxe"	/* signed iPXE asks for it */
+/* The TFTP root over HTTP (tftp/tftp_http.c): GRUB's paths over HTTP. */
+#define DOC_FILES_PATH		"/files"
 
 /* The documents of a host, by `bootd render` kind (doc_kind_names). */
 enum doc_kind {
@@ -37,12 +41,14 @@ enum doc_kind {
 	DOC_IPXE,		/* iPXE script */
 	DOC_PXELINUX,		/* pxelinux menu (host NULL: the default) */
 	DOC_GRUB,		/* GRUB menu */
+	DOC_GRUB_HTTP,		/* GRUB menu for UEFI HTTP boot */
+	DOC_AUTOEXEC,		/* autoexec.ipxe (host NULL: the default) */
 	DOC_KIND_MAX
 };
 
 /*
  * "ks", "xen", "xen-install", "libvirt", "libvirt-install", "firstboot",
- * "guests", "ipxe", "pxelinux", "grub".
+ * "guests", "ipxe", "pxelinux", "grub", "grub-http", "autoexec".
  */
 extern const char *const doc_kind_names[DOC_KIND_MAX];
 
@@ -129,7 +135,12 @@ const struct doc_tfile *doc_templates_find(const struct doc_templates *ts,
  * string value is XML-escaped. guests is the dom0's enabled guests, one a
  * line: "hostname profile kernel initrd" ("-" for an empty path). The
  * menus are described in doc_menu.c; DOC_PXELINUX with host NULL is the
- * menu for unknown hosts (tftp.default_menu).
+ * menu for unknown hosts (tftp.default_menu). DOC_GRUB_HTTP is the GRUB
+ * menu with kernel and initrd under /files/ (GRUB booted by UEFI HTTP
+ * boot, its root bootd's HTTP server). DOC_AUTOEXEC is an iPXE script
+ * that chains to the host's iPXE script (<server_url>/ipxe/<mac>); with
+ * host NULL, the one for an address that is no enabled host's: a message,
+ * then tftp.autoexec_default chained, or exit when that is "".
  * Returns DOC_OK; DOC_ENOTAPPLY with why the static reason of
  * doc_applies(); or DOC_EFAIL with why "path:line: text", "profile \"P\"
  * append:line: text", the template's load error or "out of memory".
@@ -145,6 +156,14 @@ int	doc_render(const struct doc_req *r, char **out, size_t *len,
  */
 int	doc_guest_file(const struct inv_host *dom0, const char *file,
 	    enum doc_kind *kind, const struct inv_host **g);
+
+/*
+ * Whether name (normalised) is signed iPXE's autoexec.ipxe, in any
+ * directory: the file it fetches from its TFTP server at start. Which
+ * host's it is comes from the client's address, not the name (the TFTP
+ * server's tftp_resolve_peer()). Returns 1 or 0.
+ */
+int	doc_autoexec_name(const char *name);
 
 /* What doc_vname() found in a file name. */
 enum doc_vname_res {

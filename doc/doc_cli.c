@@ -32,12 +32,13 @@ cli_render(const char *config_path, const char *kind, const char *host)
 	uint8_t			 mac[ADDR_MAC_LEN];
 	char			*out = NULL, err[CONFIG_ERRLEN], why[1024];
 	size_t			 len = 0;
-	int			 k, r, rc = 1;
+	uint32_t		 ip;
+	int			 k, r, rc = 1, unknown = 0;
 
 	if ((k = doc_kind_parse(kind)) == -1) {
 		fprintf(stderr, "bootd: render: unknown kind \"%s\" (ks, xen, "
 		    "xen-install, libvirt, libvirt-install, firstboot, guests, "
-		    "ipxe, pxelinux, grub)\n", kind);
+		    "ipxe, pxelinux, grub, grub-http, autoexec)\n", kind);
 		return 2;
 	}
 	if ((cfg = config_load(config_path, err, sizeof(err))) == NULL) {
@@ -48,7 +49,16 @@ cli_render(const char *config_path, const char *kind, const char *host)
 		goto done;
 	h = addr_mac_parse(host, mac) == 0 ? inv_by_mac(snap, mac) :
 	    inv_by_name(snap, host);
-	if (h == NULL) {
+	/*
+	 * autoexec.ipxe goes by the client's address: an IPv4 address
+	 * gets what a TFTP client there would (the default for one of no
+	 * enabled host).
+	 */
+	if (k == DOC_AUTOEXEC && addr_ip4_parse(host, &ip) == 0) {
+		h = inv_by_ip(snap, ip);
+		unknown = h == NULL || !h->enabled;
+	}
+	if (h == NULL && !unknown) {
 		fprintf(stderr, "bootd: render: no host \"%s\" in the "
 		    "inventory (see bootd check)\n", host);
 		goto done;
@@ -60,13 +70,13 @@ cli_render(const char *config_path, const char *kind, const char *host)
 	view = doc_tset_view(ts);
 	req.cfg = cfg;
 	req.snap = snap;
-	req.host = h;
+	req.host = unknown ? NULL : h;
 	req.kind = (enum doc_kind)k;
 	req.tset = &view;
 	if ((r = doc_render(&req, &out, &len, why, sizeof(why))) != DOC_OK) {
 		fprintf(stderr, "bootd: render: %s%s (host \"%s\", %s)\n",
 		    r == DOC_ENOTAPPLY ? "no such document: " : "", why,
-		    h->hostname, kind);
+		    unknown ? host : h->hostname, kind);
 		goto done;
 	}
 	if (fwrite(out, 1, len, stdout) != len || fflush(stdout) != 0) {

@@ -487,6 +487,25 @@ doc_http_ipxe(struct http_ctx *c)
 }
 
 /*
+ * GET /grub/<MAC or hostname>: the GRUB menu for GRUB booted by UEFI
+ * HTTP boot (kind grub-http: kernel and initrd under /files/), to anyone
+ * (it holds what the TFTP menus hold); boot event grub-served. The GRUB
+ * image's early config (contrib/grub-http.cfg) asks for it.
+ */
+void
+doc_http_grub(struct http_ctx *c)
+{
+	const struct inv_snapshot	*snap;
+	const struct inv_host		*h;
+
+	if ((snap = dh_snap(c)) == NULL || !one_segment(c) ||
+	    (h = dh_host(c, snap, c->rest)) == NULL)
+		return;
+	if (dh_serve(c, DOC_GRUB_HTTP, h) == 0)
+		dh_served(c, h, "grub-served");
+}
+
+/*
  * POST /status/<host>, body stage=<stage>&detail=<text>: a boot_events row;
  * stage install-done also clears the host's build flag. Only from the
  * host's own IP, its dom0's (a dom0 reports its guests), or
@@ -577,6 +596,7 @@ doc_http_routes(struct doc_http *ks, struct http_srv *http, char *err,
 		{ "/guests/", HTTP_M_GET, doc_http_guests },
 		{ "/firstboot/", HTTP_M_GET, doc_http_firstboot },
 		{ "/ipxe/", HTTP_M_GET, doc_http_ipxe },
+		{ "/grub/", HTTP_M_GET, doc_http_grub },
 		{ "/status/", HTTP_M_POST, doc_http_status },
 	};
 	size_t i;

@@ -45,6 +45,7 @@ void	doc_http_kickstart(struct http_ctx *c);	/* GET /ks/<host or MAC> */
 void	doc_http_guests(struct http_ctx *c);	/* GET /guests/<dom0>[/...] */
 void	doc_http_firstboot(struct http_ctx *c);	/* GET /firstboot/<dom0> */
 void	doc_http_ipxe(struct http_ctx *c);	/* GET /ipxe/<MAC or host> */
+void	doc_http_grub(struct http_ctx *c);	/* GET /grub/<MAC or host> */
 void	doc_http_status(struct http_ctx *c);	/* POST /status/<host> */
 
 #endif

@@ -25,8 +25,9 @@
 #include "kickstart/tmpl.h"
 
 enum menu_flavour {
-	MENU_PXELINUX,
-	MENU_GRUB
+	MENU_PXELINUX = DOC_MENU_PXELINUX,
+	MENU_GRUB = DOC_MENU_GRUB,
+	MENU_GRUB_HTTP = DOC_MENU_GRUB_HTTP
 };
 
 /*
@@ -61,11 +62,16 @@ render_append(const struct bootd_config *cfg, const struct inv_host *h,
 	return out;
 }
 
-/* A path for GRUB, which resolves names from the TFTP root with a '/'. */
+/*
+ * A path for GRUB, which resolves names from the TFTP root with a '/';
+ * GRUB booted over HTTP has bootd's HTTP server as its root, where the
+ * TFTP root is under /files.
+ */
 static const char *
-grub_path(const char *p, char *buf, size_t len)
+grub_path(enum menu_flavour fl, const char *p, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s%s", p[0] == '/' ? "" : "/", p);
+	snprintf(buf, len, "%s%s%s", fl == MENU_GRUB_HTTP ? DOC_FILES_PATH :
+	    "", p[0] == '/' ? "" : "/", p);
 	return buf;
 }
 
@@ -83,11 +89,11 @@ entry(struct strbuf *b, enum menu_flavour fl, const struct inv_profile *p,
 		strbuf_printf(b, "  APPEND %s\n", append);
 	} else {
 		strbuf_printf(b, "menuentry \"%s\" --id %s {\n  linux %s %s\n",
-		    p->menu_label, p->name, grub_path(p->kernel, k, sizeof(k)),
-		    append);
+		    p->menu_label, p->name,
+		    grub_path(fl, p->kernel, k, sizeof(k)), append);
 		if (p->initrd[0] != '\0')
 			strbuf_printf(b, "  initrd %s\n",
-			    grub_path(p->initrd, i, sizeof(i)));
+			    grub_path(fl, p->initrd, i, sizeof(i)));
 		strbuf_printf(b, "}\n");
 	}
 }
@@ -259,7 +265,7 @@ doc_menu_host(const struct bootd_config *cfg, const struct inv_snapshot *snap,
 	struct strbuf b;
 
 	strbuf_init(&b, DOC_MENU_MAX - 1);
-	if (host_menu(cfg, snap, h, grub ? MENU_GRUB : MENU_PXELINUX, &b, why,
+	if (host_menu(cfg, snap, h, (enum menu_flavour)grub, &b, why,
 	    whylen) == -1) {
 		strbuf_free(&b);
 		return -1;

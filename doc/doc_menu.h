@@ -11,9 +11,17 @@
 #include "bootd/config.h"
 #include "db/inventory.h"
 
+/* doc_menu_host()'s kinds of menu. */
+enum {
+	DOC_MENU_PXELINUX = 0,
+	DOC_MENU_GRUB = 1,
+	DOC_MENU_GRUB_HTTP = 2	/* GRUB's, kernel and initrd under /files/ */
+};
+
 /*
- * Host h's menu (grub: GRUB's, else pxelinux's) over snap into a new
- * buffer (*out, free() it; *outlen bytes), at most DOC_MENU_MAX bytes.
+ * Host h's menu (grub: a DOC_MENU_* value; 1 for GRUB's, 0 for pxelinux's)
+ * over snap into a new buffer (*out, free() it; *outlen bytes), at most
+ * DOC_MENU_MAX bytes.
  * Returns 0, or -1 with why ("profile \"P\" append:line: text" for h's
  * own profile; "menu larger than ...").
  */

@@ -59,6 +59,7 @@ tftp_resolve(struct tftp_resolved *r, const struct bootd_config *cfg,
 		return refuse(r, TFTP_PATH_ENOENT, "no such host");
 	case DOC_VN_DEFAULT:
 		r->fallback = 1;
+		r->fb_kind = DOC_PXELINUX;
 		break;
 	default:
 		break;
@@ -77,7 +78,23 @@ tftp_resolve_opened(struct tftp_resolved *r, int path_res, const char *why)
 	}
 	/* Nothing there: the menu. Anything else there: its reason. */
 	if (path_res == TFTP_PATH_ENOENT && r->fallback)
-		return render(r, DOC_PXELINUX, NULL);
+		return render(r, r->fb_kind, r->fb_host);
 	return refuse(r, path_res, why != NULL ? why :
 	    tftp_path_str(path_res));
+}
+
+enum tftp_rkind
+tftp_resolve_peer(struct tftp_resolved *r, const struct bootd_config *cfg,
+    const struct inv_snapshot *snap, const char *name, uint32_t peer)
+{
+	const struct inv_host *h;
+
+	if (tftp_resolve(r, cfg, snap, name) != TFTP_R_OPEN ||
+	    !doc_autoexec_name(name))
+		return r->kind;
+	h = snap != NULL && peer != 0 ? inv_by_ip(snap, peer) : NULL;
+	r->fallback = 1;
+	r->fb_kind = DOC_AUTOEXEC;
+	r->fb_host = h != NULL && h->enabled ? h : NULL;
+	return r->kind;
 }

@@ -25,9 +25,11 @@
 #define BOOTD_TFTP_RESOLVE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "bootd/config.h"
 #include "db/inventory.h"
+#include "doc/doc.h"
 #include "tftp/tftp_proto.h"
 
 enum tftp_rkind {
@@ -53,6 +55,8 @@ struct tftp_resolved {
 	const struct bootd_config	*cfg;
 	const struct inv_snapshot	*snap;
 	int				 fallback;
+	enum doc_kind			 fb_kind;	/* rendered if absent */
+	const struct inv_host		*fb_host;
 };
 
 /*
@@ -65,6 +69,19 @@ struct tftp_resolved {
 enum tftp_rkind tftp_resolve(struct tftp_resolved *r,
 	    const struct bootd_config *cfg, const struct inv_snapshot *snap,
 	    const char *name);
+
+/*
+ * tftp_resolve() for a request from peer (IPv4, host order; 0: none
+ * known), for the names whose document is chosen by who asks: signed
+ * iPXE's autoexec.ipxe (doc_autoexec_name()) is the autoexec document of
+ * the enabled host whose inventory IP is peer, else the default one for
+ * unknown addresses; a real file of that name wins, as at
+ * pxelinux.cfg/default (TFTP_R_OPEN, then tftp_resolve_opened()).
+ * Same contract as tftp_resolve() otherwise.
+ */
+enum tftp_rkind tftp_resolve_peer(struct tftp_resolved *r,
+	    const struct bootd_config *cfg, const struct inv_snapshot *snap,
+	    const char *name, uint32_t peer);
 
 /*
  * After TFTP_R_OPEN: path_res and why are what opening the real file gave

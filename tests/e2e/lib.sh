@@ -10,8 +10,11 @@
 #   e2e_bootd                config, schema, e2e profiles, bootd in the
 #                            namespace ($E2E_URL is its HTTP base)
 #   e2e_host NAME MAC IP PROFILE [DOM0 VDISK]   an inventory row
-#   e2e_boot bios|uefi MAC LOG     boots one VM; times in $E2E_T_* (ms)
+#   e2e_boot bios|uefi|uefi-http MAC LOG   boots one VM; times in
+#                            $E2E_T_* (ms); uefi-http: OVMF's own HTTP
+#                            boot, virtio NIC, no iPXE ROM
 #   e2e_marker LOG [PREFIX]        the VM's marker line (checked)
+#   e2e_grub_http_image OUT  GRUB for HTTP boot (contrib/grub/grub-http.cfg)
 #   e2e_timeline MAC SINCE ITEM... checks boot_events after id SINCE
 #   e2e_install_boot FW HOST MAC IP MARKS ITEM...   one boot of an install
 #                            profile, checked end to end (the above)
@@ -88,7 +91,7 @@ e2e_init() {	# e2e_init NAME NET
 # The kernel package's vmlinuz and the NIC modules, in $E2E_CACHE/kernel.
 e2e_kernel() {
 	local k=$E2E_CACHE/kernel pkg tmp
-	[ -s "$k/vmlinuz" ] && [ -s "$k/e1000.order" ] && return 0
+	[ -s "$k/vmlinuz" ] && [ -s "$k/e1000.order" ] && [ -s "$k/virtio_pci.order" ] && return 0
 	mkdir -p "$E2E_CACHE" || return 1
 	pkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
 		sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*-amd64\)$/\1/p' | head -1)
@@ -100,7 +103,8 @@ e2e_kernel() {
 	rm -rf "$k.new" && mkdir -p "$k.new/mods"
 	cp "$tmp"/x/boot/vmlinuz-* "$k.new/vmlinuz" || { rm -rf "$tmp"; return 1; }
 	e2e_modorder "$tmp/x" e1000 "$k.new" > "$k.new/e1000.order" &&
-		e2e_modorder "$tmp/x" virtio_net "$k.new" > "$k.new/virtio_net.order" ||
+		e2e_modorder "$tmp/x" virtio_net "$k.new" > "$k.new/virtio_net.order" &&
+		e2e_modorder "$tmp/x" virtio_pci "$k.new" > "$k.new/virtio_pci.order" ||
 		{ rm -rf "$tmp"; return 1; }
 	basename "$tmp"/*.deb > "$k.new/package"
 	rm -rf "$tmp" "$k"
@@ -147,6 +151,14 @@ e2e_grub_image() {	# OUT
 	cp "$g" "$1"
 }
 
+# GRUB for UEFI HTTP boot: the early config bootd ships
+# (contrib/grub/grub-http.cfg) embedded, the http module built in.
+e2e_grub_http_image() {	# OUT
+	grub-mkimage -O x86_64-efi -p /files/grub \
+		-c "$BOOTD_SRC/contrib/grub/grub-http.cfg" -o "$1" \
+		efinet http net normal configfile linux echo test efi_gop serial terminal
+}
+
 e2e_assets() {	# [EXTRA]
 	local s=$(date +%s%N) R=$T/tftp
 	mkdir -p "$R/grub" "$E2E_CACHE"
@@ -179,7 +191,8 @@ e2e_bootd() {
 	# own loader) wins over option 93. E2E_IPXE_FILE is set per test.
 	cat >> "$conf" <<CFG
 dhcp = { enabled = true; listen = "0.0.0.0"; port = 67; interfaces = [ "br0" ];
-         bootfile = { bios = "pxelinux.0"; efi64 = "grubx64.efi"; ipxe = "${E2E_IPXE_FILE:-}"; };
+         bootfile = { bios = "pxelinux.0"; efi64 = "grubx64.efi"; ipxe = "${E2E_IPXE_FILE:-}";
+                      efi64_http = "${E2E_HTTP_FILE:-}"; };
          subnets = ( { network = "10.213.$E2E_NET.0/24"; router = "10.213.$E2E_NET.1";
                        dns = [ "10.213.$E2E_NET.1" ]; domain = "e2e.test"; } ); };
 CFG
@@ -236,26 +249,35 @@ now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 # Sets E2E_T0 (epoch ms at QEMU start) and E2E_T_<what> (ms after E2E_T0)
 # for serial-log lines as they appear: ipxe, loader, init, marker.
 e2e_boot() {	# bios|uefi MAC LOG
-	local fw=$1 mac=$2 log=$3 qpid end t mem=256 fwargs=()
+	local fw=$1 mac=$2 log=$3 qpid end t mem=256 fwargs=() nic
+	nic="e1000,netdev=n0,mac=$mac,romfile=$E2E_ROM_BIOS"
 	printf '\xf8\x03' > "$T/sercon"
 	case $fw in
 	bios)
 		fwargs=(-fw_cfg "name=etc/sercon-port,file=$T/sercon")
 		;;
-	uefi)
+	uefi|uefi-http)
 		cp "$E2E_OVMF_VARS" "$T/vars.fd"
 		mem=512		# GRUB runs out of memory loading the kernel in 256
 		fwargs=(-drive "if=pflash,format=raw,unit=0,readonly=on,file=$E2E_OVMF_CODE"
 			-drive "if=pflash,format=raw,unit=1,file=$T/vars.fd")
 		;;
 	esac
+	if [ "$fw" = uefi-http ]; then
+		# OVMF's own network stack, no iPXE ROM; its PXE boot options
+		# off (fw_cfg knobs of OvmfPkg), so the one it tries is "UEFI
+		# HTTPv4" (HttpBootDxe): arch 16, vendor class HTTPClient.
+		nic="virtio-net-pci,netdev=n0,mac=$mac,romfile="
+		fwargs+=(-fw_cfg name=opt/org.tianocore/IPv4PXESupport,string=n
+			-fw_cfg name=opt/org.tianocore/IPv6PXESupport,string=n)
+	fi
 	: > "$log"
 	E2E_T0=$(now_ms)
 	ip netns exec "$E2E_NS" qemu-system-x86_64 -machine pc,accel=tcg -m $mem \
 		-nodefaults -display none -no-reboot -boot n \
 		-serial "file:$log" "${fwargs[@]}" \
 		-netdev tap,id=n0,ifname=tap0,script=no,downscript=no \
-		-device "e1000,netdev=n0,mac=$mac,romfile=$E2E_ROM_BIOS" \
+		-device "$nic" \
 		> "$T/qemu.out" 2>&1 &
 	qpid=$!
 	E2E_BG+=("$qpid")
@@ -314,7 +336,8 @@ e2e_ev_ms() {	# MAC SINCE STAGE [DETAIL-LIKE]
 e2e_last_id() { mariadb_sql "SELECT COALESCE(MAX(id), 0) FROM boot_events"; }
 
 # Checks the boot_events timeline of MAC after id SINCE: dhcp-ack, then
-# each ITEM in order: a FILE is its tftp-done, @STAGE a row of that stage.
+# each ITEM in order: a FILE is its tftp-done, http:FILE its http-file (a
+# GET of /files/FILE), @STAGE a row of that stage.
 # Prints it; E2E_EVENTS holds it (id, ms after E2E_T0, stage, detail),
 # E2E_EV_<stage> the id each @STAGE matched (dashes as underscores).
 e2e_timeline() {	# MAC SINCE ITEM...
@@ -334,6 +357,12 @@ e2e_timeline() {	# MAC SINCE ITEM...
 			[ -n "$id" ] || fail "boot_events: no ${f#@} after event $prev for $mac"
 			f=${f#@}
 			printf -v "E2E_EV_${f//-/_}" %s "$id"
+			;;
+		http:*)
+			f=${f#http:}
+			id=$(echo "$ev" | awk -F'\t' -v f="$f" -v p="$prev" \
+				'$1 > p && $3 == "http-file" && index($4, f " ") == 1 { print $1; exit }')
+			[ -n "$id" ] || fail "boot_events: no http-file of $f after event $prev for $mac"
 			;;
 		*)
 			id=$(echo "$ev" | awk -F'\t' -v f="$f" -v p="$prev" \
@@ -381,18 +410,21 @@ e2e_install_boot() {	# FW HOST MAC IP MARKS ITEM...
 }
 
 # Prints the phases of the last boot: first DHCP packet answered, first
-# TFTP transfer, kernel start (init's uptime subtracted from the time its
+# TFTP transfer (and first /files/ GET, when there is one), kernel start (init's uptime subtracted from the time its
 # first line appeared), marker, power off; E2E_TIMES holds the line.
 e2e_times() {	# LABEL MAC SINCE LOG
-	local dhcp tftp up kstart
+	local dhcp tftp http up kstart files
 	dhcp=$(mariadb_sql "SELECT ROUND(UNIX_TIMESTAMP(ts) * 1000) - $E2E_T0 FROM boot_events
 		WHERE mac='$2' AND id > $3 AND stage LIKE 'dhcp-%' ORDER BY id LIMIT 1")
 	tftp=$(e2e_ev_ms "$2" "$3" tftp-start)
+	http=$(e2e_ev_ms "$2" "$3" http-file)
 	up=$(tr -d '\r' < "$4" | sed -n 's/.*BOOTD-E2E-INIT uptime=\([0-9.]*\).*/\1/p' | head -1)
 	kstart=?
 	[ -n "$up" ] && [ -n "$E2E_T_init" ] &&
 		kstart=$(awk -v t="$E2E_T_init" -v u="$up" 'BEGIN { printf "%d", t - u * 1000 }')
-	E2E_TIMES="$1: first DHCP $(e2e_s "$dhcp"), first TFTP $(e2e_s "$tftp"), kernel start $(e2e_s "$kstart"), init $(e2e_s "$E2E_T_init"), marker $(e2e_s "$E2E_T_marker"), powered off $(e2e_s "$E2E_T_exit") (after QEMU start)"
+	files="first TFTP $(e2e_s "$tftp")"
+	[ -z "$http" ] || files="$files, first HTTP file $(e2e_s "$http")"
+	E2E_TIMES="$1: first DHCP $(e2e_s "$dhcp"), $files, kernel start $(e2e_s "$kstart"), init $(e2e_s "$E2E_T_init"), marker $(e2e_s "$E2E_T_marker"), powered off $(e2e_s "$E2E_T_exit") (after QEMU start)"
 	echo "TIMES $E2E_TIMES"
 }
 e2e_s() { case $1 in ''|'?') echo '?';; *) awk -v m="$1" 'BEGIN { printf "%.1f s", m / 1000 }';; esac; }

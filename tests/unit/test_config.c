@@ -588,6 +588,13 @@ static const struct err_case err_cases[] = {
 	{ "http = { public_url = \"http://\"; };",
 	    "bootd.conf:1: http.public_url: \"http://\" is not an http:// or "
 	    "https:// URL" },
+	/* A URL goes out as one word: an iPXE script line, a DHCP field. */
+	{ "tftp = { autoexec_default = \"http://boot/x\\nshell\"; };",
+	    "bootd.conf:1: tftp.autoexec_default: \"http://boot/x\\x0ashell\" "
+	    "is not a URL: holds a blank or a quote" },
+	{ "tftp = { autoexec_default = \"tftp://boot/x\"; };",
+	    "bootd.conf:1: tftp.autoexec_default: \"tftp://boot/x\" is not "
+	    "an http:// or https:// URL" },
 	{ "http = { public_url = \"boot.example.org\"; };",
 	    "bootd.conf:1: http.public_url: \"boot.example.org\" is not an "
 	    "http:// or https:// URL" },

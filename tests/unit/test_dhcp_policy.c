@@ -357,6 +357,8 @@ test_bootfile_by_arch(void **state)
 	    "http://10.0.0.2:8080/files/grubaa64.efi", 0);
 }
 
+static void msg_http(struct dhcp_msg *, const uint8_t [6], int);
+
 static void
 test_bootfile_http_config(void **state)
 {
@@ -382,6 +384,33 @@ test_bootfile_http_config(void **state)
 	cfg = cfg_new("listen = \"10.0.0.9\"; port = 80;", "");
 	expect_bootfile(f, cfg, &m, "http://10.0.0.9:80/files/grubx64.efi", 0);
 	config_free(cfg);
+
+	/*
+	 * efi64_http: HTTP boot clients' own loader; TFTP clients keep
+	 * efi64, a profile's bootfile_efi64 wins for both.
+	 */
+	cfg = cfg_new(HTTP_DEFAULT,
+	    "bootfile = { efi64_http = \"grubhttpx64.efi\"; };");
+	expect_bootfile(f, cfg, &m,
+	    "http://10.0.0.2:8080/files/grubhttpx64.efi", 0);
+	msg_http(&m, mac_cust1, 16);
+	expect_bootfile(f, cfg, &m,
+	    "http://10.0.0.2:8080/files/efi/shimx64.efi", 0);
+	msg_http(&m, mac_web1, 19);	/* arm64: not efi64's */
+	expect_bootfile(f, cfg, &m,
+	    "http://10.0.0.2:8080/files/grubaa64.efi", 0);
+	msg_pxe(&m, DHCP_DISCOVER, mac_web1, 7);
+	expect_bootfile(f, cfg, &m, "grubx64.efi", 0);
+	config_free(cfg);
+
+	/*
+	 * Vendor class HTTPClient with a PXE architecture: still HTTP boot,
+	 * a URL and HTTPClient echoed, never a TFTP name.
+	 */
+	msg_http(&m, mac_web1, 16);
+	m.arch = 7;
+	expect_bootfile(f, NULL, &m,
+	    "http://10.0.0.2:8080/files/grubx64.efi", 0);
 }
 
 static void

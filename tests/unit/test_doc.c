@@ -151,11 +151,12 @@ test_applies(void **state)
 		const char	*host;
 		const char	*yes;	/* kinds that apply, by name */
 	} want[] = {
-		{ "dom0", "ks firstboot guests ipxe pxelinux grub" },
+		{ "dom0", "ks firstboot guests ipxe pxelinux grub grub-http "
+		    "autoexec" },
 		{ "vm1", "ks xen xen-install libvirt libvirt-install ipxe "
-		    "pxelinux grub" },
-		{ "node", "ipxe pxelinux grub" },
-		{ "noks", "ipxe pxelinux grub" },
+		    "pxelinux grub grub-http autoexec" },
+		{ "node", "ipxe pxelinux grub grub-http autoexec" },
+		{ "noks", "ipxe pxelinux grub grub-http autoexec" },
 		{ "off", "" },
 	};
 	size_t		i;

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -308,6 +309,114 @@ test_real_at_default(void **state)
 	assert_int_equal(r.tftp_code, TFTP_ENOTFOUND);
 }
 
+/* tftp_resolve_peer() for name from peer (dotted), the file absent. */
+static int
+resolve_peer(struct fix *f, const struct bootd_config *cfg,
+    const char *name, const char *peer)
+{
+	struct tftp_resolved	r;
+	uint32_t		ip = 0;
+	int			a, b, c, d;
+
+	if (sscanf(peer, "%d.%d.%d.%d", &a, &b, &c, &d) == 4)
+		ip = (uint32_t)a << 24 | (uint32_t)b << 16 |
+		    (uint32_t)c << 8 | (uint32_t)d;
+	free(f->out);
+	f->out = NULL;
+	if (tftp_resolve_peer(&r, cfg, f->snap, name, ip) != TFTP_R_OPEN)
+		return -1;
+	if (tftp_resolve_opened(&r, TFTP_PATH_ENOENT, "no such file") !=
+	    TFTP_R_VIRTUAL)
+		return 0;
+	f->out = r.body;
+	return 1;
+}
+
+/*
+ * Signed iPXE's autoexec.ipxe: chosen by the client's address, in any
+ * directory; a disabled host's or an unknown address gets the default;
+ * a real file wins; other names and the name-only resolver are untouched.
+ */
+static void
+test_autoexec(void **state)
+{
+	struct fix		*f = *state;
+	struct bootd_config	*def;
+	struct tftp_resolved	 r;
+	char			 err[CONFIG_ERRLEN];
+
+	assert_int_equal(resolve_peer(f, f->cfg, "autoexec.ipxe",
+	    "10.213.0.11"), 1);
+	assert_string_equal(f->out, "#!ipxe\n# bootd: autoexec.ipxe of n1 "
+	    "(52:54:00:00:01:01), found by its address 10.213.0.11\n"
+	    "chain http://0.0.0.0:80/ipxe/52:54:00:00:01:01\n");
+	assert_int_equal(resolve_peer(f, f->cfg, "efi/x64/autoexec.ipxe",
+	    "10.213.0.21"), 1);
+	assert_non_null(strstr(f->out, "/ipxe/52:54:00:00:02:01\n"));
+	/* Unknown, disabled, no address: exit, the firmware goes on. */
+	assert_int_equal(resolve_peer(f, f->cfg, "autoexec.ipxe",
+	    "10.213.0.99"), 1);
+	assert_non_null(strstr(f->out, "is not in the inventory\nexit 1\n"));
+	assert_null(strstr(f->out, "chain"));
+	assert_int_equal(resolve_peer(f, f->cfg, "autoexec.ipxe",
+	    "10.213.0.31"), 1);
+	assert_non_null(strstr(f->out, "exit 1\n"));
+	assert_int_equal(resolve_peer(f, f->cfg, "autoexec.ipxe", "-"), 1);
+	assert_non_null(strstr(f->out, "exit 1\n"));
+	def = config_load_string("tftp = { autoexec_default = "
+	    "\"http://10.213.0.2/ipxe/${mac}\"; };", "d.conf", err,
+	    sizeof(err));
+	assert_non_null(def);
+	assert_int_equal(resolve_peer(f, def, "autoexec.ipxe", "10.213.0.99"),
+	    1);
+	assert_non_null(strstr(f->out, "\nchain http://10.213.0.2/ipxe/${mac}"
+	    "\n"));
+	assert_null(strstr(f->out, "exit"));
+	config_free(def);
+	/* Not the name: the real file or nothing. */
+	assert_int_equal(resolve_peer(f, f->cfg, "autoexec.ipxe.old",
+	    "10.213.0.11"), 0);
+	assert_int_equal(resolve_peer(f, f->cfg, "myautoexec.ipxe",
+	    "10.213.0.11"), 0);
+	assert_int_equal(resolve(f, f->cfg, f->snap, "autoexec.ipxe"),
+	    V_REAL);
+	/* A real file wins. */
+	assert_int_equal(tftp_resolve_peer(&r, f->cfg, f->snap,
+	    "autoexec.ipxe", 0x0ad5000b), TFTP_R_OPEN);
+	assert_int_equal(tftp_resolve_opened(&r, TFTP_PATH_OK, NULL),
+	    TFTP_R_REAL);
+	assert_null(r.body);
+	/* Menus stay menus whoever asks. */
+	assert_int_equal(tftp_resolve_peer(&r, f->cfg, f->snap,
+	    "pxelinux.cfg/01-52-54-00-00-01-01", 0x0ad5000b), TFTP_R_VIRTUAL);
+	free(r.body);
+	assert_int_equal(doc_autoexec_name("autoexec.ipxe"), 1);
+	assert_int_equal(doc_autoexec_name("a/b/autoexec.ipxe"), 1);
+	assert_int_equal(doc_autoexec_name("autoexec.ipxe/x"), 0);
+	assert_int_equal(doc_autoexec_name("Autoexec.ipxe"), 0);
+}
+
+/* GRUB booted over HTTP: the same menu, kernel and initrd under /files. */
+static void
+test_grub_http(void **state)
+{
+	struct fix		*f = *state;
+	struct doc_req		 req = { f->cfg, f->snap, NULL, DOC_GRUB_HTTP,
+	    NULL };
+	size_t			 len;
+
+	req.host = inv_by_name(f->snap, "n1");
+	assert_non_null(req.host);
+	assert_int_equal(doc_render(&req, &f->out, &len, f->why,
+	    sizeof(f->why)), DOC_OK);
+	assert_non_null(strstr(f->out, "set default=\"d61\"\n"));
+	assert_non_null(strstr(f->out, "menuentry \"Linux 6.1\" --id d61 {\n"
+	    "  linux /files/k/6.1 ip=10.213.0.11 gw=10.213.0.1\n"
+	    "  initrd /files/i/6.1\n}\n"));
+	assert_non_null(strstr(f->out, "  linux /files/k/6.6 v=6.6 n1\n}\n"));
+	assert_non_null(strstr(f->out, "--id local {\n  exit\n}\n"));
+}
+
 int
 main(void)
 {
@@ -319,6 +428,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_broken_own_profile, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_grub, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_grub_http, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_autoexec, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_default, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_real_at_default, setup,
 		    teardown),
