@@ -16,7 +16,8 @@
  * A host's menu name (pxelinux.cfg/01-<mac>, grub.cfg-<HEXIP>, ...) is
  * always the menu; one of no enabled host is not found. At
  * pxelinux.cfg/default a real file wins; the default menu is served only
- * when nothing is there (ENOENT). A file that is there but cannot be
+ * when nothing is there (ENOENT). The same holds at grub/grub.cfg, where
+ * signed GRUB looks, with the menu of the requesting client's host. A file that is there but cannot be
  * served (unreadable, not a regular file, a refused symlink) is refused
  * with its reason, over TFTP and HTTP alike: it is what the admin put
  * there, and a menu in its place would hide the mistake.
@@ -25,6 +26,7 @@
 #define BOOTD_TFTP_RESOLVE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "bootd/config.h"
 #include "db/inventory.h"
@@ -52,26 +54,32 @@ struct tftp_resolved {
 	/* private */
 	const struct bootd_config	*cfg;
 	const struct inv_snapshot	*snap;
-	int				 fallback;
+	int				 fallback;	/* a DOC_VN_* */
+	const struct inv_host		*peer_host;	/* or NULL */
 };
 
 /*
  * Resolves normalised name (tftp_path_normalise()) against snap (may be
  * NULL: no host known) into r, borrowing cfg and snap until
- * tftp_resolve_opened(). Returns r->kind: TFTP_R_VIRTUAL (a host's menu),
- * TFTP_R_REFUSED (not found: a menu name of no enabled host; or a menu
- * that does not render, detail saying why) or TFTP_R_OPEN.
+ * tftp_resolve_opened(). peer is the requesting client's IPv4 address
+ * (host order; 0: not known): it picks the menu of grub/grub.cfg, the one
+ * config name that carries no host (doc_vname()). Returns r->kind:
+ * TFTP_R_VIRTUAL (a host's menu), TFTP_R_REFUSED (not found: a menu name
+ * of no enabled host; or a menu that does not render, detail saying why)
+ * or TFTP_R_OPEN.
  */
 enum tftp_rkind tftp_resolve(struct tftp_resolved *r,
 	    const struct bootd_config *cfg, const struct inv_snapshot *snap,
-	    const char *name);
+	    const char *name, uint32_t peer);
 
 /*
  * After TFTP_R_OPEN: path_res and why are what opening the real file gave
  * (tftp_path_open()'s result; TFTP_PATH_ENOENT when there is no root).
- * Returns r->kind: TFTP_R_REAL, TFTP_R_VIRTUAL (the default menu, when
- * nothing is there) or TFTP_R_REFUSED (the open's reason and codes;
- * path_res says TFTP_PATH_ENFILE for "out of descriptors").
+ * Returns r->kind: TFTP_R_REAL, TFTP_R_VIRTUAL (when nothing is there: at
+ * pxelinux.cfg/default the default menu; at grub/grub.cfg the GRUB menu
+ * of the enabled host whose inventory IP is the peer, else the default
+ * GRUB menu) or TFTP_R_REFUSED (the open's reason and codes; path_res
+ * says TFTP_PATH_ENFILE for "out of descriptors").
  */
 enum tftp_rkind tftp_resolve_opened(struct tftp_resolved *r, int path_res,
 	    const char *why);

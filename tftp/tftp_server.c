@@ -161,15 +161,16 @@ refuse_nofd(struct tftp_srv *srv, const struct sockaddr_in *peer,
 }
 
 /*
- * Finds the file for a request: virtual menus first, then the root.
- * Returns a reference, or NULL with *code and *why (static) set, and
+ * Finds the file for a request (peer: the client's address, host order):
+ * virtual menus first, then the root. Returns a reference, or NULL with *code and *why (static) set, and
  * detail (detaillen bytes) saying what failed for a menu that does not
  * render ("" otherwise); *res is the tftp_path result (TFTP_PATH_ENFILE:
  * out of descriptors). Logs nothing: the caller logs the refusal once.
  */
 static struct tftp_file *
-request_file(struct tftp_srv *srv, const char *name, enum tftp_err *code,
-    const char **why, int *res, char *detail, size_t detaillen)
+request_file(struct tftp_srv *srv, const char *name, uint32_t peer,
+    enum tftp_err *code, const char **why, int *res, char *detail,
+    size_t detaillen)
 {
 	struct tftp_resolved	 r;
 	struct tftp_file	*f = NULL;
@@ -178,7 +179,7 @@ request_file(struct tftp_srv *srv, const char *name, enum tftp_err *code,
 	/* tftp_resolve.h: the answer HTTP's /files/ gives too. */
 	*res = TFTP_PATH_OK;
 	*code = TFTP_EUNDEF;
-	if (tftp_resolve(&r, srv->bd->cfg, srv->bd->snap, name) ==
+	if (tftp_resolve(&r, srv->bd->cfg, srv->bd->snap, name, peer) ==
 	    TFTP_R_OPEN) {
 		f = tftp_file_open(&srv->files, srv->bd->rootfd, name, res,
 		    why);
@@ -258,8 +259,8 @@ handle_request(struct tftp_srv *srv, const uint8_t *p, size_t len,
 		    &srv->st.refused);
 		return;
 	}
-	if ((f = request_file(srv, norm, &code, &why, &res, detail,
-	    sizeof(detail))) == NULL) {
+	if ((f = request_file(srv, norm, ntohl(peer->sin_addr.s_addr), &code,
+	    &why, &res, detail, sizeof(detail))) == NULL) {
 		if (res == TFTP_PATH_ENFILE)
 			refuse_nofd(srv, peer, peerstr, "file", errno);
 		else
