@@ -10,15 +10,19 @@
 #   e2e_bootd                config, schema, e2e profiles, bootd in the
 #                            namespace ($E2E_URL is its HTTP base)
 #   e2e_host NAME MAC IP PROFILE [DOM0 VDISK]   an inventory row
-#   e2e_boot bios|uefi MAC LOG     boots one VM; times in $E2E_T_* (ms)
+#   e2e_boot bios|uefi|uefi-sb|arm64 MAC LOG   boots one VM; times in
+#                            $E2E_T_* (ms)
 #   e2e_marker LOG [PREFIX]        the VM's marker line (checked)
 #   e2e_timeline MAC SINCE ITEM... checks boot_events after id SINCE
 #   e2e_install_boot FW HOST MAC IP MARKS ITEM...   one boot of an install
 #                            profile, checked end to end (the above)
 #   e2e_times LABEL MAC SINCE LOG  prints the phases of a boot
 #
+#   e2e_rrq_start, e2e_rrqs IP SINCE   the TFTP names a client asked for
+#
 # Nothing is downloaded except the Debian kernel package (apt-get download,
-# unpacked with dpkg -x), once per cache directory.
+# unpacked with dpkg -x), once per cache directory, and for arm64 the
+# arm64 kernel, busybox-static and grub-efi-arm64-signed (e2e_arm64_assets).
 : "${E2E_CACHE:=${BOOTD_BIN%/bootd/bootd}/e2e-cache}"
 E2E_DIR=$BOOTD_SRC/tests/e2e
 E2E_NS=""
@@ -105,16 +109,54 @@ e2e_kernel() {
 	echo "e2e: fetching $pkg into $E2E_CACHE (once)"
 	(cd "$tmp" && apt-get download "$pkg" >/dev/null 2>&1) &&
 		dpkg -x "$tmp"/*.deb "$tmp/x" || { rm -rf "$tmp"; return 1; }
+	e2e_kernel_dir "$tmp" "$k" e1000 virtio_net virtio_pci efivarfs
+}
+
+# From the package unpacked in TMP/x (TMP then removed): vmlinuz, the
+# modules MOD... with their dependencies and one MOD.order each, in DIR.
+e2e_kernel_dir() {	# TMP DIR MOD...
+	local tmp=$1 k=$2 m
+	shift 2
 	rm -rf "$k.new" && mkdir -p "$k.new/mods"
 	cp "$tmp"/x/boot/vmlinuz-* "$k.new/vmlinuz" || { rm -rf "$tmp"; return 1; }
-	e2e_modorder "$tmp/x" e1000 "$k.new" > "$k.new/e1000.order" &&
-		e2e_modorder "$tmp/x" virtio_net "$k.new" > "$k.new/virtio_net.order" &&
-		e2e_modorder "$tmp/x" virtio_pci "$k.new" > "$k.new/virtio_pci.order" &&
-		e2e_modorder "$tmp/x" efivarfs "$k.new" > "$k.new/efivarfs.order" ||
-		{ rm -rf "$tmp"; return 1; }
+	for m in "$@"; do
+		e2e_modorder "$tmp/x" "$m" "$k.new" > "$k.new/$m.order" ||
+			{ rm -rf "$tmp"; return 1; }
+	done
 	basename "$tmp"/*.deb > "$k.new/package"
 	rm -rf "$tmp" "$k"
 	mv "$k.new" "$k"
+}
+
+# arm64 (45-arm64.sh), in $E2E_CACHE/arm64: Debian's arm64 kernel with its
+# virtio modules (kernel/), busybox-static's busybox and the signed
+# netboot GRUB (grubnetaa64.efi.signed, from grub-efi-arm64-signed), all
+# fetched with apt-get download PKG:arm64: that needs the arm64
+# architecture in dpkg (scripts/deps.sh adds it and runs apt-get update).
+e2e_arm64_assets() {
+	local a=$E2E_CACHE/arm64 pkg tmp
+	[ -s "$a/kernel/vmlinuz" ] && [ -s "$a/busybox" ] && [ -s "$a/grubaa64.efi" ] &&
+		return 0
+	dpkg --print-foreign-architectures | grep -qx arm64 || {
+		echo "e2e: dpkg has no arm64 architecture: run scripts/deps.sh" >&2
+		return 1
+	}
+	pkg=$(apt-cache depends linux-image-arm64:arm64 2>/dev/null |
+		sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*-arm64\):arm64$/\1/p' | head -1)
+	[ -n "$pkg" ] || { echo "e2e: no linux-image-*-arm64 behind linux-image-arm64:arm64 (apt-get update?)" >&2; return 1; }
+	mkdir -p "$a" || return 1
+	tmp=$(mktemp -d "$E2E_CACHE/dl.XXXXXX")
+	echo "e2e: fetching $pkg:arm64, busybox-static:arm64, grub-efi-arm64-signed:arm64 into $a (once)"
+	(cd "$tmp" && apt-get download busybox-static:arm64 grub-efi-arm64-signed:arm64 >/dev/null 2>&1) &&
+		dpkg -x "$tmp"/busybox-static_*.deb "$tmp/b" &&
+		dpkg -x "$tmp"/grub-efi-arm64-signed_*.deb "$tmp/g" &&
+		cp "$tmp/b/bin/busybox" "$a/busybox.new" &&
+		cp "$tmp/g/usr/lib/grub/arm64-efi-signed/grubnetaa64.efi.signed" "$a/grubaa64.efi.new" &&
+		mv "$a/busybox.new" "$a/busybox" && mv "$a/grubaa64.efi.new" "$a/grubaa64.efi" &&
+		rm -rf "$tmp"/*.deb "$tmp/b" "$tmp/g" &&
+		(cd "$tmp" && apt-get download "$pkg:arm64" >/dev/null 2>&1) &&
+		dpkg -x "$tmp"/*.deb "$tmp/x" || { rm -rf "$tmp"; return 1; }
+	e2e_kernel_dir "$tmp" "$a/kernel" virtio_net virtio_pci efivarfs
 }
 
 # Prints the .ko names of MOD and its dependencies, dependencies first,
