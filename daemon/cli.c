@@ -111,10 +111,11 @@ nomem:
 }
 
 /*
- * Renders every document of every enabled host with doc_render(), from the
- * template set the HTTP server would hold (doc_tset_load(): paths.templates,
- * else the built-ins), exactly as HTTP, TFTP and `bootd render` do, so
- * what passes here is what the servers send. Then names each template file
+ * Renders every document of every enabled host, and the menus of unknown
+ * hosts, with doc_render(), from the template set the HTTP server would
+ * hold (doc_tset_load(): paths.templates, else the built-ins), exactly as
+ * HTTP, TFTP and `bootd render` do, so what passes here is what the
+ * servers send. Then names each template file
  * in paths.templates that does not load though no host uses it. Returns
  * the number of distinct problems.
  */
@@ -154,6 +155,18 @@ cli_check_templates(const struct bootd_config *cfg,
 			else
 				problems += check_fail(&f, &nf, why, h,
 				    (enum doc_kind)k);
+		}
+	}
+	/* The menus of unknown hosts: pxelinux.cfg/default, grub/grub.cfg. */
+	req.host = NULL;
+	for (k = DOC_PXELINUX; k <= DOC_GRUB; k++) {
+		req.kind = (enum doc_kind)k;
+		if (doc_render(&req, &out, &len, why, sizeof(why)) == DOC_OK)
+			free(out);
+		else {
+			printf("%s (unknown hosts, %s)\n", why,
+			    doc_kind_names[k]);
+			problems++;
 		}
 	}
 	for (j = 0; j < nf; j++) {

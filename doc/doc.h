@@ -36,7 +36,7 @@ enum doc_kind {
 	DOC_GUESTS,		/* a dom0's guest list */
 	DOC_IPXE,		/* iPXE script */
 	DOC_PXELINUX,		/* pxelinux menu (host NULL: the default) */
-	DOC_GRUB,		/* GRUB menu */
+	DOC_GRUB,		/* GRUB menu (host NULL: the default) */
 	DOC_KIND_MAX
 };
 

@@ -4,8 +4,10 @@
  * TFTP servers: doc_render() over the database's inventory (the cache
  * file when the database cannot give it) and the template set the HTTP
  * server would hold (doc_tset_load(): paths.templates, else the built-in
- * ones). A one-shot command: it may block, and never runs inside the
- * daemon's event loop.
+ * ones). HOST "default" (when no host has that name) with kind pxelinux
+ * or grub is the menu an unknown host gets (pxelinux.cfg/default,
+ * grub/grub.cfg). A one-shot command: it may block, and never runs inside
+ * the daemon's event loop.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,7 +34,7 @@ cli_render(const char *config_path, const char *kind, const char *host)
 	uint8_t			 mac[ADDR_MAC_LEN];
 	char			*out = NULL, err[CONFIG_ERRLEN], why[1024];
 	size_t			 len = 0;
-	int			 k, r, rc = 1;
+	int			 k, r, rc = 1, unknown = 0;
 
 	if ((k = doc_kind_parse(kind)) == -1) {
 		fprintf(stderr, "bootd: render: unknown kind \"%s\" (ks, xen, "
@@ -48,7 +50,11 @@ cli_render(const char *config_path, const char *kind, const char *host)
 		goto done;
 	h = addr_mac_parse(host, mac) == 0 ? inv_by_mac(snap, mac) :
 	    inv_by_name(snap, host);
-	if (h == NULL) {
+	/* "default": the menu an unknown host gets (no host of that name). */
+	if (h == NULL && strcmp(host, "default") == 0 &&
+	    (k == DOC_PXELINUX || k == DOC_GRUB))
+		unknown = 1;
+	else if (h == NULL) {
 		fprintf(stderr, "bootd: render: no host \"%s\" in the "
 		    "inventory (see bootd check)\n", host);
 		goto done;
@@ -66,7 +72,7 @@ cli_render(const char *config_path, const char *kind, const char *host)
 	if ((r = doc_render(&req, &out, &len, why, sizeof(why))) != DOC_OK) {
 		fprintf(stderr, "bootd: render: %s%s (host \"%s\", %s)\n",
 		    r == DOC_ENOTAPPLY ? "no such document: " : "", why,
-		    h->hostname, kind);
+		    unknown ? "default" : h->hostname, kind);
 		goto done;
 	}
 	if (fwrite(out, 1, len, stdout) != len || fflush(stdout) != 0) {

@@ -24,6 +24,8 @@ for f in "$SHIM" "$SGRUB" "$E2E_OVMF_SB_CODE" "$E2E_OVMF_SB_VARS"; do
 	[ -e "$f" ] || fail "missing $f: run scripts/deps.sh"
 done
 E2E_EFI64_FILE=shimx64.efi
+# GRUB's prompt: it found no config (grub/grub.cfg not served).
+E2E_FAIL_AT='grub> '
 e2e_init sb 44
 T0=$(date +%s)
 e2e_assets

@@ -19,6 +19,8 @@ for f in /usr/bin/qemu-system-aarch64 "$E2E_AAVMF_CODE" "$E2E_AAVMF_VARS"; do
 	[ -e "$f" ] || fail "missing $f: run scripts/deps.sh"
 done
 E2E_BOOT_TIMEOUT=${E2E_BOOT_TIMEOUT_ARM64:-300}
+# GRUB's prompt: it found no config (grub/grub.cfg not served).
+E2E_FAIL_AT='grub> '
 e2e_init arm64 45
 T0=$(date +%s)
 s=$(now_ms)

@@ -308,7 +308,9 @@ now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 #            no option ROM
 # With E2E_STOP_AT (an extended regexp) set, a serial line matching it
 # ends the boot at once (E2E_T_stop set) instead of failing it: a boot
-# that is meant to be refused.
+# that is meant to be refused. E2E_FAIL_AT (an extended regexp) adds to
+# the patterns that fail the boot at once (e.g. GRUB's "grub> " prompt:
+# no config).
 e2e_boot() {	# bios|uefi|uefi-sb|arm64 MAC LOG
 	local fw=$1 mac=$2 log=$3 qpid end t mem=256 fwargs=()
 	local qemu=qemu-system-x86_64 machine=pc,accel=tcg
@@ -370,11 +372,11 @@ e2e_boot() {	# bios|uefi|uefi-sb|arm64 MAC LOG
 			kill "$qpid" 2>/dev/null
 			break
 		fi
-		if grep -aqE 'Failed to boot both|No bootable device|Boot failed|Kernel panic' "$log"; then
+		if grep -aqE "Failed to boot both|No bootable device|Boot failed|Kernel panic${E2E_FAIL_AT:+|$E2E_FAIL_AT}" "$log"; then
 			sleep 0.5
 			kill "$qpid" 2>/dev/null
 			wait "$qpid" 2>/dev/null
-			fail "VM $mac ($fw): $(tr -d '\r' < "$log" | grep -aE 'error:|Failed to boot|No bootable|Boot failed|Kernel panic' | head -3 | tr '\n' ' ')"
+			fail "VM $mac ($fw): $(tr -d '\r' < "$log" | grep -aE "error:|Failed to boot|No bootable|Boot failed|Kernel panic${E2E_FAIL_AT:+|$E2E_FAIL_AT}" | head -3 | tr '\n' ' ')"
 		fi
 		if [ "$(now_ms)" -gt "$end" ]; then
 			kill "$qpid" 2>/dev/null
