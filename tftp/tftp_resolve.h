@@ -17,10 +17,11 @@
  * always the menu; one of no enabled host is not found. At
  * pxelinux.cfg/default a real file wins; the default menu is served only
  * when nothing is there (ENOENT). The same holds at grub/grub.cfg, where
- * signed GRUB looks, with the menu of the requesting client's host. A file that is there but cannot be
- * served (unreadable, not a regular file, a refused symlink) is refused
- * with its reason, over TFTP and HTTP alike: it is what the admin put
- * there, and a menu in its place would hide the mistake.
+ * signed GRUB looks, with the menu of the requesting client's host. A
+ * file that is there but cannot be served (unreadable, not a regular
+ * file, a refused symlink) is refused with its reason, over TFTP and
+ * HTTP alike: it is what the admin put there, and a menu in its place
+ * would hide the mistake.
  */
 #ifndef BOOTD_TFTP_RESOLVE_H
 #define BOOTD_TFTP_RESOLVE_H

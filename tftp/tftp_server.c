@@ -162,10 +162,11 @@ refuse_nofd(struct tftp_srv *srv, const struct sockaddr_in *peer,
 
 /*
  * Finds the file for a request (peer: the client's address, host order):
- * virtual menus first, then the root. Returns a reference, or NULL with *code and *why (static) set, and
- * detail (detaillen bytes) saying what failed for a menu that does not
- * render ("" otherwise); *res is the tftp_path result (TFTP_PATH_ENFILE:
- * out of descriptors). Logs nothing: the caller logs the refusal once.
+ * virtual menus first, then the root. Returns a reference, or NULL with
+ * *code and *why (static) set, and detail (detaillen bytes) saying what
+ * failed for a menu that does not render ("" otherwise); *res is the
+ * tftp_path result (TFTP_PATH_ENFILE: out of descriptors). Logs nothing:
+ * the caller logs the refusal once.
  */
 static struct tftp_file *
 request_file(struct tftp_srv *srv, const char *name, uint32_t peer,
