@@ -24,6 +24,9 @@ for f in "$SHIM" "$SGRUB" "$E2E_OVMF_SB_CODE" "$E2E_OVMF_SB_VARS"; do
 	[ -e "$f" ] || fail "missing $f: run scripts/deps.sh"
 done
 E2E_EFI64_FILE=shimx64.efi
+# One boot takes about 55 s under TCG (OVMF with SMM is slow): room for a
+# busy machine.
+E2E_BOOT_TIMEOUT=${E2E_BOOT_TIMEOUT:-180}
 # GRUB's prompt: it found no config (grub/grub.cfg not served).
 E2E_FAIL_AT='grub> '
 e2e_init sb 44
