@@ -396,12 +396,56 @@ test_grub_cfg_by_peer(void **state)
 	    TFTP_R_REFUSED);
 }
 
+/*
+ * The unknown-host GRUB menu with tftp.default_menu "menu": the
+ * selectable profiles whose append line needs no host, as GRUB entries,
+ * then local disk, the default.
+ */
+static void
+test_grub_default_menu(void **state)
+{
+	struct fix		*f = *state;
+	struct bootd_config	*menu;
+	struct inv_rows		*rows = inv_rows_new(43);
+	struct inv_snapshot	*snap;
+	char			 err[CONFIG_ERRLEN];
+
+	add(rows, INV_T_PROFILES, "live", "diskless", "live/vmlinuz",
+	    "live/initrd", "boot=live quiet", NULL, "Live system", "1",
+	    (const char *)NULL, (const char *)NULL,
+	    (const char *)NULL, (const char *)NULL);
+	add(rows, INV_T_PROFILES, "mine", "diskless", "k", "", "h={{hostname}}",
+	    NULL, NULL, "1",
+	    (const char *)NULL, (const char *)NULL,
+	    (const char *)NULL, (const char *)NULL);
+	snap = inv_build(rows);
+	inv_rows_free(rows);
+	assert_non_null(snap);
+	menu = config_load_string("tftp = { default_menu = \"menu\"; };",
+	    "m.conf", err, sizeof(err));
+	assert_non_null(menu);
+	free(f->out);
+	f->out = NULL;
+	assert_int_equal(resolve(f, menu, snap, "grub/grub.cfg"), V_FALLBACK);
+	assert_non_null(strstr(f->out, "# bootd: unknown host\n"
+	    "set default=\"local\"\n"));
+	assert_non_null(strstr(f->out, "menuentry \"Live system\" --id live {\n"
+	    "  linux /live/vmlinuz boot=live quiet\n"
+	    "  initrd /live/initrd\n}\n"));
+	assert_null(strstr(f->out, "--id mine"));
+	assert_non_null(strstr(f->out, "--id local {\n  exit\n}\n"));
+	config_free(menu);
+	inv_unref(snap);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_host_menu, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_grub_cfg_by_peer, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_grub_default_menu, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_install_and_local, setup,
