@@ -110,10 +110,11 @@ nomem:
 }
 
 /*
- * Renders every document of every enabled host with doc_render(), from the
- * template set the HTTP server would hold (doc_tset_load(): paths.templates,
- * else the built-ins), exactly as HTTP, TFTP and `bootd render` do, so
- * what passes here is what the servers send. Then names each template file
+ * Renders every document of every enabled host, and the menus of unknown
+ * hosts, with doc_render(), from the template set the HTTP server would
+ * hold (doc_tset_load(): paths.templates, else the built-ins), exactly as
+ * HTTP, TFTP and `bootd render` do, so what passes here is what the
+ * servers send. Then names each template file
  * in paths.templates that does not load though no host uses it. Returns
  * the number of distinct problems.
  */
@@ -121,6 +122,8 @@ static int
 cli_check_templates(const struct bootd_config *cfg,
     const struct inv_snapshot *snap)
 {
+	static const enum doc_kind unknown[] = { DOC_PXELINUX, DOC_GRUB,
+	    DOC_AUTOEXEC };
 	const struct inv_host	*h;
 	const struct doc_tfile	*t;
 	struct doc_tset		*ts;
@@ -153,6 +156,20 @@ cli_check_templates(const struct bootd_config *cfg,
 			else
 				problems += check_fail(&f, &nf, why, h,
 				    (enum doc_kind)k);
+		}
+	}
+	/* What unknown hosts get: pxelinux.cfg/default, grub/grub.cfg and
+	 * autoexec.ipxe. */
+	req.host = NULL;
+	for (j = 0; j < sizeof(unknown) / sizeof(*unknown); j++) {
+		k = (int)unknown[j];
+		req.kind = unknown[j];
+		if (doc_render(&req, &out, &len, why, sizeof(why)) == DOC_OK)
+			free(out);
+		else {
+			printf("%s (unknown hosts, %s)\n", why,
+			    doc_kind_names[k]);
+			problems++;
 		}
 	}
 	for (j = 0; j < nf; j++) {

@@ -414,12 +414,12 @@ doc_render(const struct doc_req *r, char **out, size_t *len, char *why,
 	if (r->host == NULL) {
 		if (r->kind == DOC_AUTOEXEC)
 			return autoexec(r->cfg, NULL, out, len, why, whylen);
-		if (r->kind != DOC_PXELINUX) {
+		if (r->kind != DOC_PXELINUX && r->kind != DOC_GRUB) {
 			snprintf(why, whylen, "no host");
 			return DOC_ENOTAPPLY;
 		}
-		return doc_menu_default(r->cfg, r->snap, out, len, why,
-		    whylen) == 0 ? DOC_OK : DOC_EFAIL;
+		return doc_menu_default(r->cfg, r->snap, r->kind == DOC_GRUB,
+		    out, len, why, whylen) == 0 ? DOC_OK : DOC_EFAIL;
 	}
 	if (!doc_applies(r->kind, r->host, &na)) {
 		snprintf(why, whylen, "%s", na);

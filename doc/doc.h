@@ -40,7 +40,7 @@ enum doc_kind {
 	DOC_GUESTS,		/* a dom0's guest list */
 	DOC_IPXE,		/* iPXE script */
 	DOC_PXELINUX,		/* pxelinux menu (host NULL: the default) */
-	DOC_GRUB,		/* GRUB menu */
+	DOC_GRUB,		/* GRUB menu (host NULL: the default) */
 	DOC_GRUB_HTTP,		/* GRUB menu for UEFI HTTP boot */
 	DOC_AUTOEXEC,		/* autoexec.ipxe (host NULL: the default) */
 	DOC_KIND_MAX
@@ -134,13 +134,13 @@ const struct doc_tfile *doc_templates_find(const struct doc_templates *ts,
  * its profile's kernel over the network now). For the libvirt kinds every
  * string value is XML-escaped. guests is the dom0's enabled guests, one a
  * line: "hostname profile kernel initrd" ("-" for an empty path). The
- * menus are described in doc_menu.c; DOC_PXELINUX with host NULL is the
- * menu for unknown hosts (tftp.default_menu). DOC_GRUB_HTTP is the GRUB
- * menu with kernel and initrd under /files/ (GRUB booted by UEFI HTTP
- * boot, its root bootd's HTTP server). DOC_AUTOEXEC is an iPXE script
- * that chains to the host's iPXE script (<server_url>/ipxe/<mac>); with
- * host NULL, the one for an address that is no enabled host's: a message,
- * then tftp.autoexec_default chained, or exit when that is "".
+ * menus are described in doc_menu.c; DOC_PXELINUX and DOC_GRUB with host
+ * NULL are the menus for unknown hosts (tftp.default_menu). DOC_GRUB_HTTP
+ * is the GRUB menu with kernel and initrd under /files/ (GRUB booted by
+ * UEFI HTTP boot, its root bootd's HTTP server). DOC_AUTOEXEC is an iPXE
+ * script that chains to the host's iPXE script (<server_url>/ipxe/<mac>);
+ * with host NULL, the one for an address that is no enabled host's: a
+ * message, then tftp.autoexec_default chained, or exit when that is "".
  * Returns DOC_OK; DOC_ENOTAPPLY with why the static reason of
  * doc_applies(); or DOC_EFAIL with why "path:line: text", "profile \"P\"
  * append:line: text", the template's load error or "out of memory".
@@ -161,7 +161,7 @@ int	doc_guest_file(const struct inv_host *dom0, const char *file,
  * Whether name (normalised) is signed iPXE's autoexec.ipxe, in any
  * directory: the file it fetches from its TFTP server at start. Which
  * host's it is comes from the client's address, not the name (the TFTP
- * server's tftp_resolve_peer()). Returns 1 or 0.
+ * server's tftp_resolve()). Returns 1 or 0.
  */
 int	doc_autoexec_name(const char *name);
 
@@ -170,6 +170,7 @@ enum doc_vname_res {
 	DOC_VN_REAL = 0,	/* not a virtual name: a file under the root */
 	DOC_VN_HOST = 1,	/* a host's menu: *kind, *h set */
 	DOC_VN_DEFAULT = 2,	/* pxelinux.cfg/default: a real file wins */
+	DOC_VN_PEER = 3,	/* grub/grub.cfg, autoexec.ipxe: doc_vname() */
 	DOC_VN_NOHOST = -1	/* a menu name of no known, enabled host */
 };
 
@@ -179,7 +180,13 @@ enum doc_vname_res {
  * also below a loader's directory (efi64/pxelinux.cfg/...); GRUB's
  * grub.cfg-01-<mac> and grub.cfg-<HEX-IP> in any directory. name is
  * normalised (tftp_path_normalise()); snap may be NULL (no host known).
- * Returns an enum doc_vname_res.
+ * grub/grub.cfg names no host: it is where Debian's signed netboot GRUB
+ * (prefix /grub, doc/FIRMWARE-NOTES.md) reads its only config, so the
+ * caller serves it as the GRUB menu (*kind DOC_GRUB) of the host at the
+ * requesting client's address, or the default GRUB menu, unless a real
+ * file is there (DOC_VN_PEER); signed iPXE's autoexec.ipxe
+ * (doc_autoexec_name()) likewise, as *kind DOC_AUTOEXEC. Returns an enum
+ * doc_vname_res.
  */
 int	doc_vname(const struct inv_snapshot *snap, const char *name,
 	    enum doc_kind *kind, const struct inv_host **h);

@@ -4,8 +4,10 @@
  * TFTP servers: doc_render() over the database's inventory (the cache
  * file when the database cannot give it) and the template set the HTTP
  * server would hold (doc_tset_load(): paths.templates, else the built-in
- * ones). A one-shot command: it may block, and never runs inside the
- * daemon's event loop.
+ * ones). HOST "default" (when no host has that name) with kind pxelinux
+ * or grub is the menu an unknown host gets (pxelinux.cfg/default,
+ * grub/grub.cfg). A one-shot command: it may block, and never runs inside
+ * the daemon's event loop.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +60,10 @@ cli_render(const char *config_path, const char *kind, const char *host)
 		h = inv_by_ip(snap, ip);
 		unknown = h == NULL || !h->enabled;
 	}
+	/* "default": the document an unknown host gets (no host so named). */
+	if (h == NULL && strcmp(host, "default") == 0 &&
+	    (k == DOC_PXELINUX || k == DOC_GRUB || k == DOC_AUTOEXEC))
+		unknown = 1;
 	if (h == NULL && !unknown) {
 		fprintf(stderr, "bootd: render: no host \"%s\" in the "
 		    "inventory (see bootd check)\n", host);

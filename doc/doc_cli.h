@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * doc_cli: `bootd render KIND HOST`, the document a host would get, printed
- * on stdout from the same code that serves it. Command-line only.
+ * on stdout from the same code that serves it; HOST "default" with kind
+ * pxelinux or grub: an unknown host's menu. Command-line only.
  */
 #ifndef BOOTD_DOC_CLI_H
 #define BOOTD_DOC_CLI_H

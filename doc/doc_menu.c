@@ -171,10 +171,10 @@ host_menu(const struct bootd_config *cfg, const struct inv_snapshot *snap,
 	return 0;
 }
 
-/* pxelinux.cfg/default for unknown hosts. */
+/* The menu for unknown hosts. */
 static void
 default_menu(const struct bootd_config *cfg, const struct inv_snapshot *snap,
-    struct strbuf *b)
+    enum menu_flavour fl, struct strbuf *b)
 {
 	const struct inv_profile	*p;
 	struct tmpl			*t;
@@ -186,7 +186,7 @@ default_menu(const struct bootd_config *cfg, const struct inv_snapshot *snap,
 	int				 menu;
 
 	menu = strcmp(cfg->tftp.default_menu, "menu") == 0 && snap != NULL;
-	header(b, MENU_PXELINUX, cfg, "unknown host", "local");
+	header(b, fl, cfg, "unknown host", "local");
 	if (menu) {
 		ks_server_url(cfg, url, sizeof(url));
 		v[0].name = "server_url";
@@ -206,13 +206,13 @@ default_menu(const struct bootd_config *cfg, const struct inv_snapshot *snap,
 			    p->name, &err)) == NULL)
 				continue;
 			if (tmpl_render(t, &sc, 4096, &out, &len, &err) == 0) {
-				entry(b, MENU_PXELINUX, p, out);
+				entry(b, fl, p, out);
 				free(out);
 			}
 			tmpl_free(t);
 		}
 	}
-	local_entry(b, MENU_PXELINUX);
+	local_entry(b, fl);
 }
 
 /* "01-aa-bb-cc-dd-ee-ff" (any case) -> mac. Returns 0 or -1. */
@@ -275,13 +275,13 @@ doc_menu_host(const struct bootd_config *cfg, const struct inv_snapshot *snap,
 
 int
 doc_menu_default(const struct bootd_config *cfg,
-    const struct inv_snapshot *snap, char **out, size_t *outlen, char *why,
-    size_t whylen)
+    const struct inv_snapshot *snap, int grub, char **out, size_t *outlen,
+    char *why, size_t whylen)
 {
 	struct strbuf b;
 
 	strbuf_init(&b, DOC_MENU_MAX - 1);
-	default_menu(cfg, snap, &b);
+	default_menu(cfg, snap, grub ? MENU_GRUB : MENU_PXELINUX, &b);
 	return menu_finish(&b, out, outlen, why, whylen);
 }
 
@@ -315,6 +315,16 @@ doc_vname(const struct inv_snapshot *snap, const char *name,
 	const char *base, *tail;
 
 	*h = NULL;
+	/* Debian's signed netboot GRUB: FIRMWARE-NOTES.md. */
+	if (strcmp(name, "grub/grub.cfg") == 0) {
+		*kind = DOC_GRUB;
+		return DOC_VN_PEER;
+	}
+	/* Signed iPXE's script, in any directory: by address too. */
+	if (doc_autoexec_name(name)) {
+		*kind = DOC_AUTOEXEC;
+		return DOC_VN_PEER;
+	}
 	base = strrchr(name, '/');
 	base = base ? base + 1 : name;
 	/* pxelinux.cfg/<x>, also below an EFI loader's directory. */

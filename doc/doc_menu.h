@@ -30,12 +30,13 @@ int	doc_menu_host(const struct bootd_config *cfg,
 	    char **out, size_t *outlen, char *why, size_t whylen);
 
 /*
- * pxelinux.cfg/default for unknown hosts: local disk, and with
- * tftp.default_menu "menu" every selectable profile whose append line
- * needs nothing host-specific. snap may be NULL. Same returns.
+ * The menu for unknown hosts (grub: GRUB's, at grub/grub.cfg; else
+ * pxelinux.cfg/default): local disk, and with tftp.default_menu "menu"
+ * every selectable profile whose append line needs nothing host-specific.
+ * snap may be NULL. Same returns.
  */
 int	doc_menu_default(const struct bootd_config *cfg,
-	    const struct inv_snapshot *snap, char **out, size_t *outlen,
-	    char *why, size_t whylen);
+	    const struct inv_snapshot *snap, int grub, char **out,
+	    size_t *outlen, char *why, size_t whylen);
 
 #endif

@@ -30,13 +30,21 @@ PKGS=(
 	# is fetched with apt-get download into the build tree)
 	qemu-system-x86 ipxe-qemu ovmf pxelinux syslinux-common
 	grub-efi-amd64-bin cpio
+	# Secure Boot (40-secureboot): Debian's signed shim and netboot GRUB
+	# (OVMF's Secure Boot build comes with ovmf); arm64 (45-arm64): QEMU
+	# and AAVMF. The arm64 kernel, busybox and signed GRUB are fetched
+	# with apt-get download PKG:arm64, which needs the arm64 architecture
+	# (added below).
+	shim-signed grub-efi-amd64-signed qemu-system-arm qemu-efi-aarch64
 	# packaging (tests 95, 97): the .deb, lintian, a clean bookworm root,
 	# the unit checks (systemd-analyze), manual pages (man --warnings)
 	git debhelper dpkg-dev lintian debootstrap systemd man-db
 	libsystemd-dev
 )
 OPTIONAL=()
+ARM64=1		# dpkg's arm64 architecture: with the default list only
 if [ $# -gt 0 ]; then
+	ARM64=0
 	PKGS=()
 	while [ $# -gt 0 ] && [ "$1" != --optional ]; do
 		PKGS+=("$1")
@@ -58,15 +66,21 @@ optional=()
 for p in "${OPTIONAL[@]}"; do
 	installed "$p" || optional+=("$p")
 done
-[ ${#missing[@]} -gt 0 ] || [ ${#optional[@]} -gt 0 ] || exit 0
+# arm64 package indexes for the e2e test's apt-get download PKG:arm64.
+foreign=0
+if [ $ARM64 -eq 1 ] && ! dpkg --print-foreign-architectures | grep -qx arm64; then
+	foreign=1
+fi
+[ ${#missing[@]} -gt 0 ] || [ ${#optional[@]} -gt 0 ] || [ $foreign -eq 1 ] || exit 0
 if [ "$(id -u)" -ne 0 ]; then
-	[ ${#missing[@]} -eq 0 ] || {
-		echo "deps: missing ${missing[*]}; run as root to install" >&2
+	[ ${#missing[@]} -eq 0 ] && [ $foreign -eq 0 ] || {
+		echo "deps: missing ${missing[*]} (arm64 architecture: $foreign); run as root to install" >&2
 		exit 1
 	}
 	echo "deps: optional ${optional[*]} not installed (not root)" >&2
 	exit 0
 fi
+[ $foreign -eq 0 ] || dpkg --add-architecture arm64
 apt-get update -qq
 # Refuse the postinst scripts' service starts: the distribution's MariaDB,
 # Kea on :67 or tftpd-hpa on :69 of the host.

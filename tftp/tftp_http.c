@@ -71,7 +71,7 @@ route_files(struct http_ctx *c)
 		return;
 	}
 	/* tftp_resolve.h: the answer the TFTP server gives too. */
-	if (tftp_resolve_peer(&r, bd->cfg, bd->snap, name, c->peer_ip) ==
+	if (tftp_resolve(&r, bd->cfg, bd->snap, name, c->peer_ip) ==
 	    TFTP_R_OPEN) {
 		/* The TFTP root (bootd.h: one owner, swapped on SIGHUP). */
 		res = bd->rootfd == -1 ? TFTP_PATH_ENOENT :

@@ -44,22 +44,28 @@ render(struct tftp_resolved *r, enum doc_kind kind, const struct inv_host *h)
 
 enum tftp_rkind
 tftp_resolve(struct tftp_resolved *r, const struct bootd_config *cfg,
-    const struct inv_snapshot *snap, const char *name)
+    const struct inv_snapshot *snap, const char *name, uint32_t peer)
 {
 	const struct inv_host	*h;
 	enum doc_kind		 kind;
+	int			 vn;
 
 	memset(r, 0, sizeof(*r));
 	r->cfg = cfg;
 	r->snap = snap;
-	switch (doc_vname(snap, name, &kind, &h)) {
+	switch ((vn = doc_vname(snap, name, &kind, &h))) {
 	case DOC_VN_HOST:
 		return render(r, kind, h);
 	case DOC_VN_NOHOST:
 		return refuse(r, TFTP_PATH_ENOENT, "no such host");
+	case DOC_VN_PEER:
+		/* After DHCP from bootd the peer has its inventory IP. */
+		h = snap != NULL && peer != 0 ? inv_by_ip(snap, peer) : NULL;
+		r->peer_host = h != NULL && h->enabled ? h : NULL;
+		r->peer_kind = kind;
+		/* FALLTHROUGH */
 	case DOC_VN_DEFAULT:
-		r->fallback = 1;
-		r->fb_kind = DOC_PXELINUX;
+		r->fallback = vn;
 		break;
 	default:
 		break;
@@ -77,24 +83,10 @@ tftp_resolve_opened(struct tftp_resolved *r, int path_res, const char *why)
 		return r->kind;
 	}
 	/* Nothing there: the menu. Anything else there: its reason. */
-	if (path_res == TFTP_PATH_ENOENT && r->fallback)
-		return render(r, r->fb_kind, r->fb_host);
+	if (path_res == TFTP_PATH_ENOENT && r->fallback == DOC_VN_DEFAULT)
+		return render(r, DOC_PXELINUX, NULL);
+	if (path_res == TFTP_PATH_ENOENT && r->fallback == DOC_VN_PEER)
+		return render(r, r->peer_kind, r->peer_host);
 	return refuse(r, path_res, why != NULL ? why :
 	    tftp_path_str(path_res));
-}
-
-enum tftp_rkind
-tftp_resolve_peer(struct tftp_resolved *r, const struct bootd_config *cfg,
-    const struct inv_snapshot *snap, const char *name, uint32_t peer)
-{
-	const struct inv_host *h;
-
-	if (tftp_resolve(r, cfg, snap, name) != TFTP_R_OPEN ||
-	    !doc_autoexec_name(name))
-		return r->kind;
-	h = snap != NULL && peer != 0 ? inv_by_ip(snap, peer) : NULL;
-	r->fallback = 1;
-	r->fb_kind = DOC_AUTOEXEC;
-	r->fb_host = h != NULL && h->enabled ? h : NULL;
-	return r->kind;
 }

@@ -16,10 +16,12 @@
  * A host's menu name (pxelinux.cfg/01-<mac>, grub.cfg-<HEXIP>, ...) is
  * always the menu; one of no enabled host is not found. At
  * pxelinux.cfg/default a real file wins; the default menu is served only
- * when nothing is there (ENOENT). A file that is there but cannot be
- * served (unreadable, not a regular file, a refused symlink) is refused
- * with its reason, over TFTP and HTTP alike: it is what the admin put
- * there, and a menu in its place would hide the mistake.
+ * when nothing is there (ENOENT). The same holds at grub/grub.cfg, where
+ * signed GRUB looks, with the menu of the requesting client's host. A
+ * file that is there but cannot be served (unreadable, not a regular
+ * file, a refused symlink) is refused with its reason, over TFTP and
+ * HTTP alike: it is what the admin put there, and a menu in its place
+ * would hide the mistake.
  */
 #ifndef BOOTD_TFTP_RESOLVE_H
 #define BOOTD_TFTP_RESOLVE_H
@@ -54,41 +56,36 @@ struct tftp_resolved {
 	/* private */
 	const struct bootd_config	*cfg;
 	const struct inv_snapshot	*snap;
-	int				 fallback;
-	enum doc_kind			 fb_kind;	/* rendered if absent */
-	const struct inv_host		*fb_host;
+	int				 fallback;	/* a DOC_VN_* */
+	const struct inv_host		*peer_host;	/* or NULL */
+	enum doc_kind			 peer_kind;	/* its document */
 };
 
 /*
  * Resolves normalised name (tftp_path_normalise()) against snap (may be
  * NULL: no host known) into r, borrowing cfg and snap until
- * tftp_resolve_opened(). Returns r->kind: TFTP_R_VIRTUAL (a host's menu),
- * TFTP_R_REFUSED (not found: a menu name of no enabled host; or a menu
- * that does not render, detail saying why) or TFTP_R_OPEN.
+ * tftp_resolve_opened(). peer is the requesting client's IPv4 address
+ * (host order; 0: not known): it picks the document of the names that
+ * carry no host (doc_vname()): grub/grub.cfg (the signed netboot GRUB's
+ * menu) and autoexec.ipxe (signed iPXE's script), each the one of the
+ * enabled host whose inventory IP is peer, else the one for unknown
+ * addresses. Returns r->kind:
+ * TFTP_R_VIRTUAL (a host's menu), TFTP_R_REFUSED (not found: a menu name
+ * of no enabled host; or a menu that does not render, detail saying why)
+ * or TFTP_R_OPEN.
  */
 enum tftp_rkind tftp_resolve(struct tftp_resolved *r,
-	    const struct bootd_config *cfg, const struct inv_snapshot *snap,
-	    const char *name);
-
-/*
- * tftp_resolve() for a request from peer (IPv4, host order; 0: none
- * known), for the names whose document is chosen by who asks: signed
- * iPXE's autoexec.ipxe (doc_autoexec_name()) is the autoexec document of
- * the enabled host whose inventory IP is peer, else the default one for
- * unknown addresses; a real file of that name wins, as at
- * pxelinux.cfg/default (TFTP_R_OPEN, then tftp_resolve_opened()).
- * Same contract as tftp_resolve() otherwise.
- */
-enum tftp_rkind tftp_resolve_peer(struct tftp_resolved *r,
 	    const struct bootd_config *cfg, const struct inv_snapshot *snap,
 	    const char *name, uint32_t peer);
 
 /*
  * After TFTP_R_OPEN: path_res and why are what opening the real file gave
  * (tftp_path_open()'s result; TFTP_PATH_ENOENT when there is no root).
- * Returns r->kind: TFTP_R_REAL, TFTP_R_VIRTUAL (the default menu, when
- * nothing is there) or TFTP_R_REFUSED (the open's reason and codes;
- * path_res says TFTP_PATH_ENFILE for "out of descriptors").
+ * Returns r->kind: TFTP_R_REAL, TFTP_R_VIRTUAL (when nothing is there: at
+ * pxelinux.cfg/default the default menu; at grub/grub.cfg and
+ * autoexec.ipxe the document of the enabled host whose inventory IP is the
+ * peer, else the one for unknown addresses) or TFTP_R_REFUSED (the open's reason and codes; path_res
+ * says TFTP_PATH_ENFILE for "out of descriptors").
  */
 enum tftp_rkind tftp_resolve_opened(struct tftp_resolved *r, int path_res,
 	    const char *why);

@@ -162,7 +162,7 @@ refuse_nofd(struct tftp_srv *srv, const struct sockaddr_in *peer,
 
 /*
  * Finds the file for a request from peer (host order): virtual menus
- * first, then the root (tftp_resolve_peer()).
+ * first, then the root (tftp_resolve()).
  * Returns a reference, or NULL with *code and *why (static) set, and
  * detail (detaillen bytes) saying what failed for a menu that does not
  * render ("" otherwise); *res is the tftp_path result (TFTP_PATH_ENFILE:
@@ -180,7 +180,7 @@ request_file(struct tftp_srv *srv, const char *name, uint32_t peer,
 	/* tftp_resolve.h: the answer HTTP's /files/ gives too. */
 	*res = TFTP_PATH_OK;
 	*code = TFTP_EUNDEF;
-	if (tftp_resolve_peer(&r, srv->bd->cfg, srv->bd->snap, name,
+	if (tftp_resolve(&r, srv->bd->cfg, srv->bd->snap, name,
 	    peer) == TFTP_R_OPEN) {
 		f = tftp_file_open(&srv->files, srv->bd->rootfd, name, res,
 		    why);

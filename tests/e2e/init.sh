@@ -6,7 +6,7 @@
 # run with the stub xl of /stub (records to /tmp/xl.log, printed as
 # BOOTD-E2E-XL lines); a marker line on the console, power off. Any
 # failure prints BOOTD-E2E-FAIL and powers off too, so a failed boot ends
-# at once.
+# at once. On UEFI the marker also says sb=<SecureBoot variable>.
 /bin/busybox --install -s /bin
 export PATH=/bin
 mount -t proc proc /proc
@@ -77,6 +77,14 @@ if [ -n "$fb" ]; then
 	sed 's/^/BOOTD-E2E-XL /' /tmp/xl.log
 	echo "BOOTD-E2E-FB done uptime=$(cut -d' ' -f1 /proc/uptime)"
 	marks="$marks fb=ok"
+fi
+# On UEFI, the SecureBoot variable (efivarfs: 4 bytes of attributes, then
+# the value): sb=1 when the firmware enforced Secure Boot.
+if [ -d /sys/firmware/efi ]; then
+	mount -t efivarfs efivarfs /sys/firmware/efi/efivars 2>/dev/null
+	v=/sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c
+	sb=$(dd if="$v" bs=1 skip=4 count=1 2>/dev/null | od -An -tu1 | tr -d ' ')
+	marks="$marks sb=${sb:-none}"
 fi
 echo "BOOTD-E2E-OK $hostname ip=$ip$marks uptime=$(cut -d' ' -f1 /proc/uptime) cmdline=$(cat /proc/cmdline)"
 poweroff -f

@@ -10,9 +10,8 @@
 #   e2e_bootd                config, schema, e2e profiles, bootd in the
 #                            namespace ($E2E_URL is its HTTP base)
 #   e2e_host NAME MAC IP PROFILE [DOM0 VDISK]   an inventory row
-#   e2e_boot bios|uefi|uefi-http MAC LOG   boots one VM; times in
-#                            $E2E_T_* (ms); uefi-http: OVMF's own HTTP
-#                            boot, virtio NIC, no iPXE ROM
+#   e2e_boot bios|uefi|uefi-http|uefi-sb|arm64 MAC LOG   boots one VM;
+#                            times in $E2E_T_* (ms)
 #   e2e_marker LOG [PREFIX]        the VM's marker line (checked)
 #   e2e_grub_http_image OUT  GRUB for HTTP boot (contrib/grub/grub-http.cfg)
 #   e2e_timeline MAC SINCE ITEM... checks boot_events after id SINCE
@@ -20,8 +19,11 @@
 #                            profile, checked end to end (the above)
 #   e2e_times LABEL MAC SINCE LOG  prints the phases of a boot
 #
+#   e2e_rrq_start, e2e_rrqs IP SINCE   the TFTP names a client asked for
+#
 # Nothing is downloaded except the Debian kernel package (apt-get download,
-# unpacked with dpkg -x), once per cache directory.
+# unpacked with dpkg -x), once per cache directory, and for arm64 the
+# arm64 kernel, busybox-static and grub-efi-arm64-signed (e2e_arm64_assets).
 : "${E2E_CACHE:=${BOOTD_BIN%/bootd/bootd}/e2e-cache}"
 E2E_DIR=$BOOTD_SRC/tests/e2e
 E2E_NS=""
@@ -31,6 +33,13 @@ E2E_BOOT_TIMEOUT=${E2E_BOOT_TIMEOUT:-90}
 E2E_ROM_BIOS=/usr/lib/ipxe/qemu/efi-e1000.rom
 E2E_OVMF_CODE=/usr/share/OVMF/OVMF_CODE_4M.fd
 E2E_OVMF_VARS=/usr/share/OVMF/OVMF_VARS_4M.fd
+# Secure Boot: the SMM build with Microsoft's keys enrolled (uefi-sb).
+E2E_OVMF_SB_CODE=/usr/share/OVMF/OVMF_CODE_4M.ms.fd
+E2E_OVMF_SB_VARS=/usr/share/OVMF/OVMF_VARS_4M.ms.fd
+E2E_AAVMF_CODE=/usr/share/AAVMF/AAVMF_CODE.fd
+E2E_AAVMF_VARS=/usr/share/AAVMF/AAVMF_VARS.fd
+E2E_BUSYBOX=/bin/busybox
+E2E_KDIR=$E2E_CACHE/kernel
 
 e2e_cleanup() {
 	local rc=$? p
@@ -91,7 +100,9 @@ e2e_init() {	# e2e_init NAME NET
 # The kernel package's vmlinuz and the NIC modules, in $E2E_CACHE/kernel.
 e2e_kernel() {
 	local k=$E2E_CACHE/kernel pkg tmp
-	[ -s "$k/vmlinuz" ] && [ -s "$k/e1000.order" ] && [ -s "$k/virtio_pci.order" ] && return 0
+	[ -s "$k/vmlinuz" ] && [ -s "$k/e1000.order" ] &&
+		[ -s "$k/virtio_pci.order" ] &&
+		[ -s "$k/efivarfs.order" ] && return 0
 	mkdir -p "$E2E_CACHE" || return 1
 	pkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
 		sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*-amd64\)$/\1/p' | head -1)
@@ -100,15 +111,54 @@ e2e_kernel() {
 	echo "e2e: fetching $pkg into $E2E_CACHE (once)"
 	(cd "$tmp" && apt-get download "$pkg" >/dev/null 2>&1) &&
 		dpkg -x "$tmp"/*.deb "$tmp/x" || { rm -rf "$tmp"; return 1; }
+	e2e_kernel_dir "$tmp" "$k" e1000 virtio_net virtio_pci efivarfs
+}
+
+# From the package unpacked in TMP/x (TMP then removed): vmlinuz, the
+# modules MOD... with their dependencies and one MOD.order each, in DIR.
+e2e_kernel_dir() {	# TMP DIR MOD...
+	local tmp=$1 k=$2 m
+	shift 2
 	rm -rf "$k.new" && mkdir -p "$k.new/mods"
 	cp "$tmp"/x/boot/vmlinuz-* "$k.new/vmlinuz" || { rm -rf "$tmp"; return 1; }
-	e2e_modorder "$tmp/x" e1000 "$k.new" > "$k.new/e1000.order" &&
-		e2e_modorder "$tmp/x" virtio_net "$k.new" > "$k.new/virtio_net.order" &&
-		e2e_modorder "$tmp/x" virtio_pci "$k.new" > "$k.new/virtio_pci.order" ||
-		{ rm -rf "$tmp"; return 1; }
+	for m in "$@"; do
+		e2e_modorder "$tmp/x" "$m" "$k.new" > "$k.new/$m.order" ||
+			{ rm -rf "$tmp"; return 1; }
+	done
 	basename "$tmp"/*.deb > "$k.new/package"
 	rm -rf "$tmp" "$k"
 	mv "$k.new" "$k"
+}
+
+# arm64 (45-arm64.sh), in $E2E_CACHE/arm64: Debian's arm64 kernel with its
+# virtio modules (kernel/), busybox-static's busybox and the signed
+# netboot GRUB (grubnetaa64.efi.signed, from grub-efi-arm64-signed), all
+# fetched with apt-get download PKG:arm64: that needs the arm64
+# architecture in dpkg (scripts/deps.sh adds it and runs apt-get update).
+e2e_arm64_assets() {
+	local a=$E2E_CACHE/arm64 pkg tmp
+	[ -s "$a/kernel/vmlinuz" ] && [ -s "$a/busybox" ] && [ -s "$a/grubaa64.efi" ] &&
+		return 0
+	dpkg --print-foreign-architectures | grep -qx arm64 || {
+		echo "e2e: dpkg has no arm64 architecture: run scripts/deps.sh" >&2
+		return 1
+	}
+	pkg=$(apt-cache depends linux-image-arm64:arm64 2>/dev/null |
+		sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*-arm64\):arm64$/\1/p' | head -1)
+	[ -n "$pkg" ] || { echo "e2e: no linux-image-*-arm64 behind linux-image-arm64:arm64 (apt-get update?)" >&2; return 1; }
+	mkdir -p "$a" || return 1
+	tmp=$(mktemp -d "$E2E_CACHE/dl.XXXXXX")
+	echo "e2e: fetching $pkg:arm64, busybox-static:arm64, grub-efi-arm64-signed:arm64 into $a (once)"
+	(cd "$tmp" && apt-get download busybox-static:arm64 grub-efi-arm64-signed:arm64 >/dev/null 2>&1) &&
+		dpkg -x "$tmp"/busybox-static_*.deb "$tmp/b" &&
+		dpkg -x "$tmp"/grub-efi-arm64-signed_*.deb "$tmp/g" &&
+		cp "$tmp/b/bin/busybox" "$a/busybox.new" &&
+		cp "$tmp/g/usr/lib/grub/arm64-efi-signed/grubnetaa64.efi.signed" "$a/grubaa64.efi.new" &&
+		mv "$a/busybox.new" "$a/busybox" && mv "$a/grubaa64.efi.new" "$a/grubaa64.efi" &&
+		rm -rf "$tmp"/*.deb "$tmp/b" "$tmp/g" &&
+		(cd "$tmp" && apt-get download "$pkg:arm64" >/dev/null 2>&1) &&
+		dpkg -x "$tmp"/*.deb "$tmp/x" || { rm -rf "$tmp"; return 1; }
+	e2e_kernel_dir "$tmp" "$a/kernel" virtio_net virtio_pci efivarfs
 }
 
 # Prints the .ko names of MOD and its dependencies, dependencies first,
@@ -125,17 +175,18 @@ e2e_modorder() {	# ROOT MOD DEST
 }
 
 # A busybox initramfs whose /init is tests/e2e/init.sh, plus the files
-# under EXTRA (a directory) at the same paths.
+# under EXTRA (a directory) at the same paths: busybox E2E_BUSYBOX, the
+# modules of E2E_KDIR/*.order (another architecture sets both).
 e2e_initramfs() {	# OUT [EXTRA]
 	local r
 	r=$(mktemp -d "$T/initramfs.XXXXXX")
 	mkdir -p "$r"/bin "$r"/proc "$r"/sys "$r"/dev "$r"/tmp "$r"/lib/modules "$r"/etc
 	mknod -m 600 "$r/dev/console" c 5 1
-	cp /bin/busybox "$r/bin/busybox"
+	cp "$E2E_BUSYBOX" "$r/bin/busybox"
 	cp "$E2E_DIR/init.sh" "$r/init" && chmod 755 "$r/init"
 	cp "$E2E_DIR/udhcpc.sh" "$r/bin/udhcpc.sh" && chmod 755 "$r/bin/udhcpc.sh"
-	awk '!seen[$0]++' "$E2E_CACHE"/kernel/*.order > "$r/lib/modules/order"
-	while read -r m; do cp "$E2E_CACHE/kernel/mods/$m" "$r/lib/modules/"; done < "$r/lib/modules/order"
+	awk '!seen[$0]++' "$E2E_KDIR"/*.order > "$r/lib/modules/order"
+	while read -r m; do cp "$E2E_KDIR/mods/$m" "$r/lib/modules/"; done < "$r/lib/modules/order"
 	[ -z "${2:-}" ] || cp -a "$2/." "$r/" || return 1
 	(cd "$r" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) | gzip -1 > "$1"
 	rm -rf "$r"
@@ -191,7 +242,7 @@ e2e_bootd() {
 	# own loader) wins over option 93. E2E_IPXE_FILE is set per test.
 	cat >> "$conf" <<CFG
 dhcp = { enabled = true; listen = "0.0.0.0"; port = 67; interfaces = [ "br0" ];
-         bootfile = { bios = "pxelinux.0"; efi64 = "grubx64.efi"; ipxe = "${E2E_IPXE_FILE:-}";
+         bootfile = { bios = "pxelinux.0"; efi64 = "${E2E_EFI64_FILE:-grubx64.efi}"; ipxe = "${E2E_IPXE_FILE:-}";
                       efi64_http = "${E2E_HTTP_FILE:-}"; };
          subnets = ( { network = "10.213.$E2E_NET.0/24"; router = "10.213.$E2E_NET.1";
                        dns = [ "10.213.$E2E_NET.1" ]; domain = "e2e.test"; } ); };
@@ -241,6 +292,18 @@ e2e_ra_start() {
 	E2E_BG+=("$!")
 }
 
+# ---- TFTP read requests seen on br0 (tests/e2e/sniff_rrq.py) -------------
+
+# Starts the sniffer; $T/rrq.log gets "MS CLIENT-IP NAME" per request.
+e2e_rrq_start() {
+	ip netns exec "$E2E_NS" python3 "$E2E_DIR/sniff_rrq.py" br0 >> "$T/rrq.log" 2>&1 &
+	E2E_BG+=("$!")
+}
+# The names CLIENT-IP asked for after epoch ms SINCE, one a line, in order.
+e2e_rrqs() {	# CLIENT-IP SINCE
+	awk -v ip="$1" -v s="$2" '$1 >= s && $2 == ip { print $3 }' "$T/rrq.log"
+}
+
 # ---- One VM boot ----------------------------------------------------------
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
@@ -248,9 +311,23 @@ now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 # Boots a VM with MAC and waits for it to power off (or the time limit).
 # Sets E2E_T0 (epoch ms at QEMU start) and E2E_T_<what> (ms after E2E_T0)
 # for serial-log lines as they appear: ipxe, loader, init, marker.
-e2e_boot() {	# bios|uefi MAC LOG
-	local fw=$1 mac=$2 log=$3 qpid end t mem=256 fwargs=() nic
-	nic="e1000,netdev=n0,mac=$mac,romfile=$E2E_ROM_BIOS"
+#   bios     SeaBIOS + the iPXE e1000 ROM
+#   uefi     OVMF + the iPXE EFI e1000 ROM
+#   uefi-http OVMF's own HTTP boot: virtio-net with no option ROM, its
+#            PXE boot options off
+#   uefi-sb  OVMF's Secure Boot build (SMM, q35) with Microsoft's keys,
+#            virtio-net with no option ROM: the firmware's own PXE
+#   arm64    qemu-system-aarch64 virt, cortex-a57, AAVMF, virtio-net with
+#            no option ROM
+# With E2E_STOP_AT (an extended regexp) set, a serial line matching it
+# ends the boot at once (E2E_T_stop set) instead of failing it: a boot
+# that is meant to be refused. E2E_FAIL_AT (an extended regexp) adds to
+# the patterns that fail the boot at once (e.g. GRUB's "grub> " prompt:
+# no config).
+e2e_boot() {	# bios|uefi|uefi-http|uefi-sb|arm64 MAC LOG
+	local fw=$1 mac=$2 log=$3 qpid end t mem=256 fwargs=()
+	local qemu=qemu-system-x86_64 machine=pc,accel=tcg
+	local nic="e1000,netdev=n0,mac=$mac,romfile=$E2E_ROM_BIOS"
 	printf '\xf8\x03' > "$T/sercon"
 	case $fw in
 	bios)
@@ -261,6 +338,26 @@ e2e_boot() {	# bios|uefi MAC LOG
 		mem=512		# GRUB runs out of memory loading the kernel in 256
 		fwargs=(-drive "if=pflash,format=raw,unit=0,readonly=on,file=$E2E_OVMF_CODE"
 			-drive "if=pflash,format=raw,unit=1,file=$T/vars.fd")
+		;;
+	uefi-sb)
+		cp "$E2E_OVMF_SB_VARS" "$T/vars.fd"
+		mem=512
+		machine=q35,smm=on,accel=tcg
+		fwargs=(-global driver=cfi.pflash01,property=secure,value=on
+			-drive "if=pflash,format=raw,unit=0,readonly=on,file=$E2E_OVMF_SB_CODE"
+			-drive "if=pflash,format=raw,unit=1,file=$T/vars.fd")
+		nic="virtio-net-pci,netdev=n0,mac=$mac,romfile=,bootindex=1"
+		;;
+	arm64)
+		# AAVMF's pflash images are 64 MiB each.
+		cp "$E2E_AAVMF_VARS" "$T/vars.fd"
+		mem=512
+		qemu=qemu-system-aarch64
+		machine=virt,accel=tcg
+		fwargs=(-cpu cortex-a57
+			-drive "if=pflash,format=raw,unit=0,readonly=on,file=$E2E_AAVMF_CODE"
+			-drive "if=pflash,format=raw,unit=1,file=$T/vars.fd")
+		nic="virtio-net-pci,netdev=n0,mac=$mac,romfile=,bootindex=1"
 		;;
 	esac
 	if [ "$fw" = uefi-http ]; then
@@ -273,7 +370,7 @@ e2e_boot() {	# bios|uefi MAC LOG
 	fi
 	: > "$log"
 	E2E_T0=$(now_ms)
-	ip netns exec "$E2E_NS" qemu-system-x86_64 -machine pc,accel=tcg -m $mem \
+	ip netns exec "$E2E_NS" "$qemu" -machine "$machine" -m $mem \
 		-nodefaults -display none -no-reboot -boot n \
 		-serial "file:$log" "${fwargs[@]}" \
 		-netdev tap,id=n0,ifname=tap0,script=no,downscript=no \
@@ -281,6 +378,7 @@ e2e_boot() {	# bios|uefi MAC LOG
 		> "$T/qemu.out" 2>&1 &
 	qpid=$!
 	E2E_BG+=("$qpid")
+	E2E_T_stop=""
 	E2E_T_ipxe="" E2E_T_loader="" E2E_T_init="" E2E_T_marker="" E2E_T_exit=""
 	end=$(( E2E_T0 + E2E_BOOT_TIMEOUT * 1000 ))
 	while kill -0 "$qpid" 2>/dev/null; do
@@ -289,11 +387,17 @@ e2e_boot() {	# bios|uefi MAC LOG
 		[ -z "$E2E_T_loader" ] && grep -aqE 'PXELINUX|GNU GRUB|Welcome to GRUB|grub>' "$log" && E2E_T_loader=$t
 		[ -z "$E2E_T_init" ] && grep -aq 'BOOTD-E2E-INIT' "$log" && E2E_T_init=$t
 		[ -z "$E2E_T_marker" ] && grep -aq 'BOOTD-E2E-OK' "$log" && E2E_T_marker=$t
-		if grep -aqE 'Failed to boot both|No bootable device|Boot failed|Kernel panic' "$log"; then
+		if [ -n "${E2E_STOP_AT:-}" ] && grep -aqE "$E2E_STOP_AT" "$log"; then
+			E2E_T_stop=$t
+			sleep 0.5	# the rest of the line(s)
+			kill "$qpid" 2>/dev/null
+			break
+		fi
+		if grep -aqE "Failed to boot both|No bootable device|Boot failed|Kernel panic${E2E_FAIL_AT:+|$E2E_FAIL_AT}" "$log"; then
 			sleep 0.5
 			kill "$qpid" 2>/dev/null
 			wait "$qpid" 2>/dev/null
-			fail "VM $mac ($fw): $(tr -d '\r' < "$log" | grep -aE 'error:|Failed to boot|No bootable|Boot failed|Kernel panic' | head -3 | tr '\n' ' ')"
+			fail "VM $mac ($fw): $(tr -d '\r' < "$log" | grep -aE "error:|Failed to boot|No bootable|Boot failed|Kernel panic${E2E_FAIL_AT:+|$E2E_FAIL_AT}" | head -3 | tr '\n' ' ')"
 		fi
 		if [ "$(now_ms)" -gt "$end" ]; then
 			kill "$qpid" 2>/dev/null

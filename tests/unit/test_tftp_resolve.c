@@ -48,7 +48,7 @@ resolve(struct fix *f, const struct bootd_config *cfg,
 	free(f->out);
 	f->out = NULL;
 	f->why[0] = '\0';
-	if (tftp_resolve(&r, cfg, snap, name) == TFTP_R_OPEN) {
+	if (tftp_resolve(&r, cfg, snap, name, 0) == TFTP_R_OPEN) {
 		open = 1;
 		tftp_resolve_opened(&r, TFTP_PATH_ENOENT, "no such file");
 	}
@@ -238,7 +238,9 @@ test_grub(void **state)
 	    "  initrd /i/6.1\n}\n"));
 	assert_non_null(strstr(f->out, "--id local {\n  exit\n}\n"));
 	assert_int_equal(render(f, "grub.cfg-0AD5000B"), V_OK);
-	assert_int_equal(render(f, "grub/grub.cfg"), V_REAL);
+	/* Signed GRUB's config: behind a real file (test_grub_cfg_by_peer). */
+	assert_int_equal(render(f, "grub/grub.cfg"), V_FALLBACK);
+	assert_int_equal(render(f, "grub/x86_64-efi/grub.cfg"), V_REAL);
 }
 
 static void
@@ -277,12 +279,12 @@ test_real_at_default(void **state)
 	struct tftp_resolved	 r;
 
 	assert_int_equal(tftp_resolve(&r, f->cfg, f->snap,
-	    "pxelinux.cfg/default"), TFTP_R_OPEN);
+	    "pxelinux.cfg/default", 0), TFTP_R_OPEN);
 	assert_int_equal(tftp_resolve_opened(&r, TFTP_PATH_OK, NULL),
 	    TFTP_R_REAL);
 	assert_null(r.body);
 	assert_int_equal(tftp_resolve(&r, f->cfg, f->snap,
-	    "pxelinux.cfg/default"), TFTP_R_OPEN);
+	    "pxelinux.cfg/default", 0), TFTP_R_OPEN);
 	assert_int_equal(tftp_resolve_opened(&r, TFTP_PATH_EPERM,
 	    "permission denied"), TFTP_R_REFUSED);
 	assert_null(r.body);
@@ -290,18 +292,19 @@ test_real_at_default(void **state)
 	assert_int_equal(r.http_code, 403);
 	assert_string_equal(r.why, "permission denied");
 	assert_int_equal(tftp_resolve(&r, f->cfg, f->snap,
-	    "pxelinux.cfg/default"), TFTP_R_OPEN);
+	    "pxelinux.cfg/default", 0), TFTP_R_OPEN);
 	assert_int_equal(tftp_resolve_opened(&r, TFTP_PATH_ENOTREG,
 	    "not a regular file"), TFTP_R_REFUSED);
 	assert_int_equal(r.http_code, 404);
 	/* Out of descriptors stays what it is: the caller answers busy. */
 	assert_int_equal(tftp_resolve(&r, f->cfg, f->snap,
-	    "pxelinux.cfg/default"), TFTP_R_OPEN);
+	    "pxelinux.cfg/default", 0), TFTP_R_OPEN);
 	assert_int_equal(tftp_resolve_opened(&r, TFTP_PATH_ENFILE, "x"),
 	    TFTP_R_REFUSED);
 	assert_int_equal(r.path_res, TFTP_PATH_ENFILE);
 	/* A real name is only ever the real file. */
-	assert_int_equal(tftp_resolve(&r, f->cfg, f->snap, "pxelinux.0"),
+	assert_int_equal(tftp_resolve(&r, f->cfg, f->snap, "pxelinux.0",
+	    0),
 	    TFTP_R_OPEN);
 	assert_int_equal(tftp_resolve_opened(&r, TFTP_PATH_ENOENT,
 	    "no such file"), TFTP_R_REFUSED);
@@ -309,7 +312,7 @@ test_real_at_default(void **state)
 	assert_int_equal(r.tftp_code, TFTP_ENOTFOUND);
 }
 
-/* tftp_resolve_peer() for name from peer (dotted), the file absent. */
+/* tftp_resolve() for name from peer (dotted), the file absent. */
 static int
 resolve_peer(struct fix *f, const struct bootd_config *cfg,
     const char *name, const char *peer)
@@ -323,7 +326,7 @@ resolve_peer(struct fix *f, const struct bootd_config *cfg,
 		    (uint32_t)c << 8 | (uint32_t)d;
 	free(f->out);
 	f->out = NULL;
-	if (tftp_resolve_peer(&r, cfg, f->snap, name, ip) != TFTP_R_OPEN)
+	if (tftp_resolve(&r, cfg, f->snap, name, ip) != TFTP_R_OPEN)
 		return -1;
 	if (tftp_resolve_opened(&r, TFTP_PATH_ENOENT, "no such file") !=
 	    TFTP_R_VIRTUAL)
@@ -378,16 +381,14 @@ test_autoexec(void **state)
 	    "10.213.0.11"), 0);
 	assert_int_equal(resolve_peer(f, f->cfg, "myautoexec.ipxe",
 	    "10.213.0.11"), 0);
-	assert_int_equal(resolve(f, f->cfg, f->snap, "autoexec.ipxe"),
-	    V_REAL);
 	/* A real file wins. */
-	assert_int_equal(tftp_resolve_peer(&r, f->cfg, f->snap,
+	assert_int_equal(tftp_resolve(&r, f->cfg, f->snap,
 	    "autoexec.ipxe", 0x0ad5000b), TFTP_R_OPEN);
 	assert_int_equal(tftp_resolve_opened(&r, TFTP_PATH_OK, NULL),
 	    TFTP_R_REAL);
 	assert_null(r.body);
 	/* Menus stay menus whoever asks. */
-	assert_int_equal(tftp_resolve_peer(&r, f->cfg, f->snap,
+	assert_int_equal(tftp_resolve(&r, f->cfg, f->snap,
 	    "pxelinux.cfg/01-52-54-00-00-01-01", 0x0ad5000b), TFTP_R_VIRTUAL);
 	free(r.body);
 	assert_int_equal(doc_autoexec_name("autoexec.ipxe"), 1);
@@ -417,11 +418,142 @@ test_grub_http(void **state)
 	assert_non_null(strstr(f->out, "--id local {\n  exit\n}\n"));
 }
 
+/* What grub/grub.cfg gives peer (host order) with the real file absent. */
+static enum tftp_rkind
+peer_menu(struct fix *f, const struct inv_snapshot *snap, const char *name,
+    uint32_t peer)
+{
+	struct tftp_resolved	r;
+
+	free(f->out);
+	f->out = NULL;
+	if (tftp_resolve(&r, f->cfg, snap, name, peer) == TFTP_R_OPEN)
+		tftp_resolve_opened(&r, TFTP_PATH_ENOENT, "no such file");
+	if (r.kind == TFTP_R_VIRTUAL)
+		f->out = r.body;
+	return r.kind;
+}
+
+/*
+ * grub/grub.cfg, where Debian's signed netboot GRUB reads its config:
+ * the GRUB menu of the enabled host whose IP is the peer's; the default
+ * GRUB menu for any other peer (unknown, disabled, not IPv4, no
+ * snapshot); a real file there wins and its refusals stay its own. The
+ * name carries no host, so grub.cfg anywhere else is a real file.
+ */
+static void
+test_grub_cfg_by_peer(void **state)
+{
+	struct fix		*f = *state;
+	struct tftp_resolved	 r;
+	const struct inv_host	*h;
+	enum doc_kind		 kind;
+
+	assert_int_equal(doc_vname(f->snap, "grub/grub.cfg", &kind, &h),
+	    DOC_VN_PEER);
+	assert_int_equal(kind, DOC_GRUB);
+	assert_null(h);
+	/* n1 is 10.213.0.11, i1 (build 1) 10.213.0.21. */
+	assert_int_equal(peer_menu(f, f->snap, "grub/grub.cfg", 0x0ad5000b),
+	    TFTP_R_VIRTUAL);
+	assert_non_null(strstr(f->out, "# bootd: n1 (52:54:00:00:01:01)"));
+	assert_non_null(strstr(f->out, "set default=\"d61\"\n"));
+	assert_non_null(strstr(f->out, "  linux /k/6.1 ip=10.213.0.11 "));
+	assert_non_null(strstr(f->out, "  initrd /i/6.1\n"));
+	assert_int_equal(peer_menu(f, f->snap, "grub/grub.cfg", 0x0ad50015),
+	    TFTP_R_VIRTUAL);
+	assert_non_null(strstr(f->out, "# bootd: i1 "));
+	assert_non_null(strstr(f->out, "set default=\"inst\"\n"));
+	/* Unknown, disabled ("off", 10.213.0.31), unknown address. */
+	assert_int_equal(peer_menu(f, f->snap, "grub/grub.cfg", 0x0ad500fe),
+	    TFTP_R_VIRTUAL);
+	assert_non_null(strstr(f->out, "# bootd: unknown host\n"));
+	assert_non_null(strstr(f->out, "set default=\"local\"\n"));
+	assert_non_null(strstr(f->out, "--id local {\n  exit\n}\n"));
+	assert_null(strstr(f->out, "LABEL"));
+	assert_int_equal(peer_menu(f, f->snap, "grub/grub.cfg", 0x0ad5001f),
+	    TFTP_R_VIRTUAL);
+	assert_non_null(strstr(f->out, "# bootd: unknown host\n"));
+	assert_int_equal(peer_menu(f, f->snap, "grub/grub.cfg", 0),
+	    TFTP_R_VIRTUAL);
+	assert_non_null(strstr(f->out, "# bootd: unknown host\n"));
+	assert_int_equal(peer_menu(f, NULL, "grub/grub.cfg", 0x0ad5000b),
+	    TFTP_R_VIRTUAL);
+	assert_non_null(strstr(f->out, "# bootd: unknown host\n"));
+	/* Other grub.cfg names are real files, whoever asks. */
+	assert_int_equal(peer_menu(f, f->snap, "grub.cfg", 0x0ad5000b),
+	    TFTP_R_REFUSED);
+	assert_int_equal(peer_menu(f, f->snap, "x/grub/grub.cfg", 0x0ad5000b),
+	    TFTP_R_REFUSED);
+	assert_int_equal(peer_menu(f, f->snap, "grub/x86_64-efi/grub.cfg",
+	    0x0ad5000b), TFTP_R_REFUSED);
+	/* A real file wins; one that cannot be served keeps its reason. */
+	assert_int_equal(tftp_resolve(&r, f->cfg, f->snap, "grub/grub.cfg",
+	    0x0ad5000b), TFTP_R_OPEN);
+	assert_int_equal(tftp_resolve_opened(&r, TFTP_PATH_OK, NULL),
+	    TFTP_R_REAL);
+	assert_null(r.body);
+	assert_int_equal(tftp_resolve(&r, f->cfg, f->snap, "grub/grub.cfg",
+	    0x0ad5000b), TFTP_R_OPEN);
+	assert_int_equal(tftp_resolve_opened(&r, TFTP_PATH_EPERM,
+	    "permission denied"), TFTP_R_REFUSED);
+	assert_int_equal(r.http_code, 403);
+	/* The peer's host's menu, also when its own profile fails. */
+	assert_int_equal(peer_menu(f, f->snap, "grub/grub.cfg", 0x0ad50029),
+	    TFTP_R_REFUSED);
+}
+
+/*
+ * The unknown-host GRUB menu with tftp.default_menu "menu": the
+ * selectable profiles whose append line needs no host, as GRUB entries,
+ * then local disk, the default.
+ */
+static void
+test_grub_default_menu(void **state)
+{
+	struct fix		*f = *state;
+	struct bootd_config	*menu;
+	struct inv_rows		*rows = inv_rows_new(43);
+	struct inv_snapshot	*snap;
+	char			 err[CONFIG_ERRLEN];
+
+	add(rows, INV_T_PROFILES, "live", "diskless", "live/vmlinuz",
+	    "live/initrd", "boot=live quiet", NULL, "Live system", "1",
+	    (const char *)NULL, (const char *)NULL,
+	    (const char *)NULL, (const char *)NULL, (const char *)NULL);
+	add(rows, INV_T_PROFILES, "mine", "diskless", "k", "", "h={{hostname}}",
+	    NULL, NULL, "1",
+	    (const char *)NULL, (const char *)NULL,
+	    (const char *)NULL, (const char *)NULL, (const char *)NULL);
+	snap = inv_build(rows);
+	inv_rows_free(rows);
+	assert_non_null(snap);
+	menu = config_load_string("tftp = { default_menu = \"menu\"; };",
+	    "m.conf", err, sizeof(err));
+	assert_non_null(menu);
+	free(f->out);
+	f->out = NULL;
+	assert_int_equal(resolve(f, menu, snap, "grub/grub.cfg"), V_FALLBACK);
+	assert_non_null(strstr(f->out, "# bootd: unknown host\n"
+	    "set default=\"local\"\n"));
+	assert_non_null(strstr(f->out, "menuentry \"Live system\" --id live {\n"
+	    "  linux /live/vmlinuz boot=live quiet\n"
+	    "  initrd /live/initrd\n}\n"));
+	assert_null(strstr(f->out, "--id mine"));
+	assert_non_null(strstr(f->out, "--id local {\n  exit\n}\n"));
+	config_free(menu);
+	inv_unref(snap);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_host_menu, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_grub_cfg_by_peer, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_grub_default_menu, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_install_and_local, setup,
 		    teardown),
