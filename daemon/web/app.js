@@ -644,16 +644,18 @@
 			const li = laneIdx(e);
 			if (li >= 0) marks[li].push(x(e.ms));
 		}
-		// A label fits where no other label or mark of its lane is.
-		const label = (li, x0, text, y, own) => {
-			const x1 = x0 + text.length * 6;
-			if (x0 < nextFree[li] || x1 > W - R ||
-			    marks[li].some((m) => m !== own && m > x0 + 2 &&
-			    m < x1 + 4))
-				return;
-			svg.append(sv('text', { class: 'tl-label', x: x0, y: y },
+		// A label goes where no other label or mark of its lane is:
+		// after its mark (at x0), else before it (ending at xe).
+		const label = (li, x0, xe, text, y, own) => {
+			const w = text.length * 6;
+			const free = (a) => a >= nextFree[li] && a >= L &&
+			    a + w <= W - R && !marks[li].some((m) => m !== own &&
+			    m > a - 4 && m < a + w + 4);
+			const a = free(x0) ? x0 : free(xe - w) ? xe - w : null;
+			if (a === null) return;
+			svg.append(sv('text', { class: 'tl-label', x: a, y: y },
 			    text));
-			nextFree[li] = x0 + text.length * 6 + 8;
+			nextFree[li] = Math.max(nextFree[li], a + w + 8);
 		};
 		const started = new Set();
 		for (const e of evs) {
@@ -679,7 +681,7 @@
 					(e.stage === 'tftp-failed' ? ' bad' : ''),
 					x: x0, y: y - 1, width: Math.max(3, x1 - x0),
 					height: 9, rx: 2 });
-				label(li, x0, xf.name + ' ' + fmtBytes(xf.bytes) +
+				label(li, x0, x1, xf.name + ' ' + fmtBytes(xf.bytes) +
 				    ' ' + fmtDur(xf.ms), y - 3, x1);
 			} else if (e.stage === 'tftp-start' &&
 			    started.has(e.host + '\n' + e.detail)) {
@@ -691,13 +693,14 @@
 				mark = sv('rect', { class: 'tl-xfer running',
 					x: x0, y: y - 1, width: Math.max(3, x1 - x0),
 					height: 9, rx: 2 });
-				label(li, x0, e.detail || '', y - 3, x0);
+				label(li, x0, x0, e.detail || '', y - 3, x0);
 			} else {
 				const k = laneOf(e);
 				mark = sv('circle', { class: 'tl-ev k-' + k +
 					(isFail(e.stage) ? ' bad' : ''), cx: x(e.ms),
 					cy: y, r: isDone(e.stage) ? 6.5 : 5 });
-				label(li, x(e.ms) + 8, e.stage, y + 4, x(e.ms));
+				label(li, x(e.ms) + 8, x(e.ms) - 8, e.stage, y + 4,
+				    x(e.ms));
 			}
 			mark.dataset.stage = e.stage;
 			mark.dataset.host = e.host;

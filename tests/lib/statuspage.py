@@ -14,7 +14,8 @@ it. Every wait is bounded by the SECS the command gives.
   select HOST               click the host's row (its timeline opens)
   timeline SECS STAGE...    wait until the timeline SVG has a mark of
                             each STAGE (a "GUEST:STAGE" names a guest's)
-  text SECS CSS TEXT...     wait until the element CSS holds TEXT
+  text SECS CSS TEXT...     wait until an element CSS (no spaces) holds
+                            TEXT in its textContent
   eval JS                   the JSON of a script's return value
   size W H                  resize the window
   screenshot FILE           a PNG of the whole page
@@ -170,14 +171,16 @@ def cmd_timeline(secs, stages):
     return "ok " + " ".join(seen)
 
 
+TEXTS = """
+return Array.from(document.querySelectorAll(arguments[0]))
+    .map((e) => e.textContent);
+"""
+
+
 def cmd_text(secs, css, text):
-    def f():
-        return any(text in e.text for e in
-                   driver.find_elements(By.CSS_SELECTOR, css))
-    r = wait(secs, f)
+    r = wait(secs, lambda: any(text in t for t in js(TEXTS, css)))
     if not r:
-        got = [e.text for e in driver.find_elements(By.CSS_SELECTOR, css)]
-        return "fail %s: %r not in %r" % (css, text, got[:5])
+        return "fail %s: %r not in %r" % (css, text, js(TEXTS, css)[:5])
     return "ok"
 
 
