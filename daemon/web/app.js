@@ -30,6 +30,7 @@
 		sel: null,		// the host shown in detail, see selectHost
 		polls: 0,
 		timer: 0,
+		busy: false,
 		tlWidth: 0
 	};
 
@@ -134,6 +135,8 @@
 	}
 
 	async function poll() {
+		if (S.busy) return;	// one poll at a time
+		S.busy = true;
 		clearTimeout(S.timer);
 		try {
 			const [st, hs, dc] = await Promise.all([
@@ -151,8 +154,11 @@
 		} catch (e) {
 			setLive('err', 'API unreachable: ' + e.message);
 		}
+		S.busy = false;
 		render();
-		S.timer = setTimeout(poll, POLL_MS);
+		// A tab out of sight asks less often; back in sight, at once.
+		S.timer = setTimeout(poll, document.hidden ? 5 * POLL_MS :
+		    POLL_MS);
 	}
 
 	function setLive(kind, text) {
@@ -195,6 +201,9 @@
 		if (!sel) return;
 		const gen = S.status ? S.status.generation : 0;
 		try {
+			// The host's row again when the inventory changed; its
+			// events from it the first time, then only new ones.
+			let first = false;
 			if (!sel.detail || sel.gen !== gen) {
 				const d = await api('/api/hosts/' +
 				    encodeURIComponent(sel.name));
@@ -202,12 +211,14 @@
 				sel.detail = d;
 				sel.gen = gen;
 				if (sel.seq < 0 && Array.isArray(d.events)) {
+					first = true;
 					sel.events = d.events.slice(-MAX_EVENTS);
 					for (const e of sel.events)
 						if (typeof e.seq === 'number')
 							sel.seq = Math.max(sel.seq, e.seq);
 				}
-			} else
+			}
+			if (!first)
 				await fetchEvents(sel.name, sel);
 			const guests = Array.isArray(sel.detail.guests) ?
 			    sel.detail.guests.slice(0, MAX_GUESTS) : [];
@@ -841,6 +852,9 @@
 				if (S.sel && Math.abs($('timeline').clientWidth -
 				    S.tlWidth) > 8) renderHost();
 			}, 150);
+		});
+		document.addEventListener('visibilitychange', () => {
+			if (!document.hidden) poll();
 		});
 		render();
 		poll();
