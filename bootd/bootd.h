@@ -28,6 +28,7 @@ struct doc_http;
 struct tftp_srv;
 struct dhcp_srv;
 struct dhcpgen_srv;
+struct watch;
 
 enum bootd_source {
 	BOOTD_SRC_NONE,		/* nothing to serve yet */
@@ -59,6 +60,8 @@ struct bootd {
 	struct tftp_srv		*tftp;
 	struct dhcp_srv		*dhcp;
 	struct dhcpgen_srv	*dhcpgen;	/* made at the first map */
+	struct watch		*watch;		/* host states (daemon/) */
+	struct event		*ev_stall;	/* the watch's stall timer */
 	struct event		*ev_drain;	/* SIGTERM: wait for transfers */
 	int			 drain_ticks;
 	struct event		*ev_watchdog;	/* WATCHDOG=1, or NULL */

@@ -312,6 +312,32 @@ static const struct cfg_row cfg_rows[] = {
 	    "Run by /bin/sh after each rewrite, e.g. \"systemctl reload "
 	    "isc-dhcp-server\"; \"\" = none" },
 
+	{ "status", CFG_GROUP, 0, NULL, 0, 0, 0,
+	    "Host states in memory, for /api/, the status page and /metrics: "
+	    "each host's state from its boot events (unseen, booting, "
+	    "installing, installed, failed, stalled, disabled), seeded from "
+	    "the database at start" },
+	{ "status.events_kept", CFG_INT, 100000, NULL, 1, 10000000,
+	    OFF(status.events_kept),
+	    "Recent boot events kept in memory, over all hosts (about 340 "
+	    "bytes each); the newest this many rows of boot_events are read "
+	    "back at start. Takes effect at the next start" },
+	{ "status.discovered_kept", CFG_INT, 10000, NULL, 0, 1000000,
+	    OFF(status.discovered_kept),
+	    "Discovered MACs kept in memory, the most recently seen; takes "
+	    "effect at the next start" },
+	{ "status.stall_timeout", CFG_INT, 3600, NULL, 0, 31536000,
+	    OFF(status.stall_timeout),
+	    "Seconds a boot with build = 1 may take from its start (the DHCP "
+	    "ACK) to install-done before the host is stalled, for profiles "
+	    "whose stall_timeout is NULL; 0 = never stalled" },
+
+	{ "metrics", CFG_GROUP, 0, NULL, 0, 0, 0, "GET /metrics" },
+	{ "metrics.per_host", CFG_BOOL, 0, NULL, 0, 1, OFF(metrics.per_host),
+	    "Add per-host series (bootd_host_state, "
+	    "bootd_host_last_event_timestamp_seconds): two series a host, "
+	    "about 200 bytes a host each scrape" },
+
 	{ "process", CFG_GROUP, 0, NULL, 0, 0, 0,
 	    "The daemon's own process: bootd binds its ports, then drops to "
 	    "this user and group with no capabilities before it serves; "

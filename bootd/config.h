@@ -126,6 +126,14 @@ struct bootd_config {
 		char	*reload_command;
 	} dhcpgen;
 	struct {
+		int	 events_kept;	/* boot events kept in memory */
+		int	 discovered_kept;	/* discovered MACs in memory */
+		int	 stall_timeout;	/* seconds; 0 = never stalled */
+	} status;
+	struct {
+		int	 per_host;	/* per-host series in /metrics */
+	} metrics;
+	struct {
 		char	*user;		/* run as; looked up at start */
 		char	*group;		/* "" = the user's login group */
 	} process;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "bootd/escape.h"
+#include "bootd/utf8.h"
 
 /* The escaped form of c into e (ESCAPE_PER_BYTE bytes); returns its length. */
 static size_t
@@ -70,6 +71,48 @@ cut:
 		o += 3;
 	} else if (mark)
 		o = 0;
+	dst[o] = '\0';
+	return o;
+}
+
+size_t
+escape_json(char *dst, size_t dstlen, const char *src, size_t srclen)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	const unsigned char	*p = (const unsigned char *)src;
+	char			 e[ESCAPE_JSON_PER_BYTE + 1];
+	size_t			 i = 0, o = 0, el, sl;
+
+	if (dstlen == 0)
+		return 0;
+	while (i < srclen) {
+		sl = 1;
+		if (p[i] == '"' || p[i] == '\\') {
+			e[0] = '\\';
+			e[1] = (char)p[i];
+			el = 2;
+		} else if (p[i] < 0x20 || p[i] == 0x7f) {
+			memcpy(e, "\\u00", 4);
+			e[4] = hex[p[i] >> 4];
+			e[5] = hex[p[i] & 15];
+			el = 6;
+		} else if (p[i] < 0x80) {
+			e[0] = (char)p[i];
+			el = 1;
+		} else if ((sl = utf8_seqlen(p + i, srclen - i)) > 0) {
+			memcpy(e, p + i, sl);
+			el = sl;
+		} else {
+			memcpy(e, "\\ufffd", 6);
+			el = 6;
+			sl = 1;
+		}
+		if (el >= dstlen - o)
+			break;
+		memcpy(dst + o, e, el);
+		o += el;
+		i += sl;
+	}
 	dst[o] = '\0';
 	return o;
 }

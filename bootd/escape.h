@@ -40,4 +40,21 @@
 size_t	escape_bytes(char *dst, size_t dstlen, const char *src, size_t srclen,
 	    size_t maxin, int flags);
 
+/* The most bytes one input byte becomes in escape_json(). */
+#define ESCAPE_JSON_PER_BYTE	6
+
+/* dst room for all of srclen input bytes and the NUL. */
+#define ESCAPE_JSON_BUFSZ(srclen)	((srclen) * ESCAPE_JSON_PER_BYTE + 1)
+
+/*
+ * Copies src (srclen bytes, may hold anything) into dst (dstlen >= 1) as
+ * the inside of a JSON string (RFC 8259 §7): '"' and '\' get a
+ * backslash, control bytes (below 0x20, and 0x7f) become \u00XX,
+ * well-formed UTF-8 stays as it is and every other byte becomes \ufffd,
+ * so the output is always valid JSON text in UTF-8. Stops before an
+ * escape that would not fit (ESCAPE_JSON_BUFSZ() always fits); always
+ * NUL-terminates. Returns the length written before the NUL.
+ */
+size_t	escape_json(char *dst, size_t dstlen, const char *src, size_t srclen);
+
 #endif

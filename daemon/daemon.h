@@ -9,6 +9,7 @@
 #define BOOTD_DAEMON_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * Runs the daemon in the foreground until SIGTERM/SIGINT. Binds every
@@ -51,5 +52,29 @@ int	daemon_statuspage_add(struct bootd *bd, char *err, size_t errlen);
  * the Prometheus text format. Returns 0 or -1 with err.
  */
 int	daemon_metrics_add(struct bootd *bd, char *err, size_t errlen);
+
+/*
+ * The JSON API under /api/ (api.c; README "JSON API"), admin networks
+ * only. Returns 0 or -1 with err.
+ */
+int	daemon_api_add(struct bootd *bd, char *err, size_t errlen);
+
+/*
+ * The watch on the loop (watch_io.c): host states from the boot events.
+ * watch_io_start() makes bd->watch (status.* settings, the served
+ * snapshot) and its stall timer; returns 0 or -1 (ENOMEM). Then
+ * watch_io_attach() taps bd->db's events and asks for its seed (before
+ * db_thread_start()). watch_io_snapshot() follows a swap of bd->snap;
+ * watch_io_seed() takes a seed the DB thread posted; watch_io_stop()
+ * frees it all (after the DB thread stopped).
+ */
+int	watch_io_start(struct bootd *bd);
+void	watch_io_attach(struct bootd *bd);
+void	watch_io_snapshot(struct bootd *bd);
+void	watch_io_seed(struct bootd *bd);
+void	watch_io_stop(struct bootd *bd);
+
+/* status.stall_timeout in milliseconds (0: never stalled). */
+int64_t	watch_io_stall_ms(const struct bootd *bd);
 
 #endif

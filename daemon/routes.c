@@ -146,7 +146,8 @@ daemon_routes_add(struct bootd *bd, char *err, size_t errlen)
 	    HTTP_ACL_ADMIN, route_inventory, bd, err, errlen) == -1 ||
 	    http_route_add(bd->http, "/inventory/", 0, HTTP_M_GET,
 	    HTTP_ACL_ADMIN, route_inventory, bd, err, errlen) == -1 ||
-	    daemon_metrics_add(bd, err, errlen) == -1)
+	    daemon_metrics_add(bd, err, errlen) == -1 ||
+	    daemon_api_add(bd, err, errlen) == -1)
 		return -1;
 	return 0;
 }

@@ -63,6 +63,7 @@ bootd_swap_snapshot(struct bootd *bd, struct inv_snapshot *snap,
 	bd->snap_at_ms = clock_mono_ms();
 	bd->source = src;
 	bd->st.snapshots++;
+	watch_io_snapshot(bd);
 	/* DHCP maps for an existing server, when dhcpgen.format is set. */
 	dhcpgen_on_snapshot(bd);
 }
@@ -115,6 +116,8 @@ bootd_db_notify(void *arg)
 
 	if ((snap = db_thread_take(bd->db, bd->dbst)) != NULL)
 		bootd_swap_snapshot(bd, snap, BOOTD_SRC_DB);
+	/* After the snapshot it was read with: its hosts are known. */
+	watch_io_seed(bd);
 	/*
 	 * Refused, with nothing to serve: no retry mends a wrong password
 	 * or a missing grant, and a bootd that answers nobody must not
@@ -407,6 +410,7 @@ bootd_free(struct bootd *bd)
 	http_stop(bd->http);
 	doc_http_free(bd->ks);
 	db_thread_free(bd->db);
+	watch_io_stop(bd);
 	dhcpgen_stop(bd);
 	if (bd->ev_drain != NULL)
 		event_free(bd->ev_drain);
@@ -579,6 +583,11 @@ bootd_serve(const char *config_path)
 		goto done;
 	}
 	db_thread_set_build_opts(bd.db, &bootd_inv_opts);
+	if (watch_io_start(&bd) == -1) {
+		log_emit(LOG_LVL_ERROR, 1, "watch: cannot keep host states");
+		goto done;
+	}
+	watch_io_attach(&bd);
 	if (db_thread_start(bd.db) == -1) {
 		log_emit(LOG_LVL_ERROR, 1, "db: cannot start the DB thread");
 		goto done;

@@ -72,6 +72,7 @@ struct db_thread {
 	struct db_params	 next_params;	/* valid when params_changed */
 	char			*next_cache;
 	struct inv_snapshot	*mailbox;
+	struct db_seed		*seed_box;	/* a seed not taken yet */
 	struct db_status	 status;
 	struct db_event		*evq;		/* ring of DB_EVENTQ_MAX */
 	size_t			 evhead, evcount;
@@ -89,7 +90,11 @@ struct db_thread {
 	double			 refused_said;	/* when last logged */
 	double			 backoff;
 	char			 journal[PATH_MAX];	/* "" = none */
+	int			 seed_want;	/* set before start */
+	size_t			 seed_events, seed_disc;
 	/* main thread */
+	void			(*tap)(void *, const struct db_event *, int);
+	void			*tap_arg;
 	struct event		*ev;
 	void			(*notify)(void *);
 	void			*notify_arg;
@@ -491,6 +496,8 @@ db_thread_event(struct db_thread *dt, const struct db_event *ev)
 	clean_field(e.relay, sizeof(e.relay), ev->relay, sizeof(ev->relay));
 	cls = ev_class(&e);
 	pthread_mutex_lock(&dt->mu);
+	/* Under the lock: a seed's since_us splits the queue exactly. */
+	clock_gettime(CLOCK_REALTIME, &e.at);
 	if (dt->evcount == DB_EVENTQ_MAX ||
 	    dt->evclass[cls] >= db_class_room[cls]) {
 		dt->status.events_dropped++;
@@ -500,7 +507,6 @@ db_thread_event(struct db_thread *dt, const struct db_event *ev)
 		    &dt->evq[(dt->evhead + dt->evcount) % DB_EVENTQ_MAX];
 
 		*slot = e;
-		clock_gettime(CLOCK_REALTIME, &slot->at);
 		dt->evcount++;
 		dt->evclass[cls]++;
 		dt->status.events_queued = dt->evcount;
@@ -510,6 +516,8 @@ db_thread_event(struct db_thread *dt, const struct db_event *ev)
 	if (wake)
 		pthread_cond_signal(&dt->cv);
 	pthread_mutex_unlock(&dt->mu);
+	if (dt->tap != NULL)
+		dt->tap(dt->tap_arg, &e, rc == 0);
 	return rc;
 }
 
@@ -864,6 +872,44 @@ prune(struct db_thread *dt, char *err, size_t errlen)
 	return more;
 }
 
+/*
+ * Reads the seed once the queue is empty (so since_us splits the events
+ * exactly: every one queued before it is in the DB) and posts it.
+ * Returns 0 (done, or not yet: the queue had events), or -1 with err.
+ */
+static int
+seed_once(struct db_thread *dt, char *err, size_t errlen)
+{
+	struct db_seed	*seed;
+	struct timespec	 ts;
+	int64_t		 since;
+	double		 t0 = now_mono();
+
+	pthread_mutex_lock(&dt->mu);
+	if (dt->evcount > 0) {
+		pthread_mutex_unlock(&dt->mu);
+		return 0;
+	}
+	clock_gettime(CLOCK_REALTIME, &ts);
+	pthread_mutex_unlock(&dt->mu);
+	since = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+	if ((seed = db_load_seed(dt->my, dt->seed_events, dt->seed_disc, since,
+	    err, errlen)) == NULL) {
+		disconnect(dt);
+		return -1;
+	}
+	log_info("db: read %zu boot events and %zu discovered MACs for the "
+	    "host states in %.1f ms", seed->nevents, seed->ndisc,
+	    (now_mono() - t0) * 1000.0);
+	dt->seed_want = 0;
+	pthread_mutex_lock(&dt->mu);
+	db_seed_free(dt->seed_box);
+	dt->seed_box = seed;
+	pthread_mutex_unlock(&dt->mu);
+	event_active(dt->ev, 0, 0);
+	return 0;
+}
+
 /* Waits on the condition until t (CLOCK_MONOTONIC seconds). mu is held. */
 static int
 wait_until(struct db_thread *dt, double t)
@@ -947,7 +993,9 @@ db_thread_main(void *arg)
 			 */
 			if (poll_once(dt, force, err, sizeof(err)) == 0 &&
 			    drain_builds(dt, err, sizeof(err)) == 0 &&
-			    drain_events(dt, err, sizeof(err)) == 0) {
+			    drain_events(dt, err, sizeof(err)) == 0 &&
+			    (!dt->seed_want ||
+			    seed_once(dt, err, sizeof(err)) == 0)) {
 				force = 0;
 				dt->backoff = 0;
 				set_state(dt, DB_STATE_UP, NULL, NULL, NULL);
@@ -1017,6 +1065,34 @@ db_thread_main(void *arg)
 }
 
 void
+db_thread_set_tap(struct db_thread *dt,
+    void (*fn)(void *, const struct db_event *, int), void *arg)
+{
+	dt->tap = fn;
+	dt->tap_arg = arg;
+}
+
+void
+db_thread_set_seed(struct db_thread *dt, size_t nevents, size_t ndisc)
+{
+	dt->seed_want = 1;
+	dt->seed_events = nevents;
+	dt->seed_disc = ndisc;
+}
+
+struct db_seed *
+db_thread_take_seed(struct db_thread *dt)
+{
+	struct db_seed *seed;
+
+	pthread_mutex_lock(&dt->mu);
+	seed = dt->seed_box;
+	dt->seed_box = NULL;
+	pthread_mutex_unlock(&dt->mu);
+	return seed;
+}
+
+void
 db_thread_set_build_opts(struct db_thread *dt,
     const struct inv_build_opts *opts)
 {
@@ -1056,6 +1132,7 @@ db_thread_free(struct db_thread *dt)
 		return;
 	db_thread_stop(dt);
 	inv_unref(dt->mailbox);
+	db_seed_free(dt->seed_box);
 	db_params_clear(&dt->params);
 	db_params_clear(&dt->next_params);
 	free(dt->cache_path);

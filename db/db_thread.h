@@ -16,6 +16,7 @@
 
 #include "bootd/config.h"
 #include "db/db_conn.h"
+#include "db/db_seed.h"
 #include "db/inventory.h"
 
 enum db_state {
@@ -111,6 +112,28 @@ struct db_thread *db_thread_new(struct event_base *base,
  */
 void	db_thread_set_build_opts(struct db_thread *dt,
 	    const struct inv_build_opts *opts);
+
+/*
+ * Main thread, before db_thread_start(): fn(arg, ev, queued) is called on
+ * the main thread, synchronously, for every event db_thread_event() is
+ * given: ev as queued (strings cleaned, ev->at set), queued 1 when it
+ * was queued and 0 when the queue dropped it. fn must not block. NULL: none.
+ */
+void	db_thread_set_tap(struct db_thread *dt,
+	    void (*fn)(void *, const struct db_event *, int), void *arg);
+
+/*
+ * Before db_thread_start(): once the database first answers (at start,
+ * or when it comes back after being down at start) and the event queue is
+ * empty, the thread reads the newest nevents boot_events rows and the
+ * ndisc most recently seen discovered rows (db_load_seed()) and hands
+ * them over like a snapshot; notify runs, db_thread_take_seed() takes
+ * them. A failed read is retried at the next poll. Not called: no seed.
+ */
+void	db_thread_set_seed(struct db_thread *dt, size_t nevents, size_t ndisc);
+
+/* Main thread: the seed waiting (the caller owns it), or NULL. */
+struct db_seed *db_thread_take_seed(struct db_thread *dt);
 
 /* Starts the thread. Returns 0 or -1 (errno set). */
 int	db_thread_start(struct db_thread *dt);

@@ -99,6 +99,29 @@ t_log_sanitise(void **state)
 	assert_string_equal(a, "q\\x22");
 }
 
+/* JSON: quotes, controls as \u00XX, UTF-8 kept, bad bytes \ufffd. */
+static void
+t_json(void **state)
+{
+	char		 out[ESCAPE_JSON_BUFSZ(16)], small[8];
+	const char	*in = "a\"b\\c\n\x01\x7f\xc3\xa9\xff\xc3";
+	size_t		 n;
+
+	(void)state;
+	n = escape_json(out, sizeof(out), in, strlen(in));
+	assert_int_equal(n, strlen(out));
+	assert_string_equal(out, "a\\\"b\\\\c\\u000a\\u0001\\u007f"
+	    "\xc3\xa9\\ufffd\\ufffd");
+	/* A NUL inside is a control byte like any other. */
+	escape_json(out, sizeof(out), "x\0y", 3);
+	assert_string_equal(out, "x\\u0000y");
+	/* Never half an escape: "ab" then \u0001 does not fit in 8. */
+	escape_json(small, sizeof(small), "ab\x01", 3);
+	assert_string_equal(small, "ab");
+	escape_json(small, 1, "ab", 2);
+	assert_string_equal(small, "");
+}
+
 int
 main(void)
 {
@@ -107,6 +130,7 @@ main(void)
 		cmocka_unit_test(t_maxin),
 		cmocka_unit_test(t_cut),
 		cmocka_unit_test(t_log_sanitise),
+		cmocka_unit_test(t_json),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
