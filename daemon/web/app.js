@@ -649,11 +649,20 @@
 		});
 
 		// Events. Labels go where they fit, left to right per lane.
+		// A tftp-start whose transfer ended is drawn as that bar.
+		const ended = new Set();
+		for (const e of evs) {
+			if (e.stage === 'tftp-done' || e.stage === 'tftp-failed')
+				ended.add(e.host + '\n' + (parseXfer(e.detail) ||
+				    {}).name);
+		}
+		const isBar = (e) => e.stage === 'tftp-start' &&
+		    ended.has(e.host + '\n' + e.detail);
 		const nextFree = lanes.map(() => L);
 		const marks = lanes.map(() => []);
 		for (const e of evs) {
 			const li = laneIdx(e);
-			if (li >= 0) marks[li].push(x(e.ms));
+			if (li >= 0 && !isBar(e)) marks[li].push(x(e.ms));
 		}
 		// A label goes where no other label or mark of its lane is:
 		// after its mark (at x0), else before it (ending at xe).
@@ -668,12 +677,6 @@
 			    text));
 			nextFree[li] = Math.max(nextFree[li], a + w + 8);
 		};
-		const started = new Set();
-		for (const e of evs) {
-			if (e.stage === 'tftp-done' || e.stage === 'tftp-failed')
-				started.add(e.host + '\n' + (parseXfer(e.detail) ||
-				    {}).name);
-		}
 		let prev = null;
 		for (const e of evs) {
 			const li = laneIdx(e);
@@ -694,8 +697,7 @@
 					height: 9, rx: 2 });
 				label(li, x0, x1, xf.name + ' ' + fmtBytes(xf.bytes) +
 				    ' ' + fmtDur(xf.ms), y - 3, x1);
-			} else if (e.stage === 'tftp-start' &&
-			    started.has(e.host + '\n' + e.detail)) {
+			} else if (isBar(e)) {
 				continue;	// drawn as its transfer's bar
 			} else if (e.stage === 'tftp-start') {
 				// Still running (or never ended).

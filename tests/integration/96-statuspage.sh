@@ -9,7 +9,8 @@
 # host's state cell goes unseen -> booting -> installing -> installed and
 # its timeline SVG gains each event, the guest's too; a hostile event
 # detail shows as text and runs nothing; every resource the browser
-# loaded came from bootd; the console holds no error; the page fits a
+# loaded came from bootd; rejected rows and a discovered MAC show; the
+# console holds no error; the page fits a
 # 420 px window. Also over curl: the page's headers (types, ETag and 304,
 # CSP) and a stranger's 403 with the status line only. Screenshots go to
 # $BOOTD_BUILD/artifacts/.
@@ -59,12 +60,16 @@ dhcp = { enabled = true; listen = "0.0.0.0"; port = 67; interfaces = [ "sv0" ];
 CFG
 "$BOOTD_BIN" --config "$T/bootd.conf" db migrate >/dev/null || fail migrate
 mariadb_sql "$(cat "$BOOTD_SRC/demo/inventory.sql")" || fail "demo inventory"
+# Two rows the inventory rejects, one with markup for a name.
+mariadb_sql "INSERT INTO hosts (hostname, mac, ip, profile, build) VALUES
+	('badprof', '52:54:00:00:09:61', '10.213.0.61', 'nosuch', 0),
+	('<img src=y onerror=window.__pwned=3>', '52:54:00:00:09:62', '10.213.0.62', 'install', 0)" ||
+	fail "rejected rows"
 mkdir -p "$T/tftp/installer" "$T/out"
 head -c 300000 /dev/urandom > "$T/tftp/installer/vmlinuz"
 
 ns_add "$SRV" && ns_add "$CLI" &&
 	ns_veth "$SRV" sv0 10.213.0.2/24 "$CLI" c0 "" || fail "namespaces"
-ip -n "$CLI" link set dev c0 address 52:54:00:00:02:01 || fail "MAC"
 nsx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 ip netns exec "$SRV" "$BOOTD_BIN" --config "$T/bootd.conf" serve >> "$T/bootd.log" 2>&1 &
 BOOTD_PID=$!
@@ -117,14 +122,31 @@ sp load "$U/#host=dom0-01" || fail "load: $R"
 sp state dom0-01 unseen 10 || fail "before the boot: $R"
 ok "Chromium shows the page: dom0-01 unseen, its timeline open"
 
-# DHCP: a real client with the host's MAC gets its address.
+sp text 5 '#rejected' "unknown profile" || fail "rejected rows: $R"
+sp text 5 '#rejected' '<img src=y onerror=window.__pwned=3>' || fail "rejected name: $R"
+ok "rejected rows with their reasons, a name with markup as text"
+
 cat > "$T/udhcpc.sh" <<'SH'
 #!/bin/sh
 env | sort > "$DHCP_OUT.$1"
 SH
 chmod +x "$T/udhcpc.sh"
-DHCP_OUT=$T/u1 timeout 20 ip netns exec "$CLI" busybox udhcpc -i c0 -f -q -n -t 4 -T 1 \
-	-s "$T/udhcpc.sh" >> "$T/udhcpc.log" 2>&1 || fail "udhcpc: $(tail -3 "$T/udhcpc.log")"
+udhcpc() {	# udhcpc OUT ARGS...: busybox udhcpc on c0 in $CLI
+	local out=$1
+	shift
+	DHCP_OUT=$out timeout 20 ip netns exec "$CLI" busybox udhcpc -i c0 -f -q -n \
+		-s "$T/udhcpc.sh" "$@" >> "$T/udhcpc.log" 2>&1
+}
+# An unknown MAC (UEFI x64 firmware): not answered, but discovered.
+ip -n "$CLI" link set dev c0 address 52:54:00:96:00:01 || fail "MAC"
+udhcpc "$T/u0" -t 2 -T 1 -V PXEClient:Arch:00007:UNDI:003016 -x 0x5d:0007 &&
+	fail "an unknown MAC got a lease"
+sp text 10 '#discovered' 52:54:00:96:00:01 || fail "discovered: $R"
+ok "an unknown MAC shows under discovered MACs"
+
+# DHCP: a real client with the host's MAC gets its address.
+ip -n "$CLI" link set dev c0 address 52:54:00:00:02:01 || fail "MAC"
+udhcpc "$T/u1" -t 4 -T 1 || fail "udhcpc: $(tail -3 "$T/udhcpc.log")"
 grep -qx 'ip=10.213.0.21' "$T/u1.bound" || fail "lease: $(cat "$T/u1.bound")"
 ip -n "$CLI" addr add 10.213.0.21/24 dev c0 || fail "address"
 sp state dom0-01 booting 10 || fail "after DHCP: $R"
