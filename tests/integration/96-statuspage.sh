@@ -204,5 +204,8 @@ sp quit
 wait "$SP_PID" || fail "statuspage.py exit status $?"
 SP_PID=""
 [ ! -e "$T/chromium-profile" ] || fail "Chromium's profile left behind"
-ok "browser closed, its profile removed ($(($(date +%s) - T0)) s)"
+ok "browser closed, its profile removed"
+bootd_stop
+! grep -q 'Sanitizer' "$T/bootd.log" || fail "sanitizer report in bootd.log"
+ok "bootd stopped cleanly ($(($(date +%s) - T0)) s in all)"
 t_done
