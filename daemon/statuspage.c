@@ -51,8 +51,8 @@ statuspage_find(const char *name, size_t n)
 static int
 statuspage_etag_match(const char *inm, const char *etag)
 {
-	size_t	 elen = strlen(etag), n;
-	const char *p = inm, *q;
+	const char	*p = inm, *q;
+	size_t		 elen = strlen(etag), n;
 
 	if (inm == NULL)
 		return 0;

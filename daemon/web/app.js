@@ -5,6 +5,7 @@
 // the inventory, event details from peers): it reaches the DOM only as
 // text (textContent, createTextNode, setAttribute of plain attributes),
 // never as markup, and class names are built from fixed lists only.
+// Layout: tabs, 80 columns at a tab width of 4.
 'use strict';
 
 (function () {
