@@ -3,9 +3,11 @@
  * metrics_route: GET /metrics, every module's counters in the Prometheus
  * text exposition format 0.0.4 (bootd/metrics.c writes it). Served to
  * anyone, like /healthz: counters hold no secrets, and scrapers seldom sit
- * in the admin networks. It reads counters the modules keep anyway; it
- * renders in one pass on the loop, in time linear in the number of
- * families (no per-host series yet), and never waits.
+ * in the admin networks (host names and states, with metrics.per_host,
+ * are what anyone could learn from the boot traffic itself). It reads
+ * counters the modules keep anyway; it renders in one pass on the loop,
+ * in time linear in the families and, with metrics.per_host, the hosts
+ * (README: the cost at 100k hosts), and never waits.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -13,18 +15,24 @@
 
 #include "bootd/bootd.h"
 #include "bootd/clock.h"
+#include "bootd/hoststate.h"
 #include "bootd/http.h"
 #include "bootd/log.h"
 #include "bootd/metrics.h"
 #include "daemon/daemon.h"
+#include "daemon/watch.h"
 #include "db/db_thread.h"
 #include "db/inventory.h"
 #include "dhcp/dhcp_policy.h"
 #include "dhcp/dhcp_server.h"
 #include "tftp/tftp_server.h"
 
-/* Far above what the families below take (a few KB); a guard, not a cap. */
+/*
+ * Far above what the families below take (a few KB); a guard, not a cap.
+ * Per-host series add METRICS_HOST_MAX a host of the served inventory.
+ */
 #define METRICS_BODY_MAX	(1024 * 1024)
+#define METRICS_HOST_MAX	1024
 
 /* A family with one unlabelled sample. */
 static void
@@ -208,6 +216,62 @@ put_tftp(struct metrics *m, const struct tftp_stats *st, size_t active)
 	    "completed transfers only.", NULL, &st->duration);
 }
 
+/*
+ * Host states: counts by state, stalls found; with metrics.per_host, a
+ * series of each host's state (only its current one, 1: a state change
+ * moves the host to another series, and 100k hosts stay 100k series, not
+ * 700k) and of its last event's time labelled with its stage.
+ */
+static void
+put_hosts(struct metrics *m, const struct bootd *bd)
+{
+	const struct watch	*w = bd->watch;
+	const struct inv_host	*h;
+	uint64_t		 counts[HS_MAX];
+	int64_t			 now = clock_real_ms();
+	int64_t			 stall = watch_io_stall_ms(bd);
+	const char		*l[5];
+	size_t			 i;
+
+	if (w == NULL)
+		return;
+	watch_counts(w, now, stall, counts);
+	if (metrics_family(m, "bootd_hosts", METRICS_GAUGE,
+	    "Hosts of the served inventory by state.") == 0)
+		for (i = 0; i < HS_MAX; i++)
+			labelled(m, "state", hs_state_name((enum hs_state)i),
+			    counts[i]);
+	one_u64(m, "bootd_host_stalled_total", METRICS_COUNTER,
+	    "Hosts found stalled (a boot with build = 1 and no install-done "
+	    "within the stall timeout), each boot once.", w->stalled_total);
+	if (!bd->cfg->metrics.per_host || w->snap == NULL)
+		return;
+	l[0] = "host";
+	l[2] = "state";
+	l[4] = NULL;
+	if (metrics_family(m, "bootd_host_state", METRICS_GAUGE,
+	    "1 for each host's current state (metrics.per_host).") == 0)
+		for (i = 0; i < w->snap->nhosts; i++) {
+			l[1] = w->snap->hosts[i].hostname;
+			l[3] = hs_state_name(watch_state(w, i, now, stall));
+			(void)metrics_u64(m, l, 1);
+		}
+	l[2] = "stage";
+	if (metrics_family(m, "bootd_host_last_event_timestamp_seconds",
+	    METRICS_GAUGE, "Time of each host's last boot event, seconds "
+	    "since the Epoch, labelled with its stage; hosts with none are "
+	    "absent (metrics.per_host).") == 0)
+		for (i = 0; i < w->snap->nhosts; i++) {
+			h = &w->snap->hosts[i];
+			if (w->hosts[i].t.last_ms == 0)
+				continue;
+			l[1] = h->hostname;
+			l[3] = w->hosts[i].last_stage;
+			(void)metrics_double(m, l,
+			    (double)w->hosts[i].t.last_ms / 1000.0);
+		}
+}
+
 /* Replies by route and status class: every route, 2xx to 5xx each. */
 static void
 put_http_replies(struct metrics *m, const struct http_srv *srv)
@@ -269,10 +333,12 @@ route_metrics(struct http_ctx *c)
 	char		*body;
 	size_t		 len;
 
-	strbuf_init(&sb, METRICS_BODY_MAX);
+	strbuf_init(&sb, METRICS_BODY_MAX + (bd->cfg->metrics.per_host &&
+	    bd->snap != NULL ? bd->snap->nhosts * METRICS_HOST_MAX : 0));
 	metrics_init(&m, &sb);
 	put_process(&m, bd);
 	put_db(&m, bd);
+	put_hosts(&m, bd);
 	if (bd->dhcp != NULL)
 		put_dhcp(&m, dhcp_stats(bd->dhcp));
 	if (bd->tftp != NULL)

@@ -389,9 +389,9 @@ fail:
 int64_t
 watch_stall_ms(const struct watch *w, size_t i, int64_t def_ms)
 {
-	(void)w;
-	(void)i;
-	return def_ms;
+	int s = w->snap->hosts[i].profile->stall_timeout;
+
+	return s >= 0 ? (int64_t)s * 1000 : def_ms;
 }
 
 enum hs_state

@@ -80,7 +80,7 @@ struct watch {
 	uint32_t		*disc_hash;	/* disc_mask + 1 chain heads */
 	size_t			 disc_cap, ndisc, disc_mask;
 	uint32_t		 disc_newest, disc_oldest;	/* index + 1 */
-	uint64_t		 unknown;	/* events of no host: not kept */
+	uint64_t		 unknown;	/* events of no host: dropped */
 	uint64_t		 stalled_total;	/* hosts found stalled */
 };
 
@@ -148,7 +148,8 @@ int		 watch_seed(struct watch *w, const struct db_seed *seed);
  * The stall timeout of host i in milliseconds: its profile's
  * stall_timeout when set, else def_ms; 0 = never stalled.
  */
-int64_t		 watch_stall_ms(const struct watch *w, size_t i, int64_t def_ms);
+int64_t		 watch_stall_ms(const struct watch *w, size_t i,
+		    int64_t def_ms);
 
 /* The state of host i at now_ms (hs_state_now()). */
 enum hs_state	 watch_state(const struct watch *w, size_t i, int64_t now_ms,

@@ -22,6 +22,7 @@
 struct prow {
 	int		 kind;
 	int		 selectable;
+	int		 stall_timeout;	/* -1 for NULL */
 };
 
 #define KEY_NAME	0x1		/* hostname valid */
@@ -270,6 +271,13 @@ build_profiles(struct build *b)
 				    "%s", inv_boot_names[i], inv_esc(e, s, len),
 				    why);
 		}
+		s = cell(b, INV_T_PROFILES, r, INV_P_STALL_TIMEOUT, &len);
+		pr[r].stall_timeout = -1;
+		if (s != NULL && len > 0 && inv_parse_range(s, len, 0,
+		    INV_STALL_MAX, &pr[r].stall_timeout) == -1)
+			rej(b, INV_T_PROFILES, r, "invalid stall_timeout "
+			    "\"%s\" (expected 0..%d seconds)",
+			    inv_esc(e, s, len), INV_STALL_MAX);
 	}
 	for (r = 0; r < n; r++)
 		if (b->why[INV_T_PROFILES][r] == NULL && inv_dup_size(&d,
@@ -308,6 +316,7 @@ build_profiles(struct build *b)
 		p->selectable = pr[r].selectable;
 		for (i = 0; i < INV_BOOT_MAX; i++)
 			p->bootfile[i] = f[INV_P_BOOTFILE_BIOS + i];
+		p->stall_timeout = pr[r].stall_timeout;
 		p++;
 	}
 	qsort(b->profiles, b->nprofiles, sizeof(*b->profiles), cmp_profile);

@@ -25,7 +25,8 @@
 #include "db/inventory.h"
 
 #define INV_CACHE_MAGIC		"BOOTDINV"
-#define INV_CACHE_VERSION	2	/* 2: profiles gained bootfile_* */
+#define INV_CACHE_VERSION	3	/* 2: profiles gained bootfile_*,
+					   3: stall_timeout */
 #define INV_CACHE_HDRLEN	32		/* before the table directory */
 #define INV_CACHE_NULL		UINT32_MAX	/* cell length of SQL NULL */
 #define INV_CACHE_FILE_MAX	(1024UL * 1024 * 1024)	/* read limit */

@@ -13,7 +13,7 @@
 static const char *const inv_profile_cols[INV_P_NCOLS] = {
 	"name", "kind", "kernel", "initrd", "append", "kickstart",
 	"menu_label", "selectable", "bootfile_bios", "bootfile_efi64",
-	"bootfile_arm64", "bootfile_ipxe"
+	"bootfile_arm64", "bootfile_ipxe", "stall_timeout"
 };
 static const char *const inv_host_cols[INV_H_NCOLS] = {
 	"hostname", "mac", "ip", "profile", "enabled", "build", "dom0",

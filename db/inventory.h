@@ -26,6 +26,7 @@ enum inv_profile_col {
 	INV_P_KICKSTART, INV_P_MENU_LABEL, INV_P_SELECTABLE,
 	INV_P_BOOTFILE_BIOS, INV_P_BOOTFILE_EFI64, INV_P_BOOTFILE_ARM64,
 	INV_P_BOOTFILE_IPXE,	/* bootfile_<inv_boot_names[b]>, enum order */
+	INV_P_STALL_TIMEOUT,
 	INV_P_NCOLS
 };
 
@@ -60,6 +61,8 @@ extern const char *const inv_table_names[INV_T_MAX];
  * it by its {{placeholders}}: iPXE reads option 67, up to 254 bytes.
  */
 #define INV_BOOTFILE_MAX	127
+/* A profile's stall_timeout, seconds (a year). */
+#define INV_STALL_MAX		31536000
 
 /* Raw rows: opaque; cells are byte strings, NULL for SQL NULL. */
 struct inv_rows;
@@ -131,6 +134,9 @@ struct inv_profile {
 	int		 selectable;
 	/* Overrides of dhcp.bootfile.<inv_boot_names[b]>; "" = none. */
 	const char	*bootfile[INV_BOOT_MAX];
+	/* Seconds from a boot's start to install-done before the host is
+	 * stalled; 0 = never; -1 = NULL, the setting status.stall_timeout. */
+	int		 stall_timeout;
 };
 
 struct inv_host {

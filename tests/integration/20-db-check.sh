@@ -12,8 +12,8 @@ rc=0; out=$(B check 2>&1) || rc=$?
 	fail "unmigrated DB not refused: $out"
 ok "check refuses an unmigrated DB"
 
-B db migrate | grep -q 'migrated from version 0 to 3' || fail "migrate"
-B db migrate | grep -q 'schema is current (version 3)' || fail "migrate again"
+B db migrate | grep -q 'migrated from version 0 to 4' || fail "migrate"
+B db migrate | grep -q 'schema is current (version 4)' || fail "migrate again"
 ok "db migrate, idempotent"
 
 mariadb_sql "$(cat "$BOOTD_SRC/demo/inventory.sql")" || fail "demo inventory"

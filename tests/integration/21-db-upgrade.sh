@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Upgrading a database that an older bootd left at schema version 1, with
 # its inventory in it: check refuses it, `bootd db migrate` applies 002
-# (profiles.bootfile_*) and 003 (every table latin1 -> utf8mb4, as a
-# MariaDB with its compiled-in defaults made them), every row survives with
+# (profiles.bootfile_*), 003 (every table latin1 -> utf8mb4, as a
+# MariaDB with its compiled-in defaults made them) and 004
+# (profiles.stall_timeout), every row survives with
 # the new columns NULL, the triggers still canonicalise MACs and bump the
 # generation (also for the new columns), and check then passes.
 . "$(dirname "$0")/../lib/common.sh"
@@ -28,23 +29,24 @@ mariadb_sql "INSERT INTO boot_events (mac, hostname, stage, detail) VALUES
 ok "a version-1 database with 7 hosts (generation $gen0)"
 
 rc=0; out=$(B check 2>&1) || rc=$?
-[ $rc -ne 0 ] && echo "$out" | grep -q 'schema version 1 is older than this bootd.s 3: run `bootd db migrate`' ||
+[ $rc -ne 0 ] && echo "$out" | grep -q 'schema version 1 is older than this bootd.s 4: run `bootd db migrate`' ||
 	fail "version 1 not refused: $out"
 ok "check refuses version 1"
 
 out=$(B db migrate) || fail "migrate: $out"
-[ "$out" = "schema migrated from version 1 to 3" ] || fail "migrate said: $out"
-[ "$(mariadb_sql 'SELECT GROUP_CONCAT(version ORDER BY version) FROM schema_version')" = 1,2,3 ] ||
+[ "$out" = "schema migrated from version 1 to 4" ] || fail "migrate said: $out"
+[ "$(mariadb_sql 'SELECT GROUP_CONCAT(version ORDER BY version) FROM schema_version')" = 1,2,3,4 ] ||
 	fail "schema_version: $(mariadb_sql 'SELECT version FROM schema_version')"
-B db migrate | grep -qx 'schema is current (version 3)' || fail "migrate again"
-ok "db migrate: version 1 to 3, then current"
+B db migrate | grep -qx 'schema is current (version 4)' || fail "migrate again"
+ok "db migrate: version 1 to 4, then current"
 
 [ "$(mariadb_sql 'SELECT COUNT(*) FROM hosts')" = 7 ] &&
 	[ "$(mariadb_sql 'SELECT COUNT(*) FROM profiles')" = 4 ] &&
 	[ "$(mariadb_sql 'SELECT COUNT(*) FROM host_vars')" = 3 ] ||
 	fail "rows lost in the upgrade"
 [ "$(mariadb_sql "SELECT COUNT(*) FROM profiles WHERE bootfile_bios IS NULL
-	AND bootfile_efi64 IS NULL AND bootfile_arm64 IS NULL AND bootfile_ipxe IS NULL")" = 4 ] ||
+	AND bootfile_efi64 IS NULL AND bootfile_arm64 IS NULL AND bootfile_ipxe IS NULL
+	AND stall_timeout IS NULL")" = 4 ] ||
 	fail "new columns not NULL"
 [ "$(mariadb_sql "SELECT CONCAT(kernel, ' ', selectable) FROM profiles WHERE name='diskless-6.6'")" = 'kernels/6.6/vmlinuz 1' ] ||
 	fail "profile data changed"
@@ -71,7 +73,11 @@ mariadb_sql "INSERT INTO hosts (hostname, mac, ip, profile, build) VALUES
 [ "$(mariadb_sql "SELECT mac FROM hosts WHERE hostname='node04'")" = 52:54:00:00:01:04 ] ||
 	fail "MAC trigger lost"
 [ "$(mariadb_sql "SELECT gen FROM generation")" -gt "$gen1" ] || fail "INSERT did not bump the generation"
-ok "11 triggers kept: an UPDATE of bootfile_efi64 bumps the generation, MACs canonical"
+gen2=$(mariadb_sql "SELECT gen FROM generation")
+mariadb_sql "UPDATE profiles SET stall_timeout = 900 WHERE name='install'"
+[ "$(mariadb_sql "SELECT gen FROM generation")" -gt "$gen2" ] ||
+	fail "setting stall_timeout did not bump the generation"
+ok "11 triggers kept: an UPDATE of bootfile_efi64 or stall_timeout bumps the generation, MACs canonical"
 
 out=$(B check) || fail "check after the upgrade: $out"
 echo "$out" | grep -q '8 hosts, 4 profiles, 0 rejected rows, 0 template' || fail "check: $out"

@@ -66,7 +66,8 @@ boot_profile(struct inv_rows *rows, const char *name, const char *bios,
 {
 	add(rows, INV_T_PROFILES, name, "local", (const char *)NULL,
 	    (const char *)NULL, (const char *)NULL, (const char *)NULL,
-	    (const char *)NULL, "0", bios, efi64, arm64, ipxe);
+	    (const char *)NULL, "0", bios, efi64, arm64, ipxe,
+	    (const char *)NULL);
 }
 
 /*
@@ -117,7 +118,7 @@ snapshot_x(int reverse, int with_var, int overrides)
 	add(rows, INV_T_PROFILES, "p1", "diskless", "vmlinuz", "initrd.img",
 	    "ip={{ip}}", (const char *)NULL, (const char *)NULL, "1",
 	    (const char *)NULL, (const char *)NULL,
-	    (const char *)NULL, (const char *)NULL);
+	    (const char *)NULL, (const char *)NULL, (const char *)NULL);
 	for (k = 0; k < NITEMS(h); k++) {
 		i = reverse ? NITEMS(h) - 1 - k : k;
 		host(rows, h[i][0], h[i][1], h[i][2], h[i][3]);
@@ -639,7 +640,7 @@ test_many_hosts(void **state)
 	    (const char *)NULL, (const char *)NULL, (const char *)NULL,
 	    (const char *)NULL, "0",
 	    (const char *)NULL, (const char *)NULL,
-	    (const char *)NULL, (const char *)NULL);
+	    (const char *)NULL, (const char *)NULL, (const char *)NULL);
 	for (i = 1000; i >= 1; i--) {
 		snprintf(name, sizeof(name), "n%04d", i);
 		snprintf(mac, sizeof(mac), "02:00:00:00:%02x:%02x", i >> 8,

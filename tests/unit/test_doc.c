@@ -58,15 +58,15 @@ setup(void **state)
 	add(rows, INV_T_PROFILES, "inst", "install", "inst/vmlinuz",
 	    "inst/initrd", "ks={{ks_url}}", "inst.ks", NULL, "1",
 	    (const char *)NULL, (const char *)NULL,
-	    (const char *)NULL, (const char *)NULL);
+	    (const char *)NULL, (const char *)NULL, (const char *)NULL);
 	add(rows, INV_T_PROFILES, "nks", "install", "inst/vmlinuz",
 	    "inst/initrd", "x", NULL, NULL, "0",
 	    (const char *)NULL, (const char *)NULL,
-	    (const char *)NULL, (const char *)NULL);
+	    (const char *)NULL, (const char *)NULL, (const char *)NULL);
 	add(rows, INV_T_PROFILES, "dl", "diskless", "k/6.6", "i/6.6",
 	    "root=nfs", NULL, NULL, "1",
 	    (const char *)NULL, (const char *)NULL,
-	    (const char *)NULL, (const char *)NULL);
+	    (const char *)NULL, (const char *)NULL, (const char *)NULL);
 	add(rows, INV_T_HOSTS, "dom0", "52:54:00:00:01:01", "10.213.0.11",
 	    "inst", "1", "1", NULL, NULL, NULL, NULL, NULL);
 	add(rows, INV_T_HOSTS, "vm1", "52:54:00:00:01:02", "10.213.0.12",

@@ -34,7 +34,7 @@ sample(void)
 {
 	static const char *const p[INV_P_NCOLS] = { "rocky9", "install",
 	    "vmlinuz", "initrd.img", "ks={{ks_url}}", NULL, "", "1",
-	    "lpxelinux.0", "", NULL, "http://boot/{{hostname}}.ipxe" };
+	    "lpxelinux.0", "", NULL, "http://boot/{{hostname}}.ipxe", "600" };
 	static const char *const h[INV_H_NCOLS] = { "web1",
 	    "52:54:00:00:00:01", "10.0.0.1", "rocky9", "1", NULL, "", NULL,
 	    "2048", "2", "2024-05-01 12:00:00" };
@@ -245,10 +245,12 @@ t_bad_header(void **state)
 
 	buf[8] = 9;
 	decode_fails(buf, len, "unsupported version 9");
-	/* A cache written before profiles had bootfile_* columns. */
-	assert_int_equal(INV_CACHE_VERSION, 2);
+	/* Caches written before profiles had bootfile_* and stall_timeout. */
+	assert_int_equal(INV_CACHE_VERSION, 3);
 	buf[8] = 1;
 	decode_fails(buf, len, "unsupported version 1");
+	buf[8] = 2;
+	decode_fails(buf, len, "unsupported version 2");
 	buf[8] = INV_CACHE_VERSION;
 
 	buf[12] = 4;

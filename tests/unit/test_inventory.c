@@ -29,7 +29,7 @@ profile(struct inv_rows *rows, const char *name, const char *kind)
 	add(rows, INV_T_PROFILES, name, kind, "vmlinuz", "initrd.img",
 	    "ks={{ks_url}}", "rocky.ks", (const char *)NULL, "1",
 	    (const char *)NULL, (const char *)NULL,
-	    (const char *)NULL, (const char *)NULL);
+	    (const char *)NULL, (const char *)NULL, (const char *)NULL);
 }
 
 /* hostname, mac, ip, profile, enabled, build, dom0, vdisk, mem, vcpus */
@@ -180,7 +180,7 @@ t_tables(void **state)
 	assert_string_equal(inv_col_names[INV_T_PROFILES][INV_P_SELECTABLE],
 	    "selectable");
 	assert_string_equal(inv_col_names[INV_T_VARS][INV_V_VALUE], "value");
-	assert_int_equal(inv_ncols[INV_T_PROFILES], 12);
+	assert_int_equal(inv_ncols[INV_T_PROFILES], 13);
 	assert_string_equal(inv_col_names[INV_T_PROFILES][INV_P_BOOTFILE_BIOS],
 	    "bootfile_bios");
 	assert_string_equal(inv_col_names[INV_T_PROFILES][INV_P_BOOTFILE_IPXE],
@@ -273,11 +273,11 @@ t_profile_bad_selectable(void **state)
 	add(rows, INV_T_PROFILES, "p2", "local", NULL, NULL, NULL, NULL, NULL,
 	    "yes",
 	    (const char *)NULL, (const char *)NULL,
-	    (const char *)NULL, (const char *)NULL);
+	    (const char *)NULL, (const char *)NULL, (const char *)NULL);
 	add(rows, INV_T_PROFILES, "p3", "local", NULL, NULL, NULL, NULL, NULL,
 	    "",
 	    (const char *)NULL, (const char *)NULL,
-	    (const char *)NULL, (const char *)NULL);
+	    (const char *)NULL, (const char *)NULL, (const char *)NULL);
 	EXPECT(rows, "profiles \"p2\": invalid selectable \"yes\" (expected "
 	    "0 or 1)",
 	    "profiles \"p3\": invalid selectable \"\" (expected 0 or 1)");
@@ -325,12 +325,12 @@ t_profile_cell_too_long(void **state)
 	add(rows, INV_T_PROFILES, "p2", "install", NULL, NULL, big, NULL,
 	    NULL, NULL,
 	    (const char *)NULL, (const char *)NULL,
-	    (const char *)NULL, (const char *)NULL);
+	    (const char *)NULL, (const char *)NULL, (const char *)NULL);
 	big[INV_VALUE_MAX] = '\0';		/* exactly the limit */
 	add(rows, INV_T_PROFILES, "p3", "install", NULL, NULL, big, NULL,
 	    NULL, NULL,
 	    (const char *)NULL, (const char *)NULL,
-	    (const char *)NULL, (const char *)NULL);
+	    (const char *)NULL, (const char *)NULL, (const char *)NULL);
 	free(big);
 	EXPECT(rows, "profiles \"p2\": append longer than 65536 bytes");
 }
@@ -345,15 +345,15 @@ t_profile_fields(void **state)
 	add(rows, INV_T_PROFILES, "local", "local", NULL, NULL, NULL, NULL,
 	    NULL, NULL,
 	    (const char *)NULL, (const char *)NULL,
-	    (const char *)NULL, (const char *)NULL);
+	    (const char *)NULL, (const char *)NULL, (const char *)NULL);
 	add(rows, INV_T_PROFILES, "alpine", "diskless", "k", "i", "a", "ks",
 	    "Alpine (RAM)", "0",
 	    (const char *)NULL, (const char *)NULL,
-	    (const char *)NULL, (const char *)NULL);
+	    (const char *)NULL, (const char *)NULL, (const char *)NULL);
 	add(rows, INV_T_PROFILES, "empty-label", "local", NULL, NULL, NULL,
 	    NULL, "", "1",
 	    (const char *)NULL, (const char *)NULL,
-	    (const char *)NULL, (const char *)NULL);
+	    (const char *)NULL, (const char *)NULL, (const char *)NULL);
 	s = expect(rows, NULL, 0);
 	assert_int_equal(s->nprofiles, 4);
 	assert_string_equal(s->profiles[0].name, "alpine");
@@ -384,7 +384,8 @@ pboot(struct inv_rows *rows, const char *name, const char *bios,
 {
 	add(rows, INV_T_PROFILES, name, "local", (const char *)NULL,
 	    (const char *)NULL, (const char *)NULL, (const char *)NULL,
-	    (const char *)NULL, "0", bios, efi64, arm64, ipxe);
+	    (const char *)NULL, "0", bios, efi64, arm64, ipxe,
+	    (const char *)NULL);
 }
 
 static void
@@ -461,6 +462,48 @@ t_profile_bootfile_bad(void **state)
 	    "profiles \"two\": bootfile_arm64 \"bad one\": whitespace",
 	    "hosts \"uses-bad\": unknown profile \"space\"");
 	assert_int_equal(s->nprofiles, 1);
+	inv_unref(s);
+}
+
+/* A profile with stall_timeout st: NULL, seconds, or a bad value. */
+static void
+pstall(struct inv_rows *rows, const char *name, const char *st)
+{
+	add(rows, INV_T_PROFILES, name, "local", (const char *)NULL,
+	    (const char *)NULL, (const char *)NULL, (const char *)NULL,
+	    (const char *)NULL, "0", (const char *)NULL, (const char *)NULL,
+	    (const char *)NULL, (const char *)NULL, st);
+}
+
+/* NULL is the setting (-1), 0 never, up to a year; the rest rejected. */
+static void
+t_profile_stall_timeout(void **state)
+{
+	struct inv_rows		*rows = base();
+	struct inv_snapshot	*s;
+
+	(void)state;
+	pstall(rows, "dflt", NULL);
+	pstall(rows, "never", "0");
+	pstall(rows, "two", "2");
+	pstall(rows, "year", "31536000");
+	pstall(rows, "neg", "-1");
+	pstall(rows, "big", "31536001");
+	pstall(rows, "word", "soon");
+	EXPECT_INTO(s, rows,
+	    "profiles \"neg\": invalid stall_timeout \"-1\" (expected "
+	    "0..31536000 seconds)",
+	    "profiles \"big\": invalid stall_timeout \"31536001\" (expected "
+	    "0..31536000 seconds)",
+	    "profiles \"word\": invalid stall_timeout \"soon\" (expected "
+	    "0..31536000 seconds)");
+	assert_int_equal(inv_profile_by_name(s, "dflt")->stall_timeout, -1);
+	assert_int_equal(inv_profile_by_name(s, "never")->stall_timeout, 0);
+	assert_int_equal(inv_profile_by_name(s, "two")->stall_timeout, 2);
+	assert_int_equal(inv_profile_by_name(s, "year")->stall_timeout,
+	    31536000);
+	/* base()'s own profile: NULL in every add() of these tests. */
+	assert_int_equal(s->profiles[0].stall_timeout, -1);
 	inv_unref(s);
 }
 
@@ -1270,6 +1313,7 @@ main(void)
 		cmocka_unit_test(t_profile_cell_too_long),
 		cmocka_unit_test(t_profile_fields),
 		cmocka_unit_test(t_profile_bootfiles),
+		cmocka_unit_test(t_profile_stall_timeout),
 		cmocka_unit_test(t_profile_bootfile_bad),
 		cmocka_unit_test(t_host_missing_hostname),
 		cmocka_unit_test(t_host_invalid_hostname),

@@ -59,11 +59,11 @@ setup(void **state)
 	    "k/initrd", "ks={{ks_url}} ip={{ip}}::{{gateway}}:{{netmask}}", "i.ks",
 	    NULL, "0",
 	    (const char *)NULL, (const char *)NULL,
-	    (const char *)NULL, (const char *)NULL);
+	    (const char *)NULL, (const char *)NULL, (const char *)NULL);
 	add_row(rows, INV_T_PROFILES, INV_P_NCOLS, "bad", "install", NULL, NULL,
 	    "x={{nope}}", NULL, NULL, "0",
 	    (const char *)NULL, (const char *)NULL,
-	    (const char *)NULL, (const char *)NULL);
+	    (const char *)NULL, (const char *)NULL, (const char *)NULL);
 	add_row(rows, INV_T_HOSTS, INV_H_NCOLS, "dom0", "52:54:00:00:02:01",
 	    "10.213.0.21", "inst", "1", "1", NULL, NULL, "65536", "16", "");
 	add_row(rows, INV_T_HOSTS, INV_H_NCOLS, "vm2", "52:54:00:00:03:02",

@@ -82,27 +82,27 @@ setup(void **state)
 	add(rows, INV_T_PROFILES, "d61", "diskless", "k/6.1", "i/6.1",
 	    "ip={{ip}} gw={{gateway}}", NULL, "Linux 6.1", "1",
 	    (const char *)NULL, (const char *)NULL,
-	    (const char *)NULL, (const char *)NULL);
+	    (const char *)NULL, (const char *)NULL, (const char *)NULL);
 	add(rows, INV_T_PROFILES, "d66", "diskless", "k/6.6", "",
 	    "v=6.6 {{hostname}}", NULL, NULL, "1",
 	    (const char *)NULL, (const char *)NULL,
-	    (const char *)NULL, (const char *)NULL);
+	    (const char *)NULL, (const char *)NULL, (const char *)NULL);
 	add(rows, INV_T_PROFILES, "inst", "install", "inst/vmlinuz",
 	    "inst/initrd", "ks={{ks_url}}", NULL, NULL, "0",
 	    (const char *)NULL, (const char *)NULL,
-	    (const char *)NULL, (const char *)NULL);
+	    (const char *)NULL, (const char *)NULL, (const char *)NULL);
 	add(rows, INV_T_PROFILES, "hidden", "diskless", "k/h", "", "x", NULL,
 	    NULL, "0",
 	    (const char *)NULL, (const char *)NULL,
-	    (const char *)NULL, (const char *)NULL);
+	    (const char *)NULL, (const char *)NULL, (const char *)NULL);
 	add(rows, INV_T_PROFILES, "broken", "diskless", "k/b", "",
 	    "{{nosuch}}", NULL, NULL, "1",
 	    (const char *)NULL, (const char *)NULL,
-	    (const char *)NULL, (const char *)NULL);
+	    (const char *)NULL, (const char *)NULL, (const char *)NULL);
 	add(rows, INV_T_PROFILES, "disk", "local", NULL, NULL, NULL, NULL,
 	    NULL, "0",
 	    (const char *)NULL, (const char *)NULL,
-	    (const char *)NULL, (const char *)NULL);
+	    (const char *)NULL, (const char *)NULL, (const char *)NULL);
 	add(rows, INV_T_HOSTS, "n1", "52:54:00:00:01:01", "10.213.0.11", "d61",
 	    "1", "0", NULL, NULL, NULL, NULL, NULL);
 	add(rows, INV_T_HOSTS, "i1", "52:54:00:00:02:01", "10.213.0.21",

@@ -28,7 +28,7 @@ snap_of(int with_a, int with_d)
 
 	assert_non_null(rows);
 	add(rows, INV_T_PROFILES, "p", "install", "vmlinuz", "initrd.img",
-	    NULL, NULL, NULL, "1", NULL, NULL, NULL, NULL);
+	    NULL, NULL, NULL, "1", NULL, NULL, NULL, NULL, (const char *)NULL);
 	if (with_a)
 		add(rows, INV_T_HOSTS, "a", "52:54:00:00:00:01", "10.0.0.1",
 		    "p", "1", "1", NULL, NULL, NULL, NULL, NULL);
