@@ -15,6 +15,12 @@
 	const MAX_GUESTS = 32;		// guests of a dom0 followed
 	const BOOTS_SHOWN = 3;		// boots drawn on the timeline
 	const BOOT_GAP_MS = 30 * 60 * 1000; // a quiet gap ends a boot
+	// Past this many hosts (/api/hosts is ~230 bytes a host, rendered in
+	// one pass on bootd's loop) the table lists only what the state,
+	// profile or search filters select, asked of the server; an answer
+	// still this long is asked again only every LARGE_EVERY polls.
+	let LARGE = 5000;
+	const LARGE_EVERY = 15;
 	const STATES = ['unseen', 'booting', 'installing', 'installed',
 		'failed', 'stalled', 'disabled'];
 	const ACTIVE = ['booting', 'installing', 'stalled'];
@@ -32,6 +38,14 @@
 		polls: 0,
 		timer: 0,
 		busy: false,
+		qtimer: 0,
+		largeSet: 0,		// #large=N given
+		again: false,		// a filter changed during a poll
+		large: false,		// server-side filters, see LARGE
+		hostsKey: '',		// the query of S.hosts ...
+		hostsAt: -1,		// ... and the poll that fetched it
+		hostsBig: false,	// that answer held more than LARGE
+		seen: { profile: new Set(), group: new Set() },
 		tlWidth: 0
 	};
 
@@ -135,19 +149,50 @@
 		return r.json();
 	}
 
+	// The /api/hosts query this poll should make: "" for all of them,
+	// null for none (a large inventory and no server-side filter).
+	function hostsQuery() {
+		if (!S.large) return '';
+		const p = new URLSearchParams();
+		for (const k of ['state', 'profile', 'q'])
+			if (S.f[k]) p.set(k, S.f[k]);
+		const q = p.toString();
+		return q ? '?' + q : null;
+	}
+
 	async function poll() {
-		if (S.busy) return;	// one poll at a time
+		if (S.busy) {		// one poll at a time
+			S.again = true;
+			return;
+		}
 		S.busy = true;
+		S.again = false;
 		clearTimeout(S.timer);
 		try {
-			const [st, hs, dc] = await Promise.all([
-				api('/api/status'), api('/api/hosts'),
-				api('/api/discovered')]);
+			const st = await api('/api/status');
 			S.status = st;
-			S.hosts = Array.isArray(hs.hosts) ? hs.hosts : [];
+			S.large = typeof st.hosts === 'number' && st.hosts > LARGE;
+			const q = hostsQuery();
+			const due = q !== S.hostsKey || !S.hostsBig ||
+			    S.polls - S.hostsAt >= LARGE_EVERY;
+			const [hs, dc] = await Promise.all([
+				q !== null && due ? api('/api/hosts' + q) : null,
+				api('/api/discovered')]);
+			if (q === null) {
+				S.hosts = [];
+				S.hostsKey = null;
+			} else if (hs) {
+				S.hosts = Array.isArray(hs.hosts) ? hs.hosts : [];
+				S.hostsKey = q;
+				S.hostsAt = S.polls;
+				S.hostsBig = S.hosts.length > LARGE;
+				for (const h of S.hosts) {
+					if (h.profile) S.seen.profile.add(h.profile);
+					if (h.group) S.seen.group.add(h.group);
+				}
+			}
 			S.disc = Array.isArray(dc.discovered) ? dc.discovered : [];
-			S.now = typeof hs.now === 'number' ? hs.now :
-			    typeof st.now === 'number' ? st.now : Date.now();
+			S.now = typeof st.now === 'number' ? st.now : Date.now();
 			S.fetchedAt = Date.now();
 			if (S.sel) await pollHost();
 			S.polls++;
@@ -157,6 +202,10 @@
 		}
 		S.busy = false;
 		render();
+		if (S.again) {
+			poll();
+			return;
+		}
 		// A tab out of sight asks less often; back in sight, at once.
 		S.timer = setTimeout(poll, document.hidden ? 5 * POLL_MS :
 		    POLL_MS);
@@ -201,11 +250,15 @@
 		const sel = S.sel;
 		if (!sel) return;
 		const gen = S.status ? S.status.generation : 0;
+		// Not asked again for a host bootd does not know until the
+		// inventory changes (each 404 is a console error too).
+		if (sel.gone === gen) return;
 		try {
-			// The host's row again when the inventory changed; its
-			// events from it the first time, then only new ones.
+			// The host's row again when the inventory changed or the
+			// table does not hold it (a large inventory's filters);
+			// its events from it the first time, then only new ones.
 			let first = false;
-			if (!sel.detail || sel.gen !== gen) {
+			if (!sel.detail || sel.gen !== gen || !hostRow(sel.name)) {
 				const d = await api('/api/hosts/' +
 				    encodeURIComponent(sel.name));
 				if (S.sel !== sel) return;
@@ -219,8 +272,22 @@
 							sel.seq = Math.max(sel.seq, e.seq);
 				}
 			}
-			if (!first)
+			if (!first) {
+				const n = sel.events.length;
 				await fetchEvents(sel.name, sel);
+				// Nothing new, yet the host's row knows a later
+				// event: bootd restarted and numbers events anew.
+				const row = hostRow(sel.name) || sel.detail;
+				const newest = n ? sel.events[n - 1].ms : -1;
+				if (sel.events.length === n && row && row.last_ms &&
+				    row.last_ms > newest + 1000) {
+					sel.detail = null;
+					sel.seq = -1;
+					sel.events = [];
+					sel.guests = new Map();
+					return pollHost();
+				}
+			}
 			const guests = Array.isArray(sel.detail.guests) ?
 			    sel.detail.guests.slice(0, MAX_GUESTS) : [];
 			for (const g of guests) {
@@ -233,6 +300,7 @@
 			if (S.sel !== sel) return;
 			sel.error = e.status === 404 ? 'no such host (any more)' :
 			    e.message;
+			if (e.status === 404) sel.gone = gen;
 		}
 	}
 
@@ -245,6 +313,12 @@
 		const s = p.get('sort');
 		if (s) S.sort = { key: s.replace(/^-/, ''), dir: s[0] === '-' ?
 		    -1 : 1 };
+		// #large=N: the LARGE threshold (to try the large mode).
+		const n = parseInt(p.get('large') || '', 10);
+		if (n > 0) {
+			LARGE = n;
+			S.largeSet = n;
+		}
 		const h = p.get('host');
 		if (h) S.sel = { name: h, detail: null, gen: -1, seq: -1,
 			events: [], guests: new Map(), error: '' };
@@ -257,9 +331,20 @@
 		if (S.sort.key !== 'name' || S.sort.dir !== 1)
 			p.set('sort', (S.sort.dir < 0 ? '-' : '') + S.sort.key);
 		if (S.sel) p.set('host', S.sel.name);
+		if (S.largeSet) p.set('large', String(S.largeSet));
 		const h = p.toString();
 		// replaceState: no history entry, no reload, no scroll.
 		history.replaceState(null, '', h ? '#' + h : location.pathname);
+	}
+
+	// A filter changed: a large inventory asks the server again.
+	function refilter() {
+		saveHash();
+		render();
+		if (S.large) {
+			clearTimeout(S.qtimer);
+			S.qtimer = setTimeout(poll, 250);
+		}
 	}
 
 	function ipKey(ip) {
@@ -293,7 +378,7 @@
 		if (f.group && h.group !== f.group) return false;
 		if (f.q) {
 			const q = f.q.toLowerCase();
-			if (![h.name, h.mac, h.ip, h.dom0].some((v) =>
+			if (![h.name, h.mac, h.ip, h.group].some((v) =>
 			    typeof v === 'string' && v.toLowerCase().includes(q)))
 				return false;
 		}
@@ -361,8 +446,7 @@
 				b.title = 'Show only ' + s + ' hosts';
 				b.addEventListener('click', () => {
 					S.f.state = S.f.state === s ? '' : s;
-					saveHash();
-					render();
+					refilter();
 				});
 				nav.append(b);
 			}
@@ -377,8 +461,13 @@
 	}
 
 	function renderHosts() {
-		const uniq = (k) => Array.from(new Set(S.hosts.map((h) => h[k])
-		    .filter((v) => typeof v === 'string' && v !== ''))).sort();
+		// Every value seen (a large inventory lists only a part).
+		for (const h of S.hosts) {
+			if (h.profile) S.seen.profile.add(h.profile);
+			if (h.group) S.seen.group.add(h.group);
+		}
+		const uniq = (k) => Array.from(S.seen[k]).filter((v) =>
+		    typeof v === 'string').sort();
 		fillSelect($('f-profile'), uniq('profile'), S.f.profile);
 		fillSelect($('f-group'), uniq('group'), S.f.group);
 		fillSelect($('f-state'), STATES, S.f.state);
@@ -413,11 +502,18 @@
 			frag.append(tr);
 		}
 		tb.replaceChildren(frag);
-		$('hosts-empty').hidden = rows.length > 0;
-		$('shown').textContent = rows.length === S.hosts.length ?
-		    '(' + rows.length + ')' : '(' + rows.length + ' of ' +
-		    S.hosts.length + (rows.length > MAX_ROWS ? ', first ' +
-		    MAX_ROWS + ' shown' : '') + ')';
+		const empty = $('hosts-empty');
+		empty.hidden = rows.length > 0 && S.hostsKey !== null;
+		empty.textContent = S.hostsKey === null ? (S.status ?
+		    S.status.hosts : 0) + ' hosts: too many to list them all ' +
+		    'every 2 s. Pick a state above, a profile, or search.' :
+		    'No host matches.';
+		const all = S.large && S.status ? S.status.hosts :
+		    S.hosts.length;
+		$('shown').textContent = rows.length === all ?
+		    '(' + rows.length + ')' : '(' + rows.length + ' of ' + all +
+		    (rows.length > MAX_ROWS ? ', first ' + MAX_ROWS + ' shown' :
+		    '') + ')';
 	}
 
 	function hostRow(name) {
@@ -830,21 +926,18 @@
 		$('host-close').addEventListener('click', () => selectHost(null));
 		$('f-q').addEventListener('input', () => {
 			S.f.q = $('f-q').value.trim();
-			saveHash();
-			renderHosts();
+			refilter();
 		});
 		for (const k of ['profile', 'group', 'state'])
 			$('f-' + k).addEventListener('change', () => {
 				S.f[k] = $('f-' + k).value;
-				saveHash();
-				render();
+				refilter();
 			});
 		$('filters').addEventListener('reset', (ev) => {
 			ev.preventDefault();
 			S.f = { q: '', profile: '', group: '', state: '' };
 			$('f-q').value = '';
-			saveHash();
-			render();
+			refilter();
 		});
 		$('filters').addEventListener('submit', (ev) =>
 		    ev.preventDefault());

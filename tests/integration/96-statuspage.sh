@@ -11,7 +11,8 @@
 # detail shows as text and runs nothing; every resource the browser
 # loaded came from bootd; rejected rows and a discovered MAC show; the
 # console holds no error; the page fits a
-# 420 px window. Also over curl: the page's headers (types, ETag and 304,
+# 420 px window; past its threshold (#large=3) the page asks the server
+# for the filtered hosts only. Also over curl: the page's headers (types, ETag and 304,
 # CSP) and a stranger's 403 with the status line only. Screenshots go to
 # $BOOTD_BUILD/artifacts/.
 #
@@ -200,6 +201,20 @@ sp screenshot "$ART/96-statuspage-narrow.png" && file_ok "$ART/96-statuspage-nar
 	fail "narrow screenshot: $R"
 sp console || fail "browser console: $R"
 ok "420 px window: no page-wide scroll, the state column in view; screenshots in $ART"
+
+# A large inventory (threshold 3 instead of 5000 here): no full list, the
+# filters go to the server.
+sp size 1280 900 && sp load "$U/?large#large=3" || fail "load large: $R"
+sp text 10 '#hosts-empty' 'too many to list them all' || fail "large, no filter: $R"
+sp eval "document.querySelector('#counts button[data-state=installed]').click()" ||
+	fail "click: $R"
+sp state dom0-01 installed 10 || fail "large, state filter: $R"
+sp eval "return Array.from(document.querySelectorAll('#hosts tbody tr')).map((r) => r.dataset.host)" &&
+	[ "$R" = 'ok ["dom0-01", "vm01"]' ] || fail "large, installed hosts: $R"
+sp eval "return Array.from(new Set(performance.getEntriesByType('resource').filter((e) => /[/]api[/]hosts[?]/.test(e.name)).map((e) => e.name.replace(/^.*[/]api/, ''))))" &&
+	[ "$R" = 'ok ["/hosts?state=installed"]' ] || fail "large, the hosts asked for: $R"
+sp console || fail "browser console: $R"
+ok "large inventory: a hint instead of every host, then /api/hosts?state=installed"
 sp quit
 wait "$SP_PID" || fail "statuspage.py exit status $?"
 SP_PID=""
