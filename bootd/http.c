@@ -33,6 +33,7 @@
 #include "bootd/addr.h"
 #include "bootd/clock.h"
 #include "bootd/bootd.h"
+#include "bootd/escape.h"
 #include "bootd/http.h"
 #include "bootd/http_range.h"
 #include "bootd/log.h"
@@ -113,6 +114,7 @@ static const struct {
 } http_reasons[] = {
 	{ HTTP_C_OK, "OK" },
 	{ HTTP_C_PARTIAL, "Partial Content" },
+	{ HTTP_C_NOTMODIFIED, "Not Modified" },
 	{ HTTP_C_BADREQ, "Bad Request" },
 	{ HTTP_C_FORBIDDEN, "Forbidden" },
 	{ HTTP_C_NOTFOUND, "Not Found" },
@@ -243,6 +245,41 @@ http_error(struct http_ctx *c, int code)
 	http_reply(c, code, NULL, body, (size_t)n);
 }
 
+/*
+ * The error reply of a refusal: the status line, and for a peer in
+ * http.admin_networks a second line saying why (and the detail), escaped
+ * to printable ASCII and cut at HTTP_WHY_MAX / HTTP_DETAIL_MAX input
+ * bytes. Others get the status line alone: a reason may name a path, a
+ * file or a host that a stranger has no business learning.
+ */
+static void
+http_error_why(struct http_ctx *c, int code, const char *why,
+    const char *detail)
+{
+	const char	*reason = http_reason(&code);
+	char		 ew[ESCAPE_BUFSZ(HTTP_WHY_MAX)];
+	char		 ed[ESCAPE_BUFSZ(HTTP_DETAIL_MAX)];
+	char		 body[64 + sizeof(ew) + sizeof(ed)];
+	int		 n;
+
+	if (!c->admin || why == NULL || *why == '\0') {
+		http_error(c, code);
+		return;
+	}
+	escape_bytes(ew, sizeof(ew), why, strlen(why), HTTP_WHY_MAX,
+	    ESCAPE_C);
+	ed[0] = '\0';
+	if (detail != NULL && *detail != '\0')
+		escape_bytes(ed, sizeof(ed), detail, strlen(detail),
+		    HTTP_DETAIL_MAX, ESCAPE_C);
+	n = snprintf(body, sizeof(body), "%d %s\n%s%s%s\n", code, reason, ew,
+	    *ed != '\0' ? ": " : "", ed);
+	/* Plain text, never sniffed as HTML: the detail may be a peer's. */
+	evhttp_add_header(evhttp_request_get_output_headers(c->req),
+	    "X-Content-Type-Options", "nosniff");
+	http_reply(c, code, NULL, body, (size_t)n);
+}
+
 void
 http_refuse_detail(struct http_ctx *c, int code, const char *why,
     const char *detail)
@@ -272,7 +309,7 @@ http_refuse_detail(struct http_ctx *c, int code, const char *why,
 		    esc, code, why, sep, detail);
 		break;
 	}
-	http_error(c, code);
+	http_error_why(c, code, why, detail);
 }
 
 void

@@ -31,6 +31,7 @@ struct http_srv;
 enum http_code {
 	HTTP_C_OK = 200,
 	HTTP_C_PARTIAL = 206,
+	HTTP_C_NOTMODIFIED = 304,
 	HTTP_C_BADREQ = 400,
 	HTTP_C_FORBIDDEN = 403,
 	HTTP_C_NOTFOUND = 404,
@@ -168,11 +169,18 @@ void	http_error(struct http_ctx *c, int code);
 int	http_allow(struct http_ctx *c, uint32_t owner_ip, uint32_t owner2_ip,
 	    const char *what);
 
+/* Input bytes of a refusal's reason and detail an admin's body carries. */
+#define HTTP_WHY_MAX		200
+#define HTTP_DETAIL_MAX		400
+
 /*
  * Logs "http: <peer>: <path>: <kind>: <why>" through the peer log limiter
- * and answers code with http_error(). why should be a static string: its
- * address keys the limiter's slot (log_peer_keyed_*), so each reason gets
- * one line a second and a flood of one reason hides no other.
+ * and answers code. why should be a static string: its address keys the
+ * limiter's slot (log_peer_keyed_*), so each reason gets one line a second
+ * and a flood of one reason hides no other. The body is http_error()'s
+ * status line; a peer in http.admin_networks (c->admin) also gets a
+ * second line, "<why>" or "<why>: <detail>", escaped to printable ASCII
+ * (escape.h, ESCAPE_C) and cut at HTTP_WHY_MAX / HTTP_DETAIL_MAX bytes.
  */
 void	http_refuse(struct http_ctx *c, int code, const char *why);
 

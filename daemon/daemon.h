@@ -64,6 +64,12 @@ struct bootd;
 int	daemon_routes_add(struct bootd *bd, char *err, size_t errlen);
 
 /*
+ * The status page (statuspage.c): GET / and its files under /ui/, admin
+ * networks only, served from the binary. Returns 0 or -1 with err.
+ */
+int	daemon_statuspage_add(struct bootd *bd, char *err, size_t errlen);
+
+/*
  * GET /metrics (metrics_route.c), for anyone: every module's counters in
  * the Prometheus text format. Returns 0 or -1 with err.
  */

@@ -138,6 +138,8 @@ route_inventory(struct http_ctx *c)
 int
 daemon_routes_add(struct bootd *bd, char *err, size_t errlen)
 {
+	if (daemon_statuspage_add(bd, err, errlen) == -1)
+		return -1;
 	if (http_route_add(bd->http, "/healthz", 1, HTTP_M_GET, HTTP_ACL_ANY,
 	    route_healthz, bd, err, errlen) == -1 ||
 	    http_route_add(bd->http, "/inventory", 1, HTTP_M_GET,

@@ -25,6 +25,9 @@ PKGS=(
 	libvirt-clients libxml2-utils
 	# /metrics: promtool checks the exposition, the server scrapes it
 	prometheus
+	# the status page in a real browser (96-statuspage): headless
+	# Chromium driven by chromedriver through Selenium
+	chromium chromium-driver python3-selenium
 	# end-to-end PXE boots (tests/e2e): QEMU, iPXE ROMs, OVMF, pxelinux,
 	# GRUB EFI modules, cpio for the initramfs (the kernel package itself
 	# is fetched with apt-get download into the build tree)

@@ -4,8 +4,9 @@
 # libvirt XML through virt-xml-validate, iPXE, first-boot script), owner and
 # admin ACLs from distinct loopback addresses, status POSTs into boot_events
 # clearing the build flag, Range requests on a 100 MiB file compared with
-# dd, path traversal, malformed requests, broken and changed templates; the
-# server keeps serving throughout and exits cleanly.
+# dd, path traversal, malformed requests, error bodies (the reason for the
+# admin network, the status line only for others), broken and changed
+# templates; the server keeps serving throughout and exits cleanly.
 . "$(dirname "$0")/../lib/common.sh"
 . "$BOOTD_SRC/tests/lib/http_helpers.sh"
 t_init http
@@ -345,6 +346,31 @@ resp=$(exec 3<>/dev/tcp/127.0.0.1/$HTTP_PORT; printf 'GET /healthz HTTP/1.1\r\nH
 grep -q '^HTTP/1.1 400' <<<"$resp" || fail "bad header line: $resp"
 ok "garbage request line and header: 400"
 expect 200 $A /healthz
+
+# --- Error bodies say why, to the admin network only ---------------------
+body() {	# body FROM PATH: the body and headers of a GET, whatever its code
+	curl -sS --max-time 20 --path-as-is --interface "$1" -D "$T/eh" \
+		"http://127.0.0.1:$HTTP_PORT$2"
+}
+b=$(body $A /ks/node01)
+[ "$b" = "$(printf '404 Not Found\nprofile has no kickstart')" ] ||
+	fail "admin's 404 body: $b"
+grep -qi '^X-Content-Type-Options: nosniff' "$T/eh" || fail "no nosniff: $(cat "$T/eh")"
+b=$(body $A /files/sub/../../etc/passwd)
+[ "$b" = "$(printf '400 Bad Request\n".." in file name')" ] || fail "admin's 400 body: $b"
+b=$(body $A /files/a%01b)
+[ "$b" = "$(printf '400 Bad Request\ncontrol character in file name')" ] ||
+	fail "admin's 400 body (control byte): $b"
+b=$(body $A /files/nosuch)
+[ "$b" = "$(printf '404 Not Found\nno such file')" ] || fail "admin's /files 404: $b"
+ok "admins get the reason of a refusal on a second line (404, 400)"
+for p in /ks/node01 /files/sub/../../etc/passwd /files/a%01b /files/nosuch /ks/dom0-01 \
+	/inventory; do
+	b=$(body $S "$p")
+	grep -Eqx '(400 Bad Request|403 Forbidden|404 Not Found)' <<<"$b" ||
+		fail "a stranger got more than the status line for $p: $b"
+done
+ok "strangers get the status line only (400, 403, 404): nothing leaks"
 
 # --- Templates: broken, fixed, built-in, overridden ----------------------
 mariadb_sql "UPDATE profiles SET kickstart='broken.ks' WHERE name='server';
