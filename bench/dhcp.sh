@@ -101,14 +101,14 @@ for s in "${SERVERS[@]}"; do
 done
 
 # --- the inventory: private MariaDB, 1,000 hosts
-# MariaDB's own temp dir: Kea's host query sorts through an on-disk
-# internal temporary table per lookup, and in the shared /tmp of this
-# machine such files were removed under it ("Error on delete of
-# '/tmp/#sql-temptable-...'"), which crashed mariadbd (SIGSEGV in
-# ha_maria::drop_table) under Kea-MySQL load. Private, it ran clean.
-mkdir -p "$T/mdbtmp"
-TMPDIR=$T/mdbtmp mariadb_start "$T" >/dev/null || fail "mariadb did not start"
-[ "$(mariadb_sql 'SELECT @@tmpdir')" = "$T/mdbtmp" ] || fail "mariadb tmpdir"
+# MariaDB's own temp dir (tests/lib/mariadb.sh gives it $T/tmp): Kea's
+# host query sorts through an on-disk internal temporary table per lookup,
+# and in the shared /tmp of this machine such files were removed under it
+# ("Error on delete of '/tmp/#sql-temptable-...'"), which crashed mariadbd
+# (SIGSEGV in ha_maria::drop_table) under Kea-MySQL load. Private, it ran
+# clean.
+mariadb_start "$T" >/dev/null || fail "mariadb did not start"
+[ "$(mariadb_sql 'SELECT @@tmpdir')" = "$T/tmp" ] || fail "mariadb tmpdir"
 bootd_config "$T/bootd.conf"
 sed -i '/^dhcp = {/,/} ); };$/d' "$T/bootd.conf"
 cat >> "$T/bootd.conf" <<'CFG'

@@ -24,11 +24,18 @@ mariadb_start() {
 	MDB_SOCK=$MDB_DIR/mysqld.sock
 	user=$(id -un)
 	mysqld=$(_mdb_bin mariadbd mysqld) || return 1
+	# Its own temp dir: MariaDB names its internal temporary tables
+	# "#sql-temptable-<pid>-..." in tmpdir, and two servers (or install
+	# runs) sharing /tmp removed each other's ("Error on delete of
+	# '/tmp/#sql-temptable-...'"), failing install-db when tests ran side
+	# by side.
+	mkdir -p "$MDB_DIR/tmp"
 	if [ ! -d "$MDB_DIR/data/mysql" ]; then
 		fresh=1
 		mkdir -p "$MDB_DIR/data"
-		mariadb-install-db --no-defaults --user="$user" \
-			--datadir="$MDB_DIR/data" --auth-root-authentication-method=socket \
+		TMPDIR=$MDB_DIR/tmp mariadb-install-db --no-defaults --user="$user" \
+			--datadir="$MDB_DIR/data" --tmpdir="$MDB_DIR/tmp" \
+			--auth-root-authentication-method=socket \
 			--skip-test-db > "$MDB_DIR/install.log" 2>&1 || {
 			echo "mariadb: install-db failed:" >&2
 			tail -20 "$MDB_DIR/install.log" >&2
@@ -36,6 +43,7 @@ mariadb_start() {
 		}
 	fi
 	"$mysqld" --no-defaults --user="$user" --datadir="$MDB_DIR/data" \
+		--tmpdir="$MDB_DIR/tmp" \
 		--socket="$MDB_SOCK" --skip-networking --pid-file="$MDB_DIR/mysqld.pid" \
 		--log-error="$MDB_DIR/error.log" --innodb-buffer-pool-size=128M \
 		--innodb-log-file-size=48M --innodb-flush-log-at-trx-commit=2 \
