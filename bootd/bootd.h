@@ -62,6 +62,8 @@ struct bootd {
 	struct dhcpgen_srv	*dhcpgen;	/* made at the first map */
 	struct watch		*watch;		/* host states (daemon/) */
 	struct event		*ev_stall;	/* the watch's stall timer */
+	unsigned		 slice_jobs;	/* renders in slices running */
+	uint64_t		 slice_busy;	/* refused over their cap */
 	struct event		*ev_drain;	/* SIGTERM: wait for transfers */
 	int			 drain_ticks;
 	struct event		*ev_watchdog;	/* WATCHDOG=1, or NULL */

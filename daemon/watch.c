@@ -402,6 +402,35 @@ watch_state(const struct watch *w, size_t i, int64_t now_ms,
 	    watch_stall_ms(w, i, def_stall_ms), now_ms);
 }
 
+const struct watch_host *
+watch_host_of(const struct watch *w, const struct inv_snapshot *snap,
+    size_t i)
+{
+	const struct inv_host *h;
+
+	if (snap == w->snap)
+		return &w->hosts[i];
+	if (w->snap == NULL ||
+	    (h = inv_by_name(w->snap, snap->hosts[i].hostname)) == NULL)
+		return NULL;
+	return &w->hosts[h - w->snap->hosts];
+}
+
+enum hs_state
+watch_state_of(const struct inv_host *h, const struct watch_host *wh,
+    int64_t now_ms, int64_t def_stall_ms)
+{
+	struct hs_track unseen;
+
+	if (wh == NULL) {
+		hs_track_init(&unseen);
+		return hs_state_now(&unseen, h->enabled, h->build,
+		    inv_stall_ms(h, (int)(def_stall_ms / 1000)), now_ms);
+	}
+	return hs_state_now(&wh->t, h->enabled, h->build,
+	    inv_stall_ms(h, (int)(def_stall_ms / 1000)), now_ms);
+}
+
 void
 watch_counts(const struct watch *w, int64_t now_ms, int64_t def_stall_ms,
     uint64_t counts[HS_MAX])

@@ -155,6 +155,24 @@ int64_t		 watch_stall_ms(const struct watch *w, size_t i,
 enum hs_state	 watch_state(const struct watch *w, size_t i, int64_t now_ms,
 		    int64_t def_stall_ms);
 
+/*
+ * What the watch knows of host i of snap, a snapshot the caller holds a
+ * reference to, which may no longer be the watch's (a render in slices
+ * outlives a swap): w->hosts[i] when snap is w->snap, else the watch's
+ * host of that name (a hash look-up). NULL when the watch has no such
+ * host: render it as unseen. Valid until the watch changes.
+ */
+const struct watch_host *watch_host_of(const struct watch *w,
+		    const struct inv_snapshot *snap, size_t i);
+
+/*
+ * The state at now_ms of host h (of any snapshot) whose watch record is
+ * wh (NULL: unseen); watch_state() for a host of the watch's snapshot.
+ */
+enum hs_state	 watch_state_of(const struct inv_host *h,
+		    const struct watch_host *wh, int64_t now_ms,
+		    int64_t def_stall_ms);
+
 /* Hosts by state at now_ms into counts[HS_MAX]. */
 void		 watch_counts(const struct watch *w, int64_t now_ms,
 		    int64_t def_stall_ms, uint64_t counts[HS_MAX]);
