@@ -168,9 +168,9 @@ test_api_slices_identical(void **state)
 
 /*
  * The watch moves to a snapshot of h000 .. h099 only, in the reverse
- * order,
- * after the first slice: the render goes on over the snapshot it began
- * with, h100 as unseen, the others with their states, found by name.
+ * order, after the first slice: the render goes on over the snapshot it
+ * began with, h100 .. h149 as unseen, the others with their states,
+ * found by name.
  */
 static void
 test_api_swap_mid_render(void **state)
