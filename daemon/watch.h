@@ -145,6 +145,24 @@ void		 watch_discovered(struct watch *w, const char *mac,
 int		 watch_seed(struct watch *w, const struct db_seed *seed);
 
 /*
+ * watch_seed() in three steps, so that the fold of a large seed can
+ * spread over loop turns while w goes on taking events and snapshots:
+ * watch_seed_begin() makes an empty watch like w (NULL on ENOMEM);
+ * watch_seed_fold() folds seed's events from..from+max-1 into it and
+ * returns where to go on (seed->nevents: all folded); watch_seed_end()
+ * follows w's snapshot, folds w's own events at or after
+ * seed->since_us and the discovered MACs, then gives w the new state
+ * (w keeps its address) and frees nw in every case. Returns 0, or -1 on
+ * ENOMEM with w as it was. nw's hosts are those of the snapshot it was
+ * made with (or last given with watch_set_snapshot()).
+ */
+struct watch	*watch_seed_begin(const struct watch *w);
+size_t		 watch_seed_fold(struct watch *nw, const struct db_seed *seed,
+		    size_t from, size_t max);
+int		 watch_seed_end(struct watch *w, struct watch *nw,
+		    const struct db_seed *seed);
+
+/*
  * The stall timeout of host i in milliseconds: its profile's
  * stall_timeout when set, else def_ms; 0 = never stalled.
  */
