@@ -80,6 +80,8 @@ slice_next(evutil_socket_t fd, short what, void *arg)
 		evtimer_add(j->ev, &zero);
 		return;
 	}
+	log_debug("http: %s: %s written in %u turns", j->kc->peer,
+	    j->kc->path, j->turns);
 	j->ops->finish(j->arg, j->kc);
 	http_defer_free(j->kc);
 	slice_job_free(j);

@@ -3,7 +3,7 @@
 # 20,000 hosts, GET /api/hosts (about 4.7 MB) and /metrics with
 # metrics.per_host (about 2.8 MB) are written across loop turns. While
 # both are fetched back to back, /healthz probed every 10 ms answers
-# within a bound (p99); the fetched documents are complete (valid JSON
+# (a loose bound; the debug log shows the answers took many turns); the fetched documents are complete (valid JSON
 # with 20,000 hosts; 20,000 bootd_host_state series, promtool happy);
 # clients that go away mid-render are dropped (two renders at a time:
 # two new fetches right after two aborted ones both get 200), a third
@@ -12,10 +12,15 @@
 . "$(dirname "$0")/../lib/common.sh"
 t_init large
 N=20000
-P99_MAX_MS=${P99_MAX_MS:-100}
+# The probe's latency is bounded loosely (a whole second): on a shared
+# 2-core box the scheduler alone makes stalls of 100 ms, the size of one
+# pass over 20k hosts, so it cannot tell slices from one pass here (the
+# bench at 100k does: bench/RESULTS-obs.md). That the answers were
+# written in slices is read from bootd's debug log ("written in N turns").
+MAX_MS=${MAX_MS:-1000}
 command -v promtool >/dev/null || fail "promtool missing (scripts/deps.sh)"
 mariadb_start "$T" || fail "mariadb did not start"
-bootd_config "$T/bootd.conf"
+LOGLEVEL=debug bootd_config "$T/bootd.conf"
 sed -i 's|network = "10.213.0.0/24"; router = "10.213.0.1"|network = "10.0.0.0/8"; router = "10.0.0.1"|;
 	s|dns = \[ "10.213.0.1" \]|dns = [ "10.0.0.1" ]|' "$T/bootd.conf"
 echo 'metrics = { per_host = true; };' >> "$T/bootd.conf"
@@ -76,8 +81,11 @@ wait $pa $pm
 set -- $probe
 [ "$(grep -vc '^200$' "$T/na" "$T/nm" | awk -F: '{ s += $2 } END { print s }')" = 0 ] ||
 	fail "a scrape failed: $(sort "$T/na" "$T/nm" | uniq -c | tr '\n' ' ')"
-[ "$probe" != fail ] && awk -v p="$2" -v m="$P99_MAX_MS" 'BEGIN { exit !(p < m) }' ||
-	fail "/healthz p50/p99/max $1/$2/$3 ms during scrapes (p99 bound $P99_MAX_MS ms)"
+[ "$probe" != fail ] && awk -v p="$3" -v m="$MAX_MS" 'BEGIN { exit !(p < m) }' ||
+	fail "/healthz p50/p99/max $1/$2/$3 ms during scrapes (bound $MAX_MS ms)"
+grep -Eq 'http: 127.0.0.1: /api/hosts written in ([2-9]|[1-9][0-9]+) turns' "$T/bootd.log" &&
+	grep -Eq 'http: 127.0.0.1: /metrics written in ([2-9]|[1-9][0-9]+) turns' "$T/bootd.log" ||
+	fail "no answer written in slices (debug log)"
 ok "/healthz every 10 ms while scraping: p50/p99/max $1/$2/$3 ms over $4 probes ($(wc -l < "$T/na") + $(wc -l < "$T/nm") scrapes)"
 
 # Clients that go away: before the reply (closed right after the request)
@@ -95,20 +103,24 @@ done
 sleep 0.3
 # Both render slots are free again: two at once both answer.
 : > "$T/codes"
+pids=()
 for p in /api/hosts /metrics; do
 	curl -sS --max-time 60 -o /dev/null -w '%{http_code}\n' "$U$p" >> "$T/codes" &
+	pids+=($!)
 done
-wait
+wait "${pids[@]}"	# not bootd: a bare wait would wait for it too
 [ "$(sort "$T/codes" | tr '\n' ' ')" = "200 200 " ] ||
 	fail "after aborted clients: $(tr '\n' ' ' < "$T/codes")"
 ok "clients gone mid-render are dropped; the render slots come back"
 
 # Over two renders at a time: 503 with Retry-After.
 : > "$T/codes"
+pids=()
 for i in 1 2 3 4; do
 	curl -sS --max-time 60 -D "$T/h$i" -o /dev/null -w '%{http_code}\n' "$U/api/hosts" >> "$T/codes" &
+	pids+=($!)
 done
-wait
+wait "${pids[@]}"
 grep -q '^503$' "$T/codes" && [ "$(grep -c '^200$' "$T/codes")" -ge 2 ] ||
 	fail "4 at once: $(tr '\n' ' ' < "$T/codes")"
 grep -qi '^Retry-After: 1' "$T"/h? || fail "no Retry-After with 503"
