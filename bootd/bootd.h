@@ -29,6 +29,7 @@ struct tftp_srv;
 struct dhcp_srv;
 struct dhcpgen_srv;
 struct watch;
+struct watch_seeding;
 
 enum bootd_source {
 	BOOTD_SRC_NONE,		/* nothing to serve yet */
@@ -62,6 +63,9 @@ struct bootd {
 	struct dhcpgen_srv	*dhcpgen;	/* made at the first map */
 	struct watch		*watch;		/* host states (daemon/) */
 	struct event		*ev_stall;	/* the watch's stall timer */
+	struct watch_seeding	*seeding;	/* a seed being folded */
+	unsigned		 slice_jobs;	/* renders in slices running */
+	uint64_t		 slice_busy;	/* refused over their cap */
 	struct event		*ev_drain;	/* SIGTERM: wait for transfers */
 	int			 drain_ticks;
 	struct event		*ev_watchdog;	/* WATCHDOG=1, or NULL */

@@ -76,6 +76,7 @@ struct http_conn {
 	struct http_client		*client;
 	int				 over;	/* past max_connections */
 	struct event			*deadline; /* request_timeout */
+	struct http_ctx			*kept;	/* a deferred answer, or NULL */
 	TAILQ_ENTRY(http_conn)		 pending; /* srv->pending */
 	LIST_ENTRY(http_conn)		 entry;	/* srv->conns[] */
 };
@@ -164,6 +165,11 @@ http_send(struct http_ctx *c, int code, const char *ctype,
 		    c->cmd == EVHTTP_REQ_POST ? "POST" :
 		    c->cmd == EVHTTP_REQ_GET ? "GET" : "other", esc, code, len,
 		    (double)(clock_mono_us() - c->t0_us) / 1000.0);
+	}
+	/* A deferred answer is answered: no gone() from here on. */
+	if (c->conn != NULL) {
+		c->conn->kept = NULL;
+		c->conn = NULL;
 	}
 	evhttp_add_header(oh, "Content-Type",
 	    ctype != NULL ? ctype : "text/plain; charset=utf-8");
@@ -486,12 +492,34 @@ http_conn_set_state(struct http_conn *c, enum http_conn_state st)
 	c->state = st;
 }
 
+/*
+ * The connection of a deferred answer is going: its owner is told, and
+ * the kept context freed. When evhttp saw the peer's end of file first it
+ * has already let go of the request (it waits for a reply that would
+ * free it): then it is ours to free.
+ */
+static void
+http_kept_gone(struct http_ctx *k)
+{
+	k->conn = NULL;
+	k->gone(k->gone_arg);
+	if (evhttp_request_get_connection(k->req) == NULL)
+		evhttp_request_free(k->req);
+	free(k->pathbuf);
+	free(k);
+}
+
 /* Forgets c (any state); the listener resumes below the cap. */
 static void
 http_conn_free(struct http_conn *c)
 {
-	struct http_srv *srv = c->srv;
+	struct http_srv		*srv = c->srv;
+	struct http_ctx		*k;
 
+	if ((k = c->kept) != NULL) {
+		c->kept = NULL;
+		http_kept_gone(k);
+	}
 	event_free(c->deadline);
 	if (c->state == HC_PENDING) {
 		TAILQ_REMOVE(&srv->pending, c, pending);
@@ -612,6 +640,65 @@ http_conn_adopt(struct http_conn *c)
 	}
 done:
 	bufferevent_decref(bev);
+}
+
+struct http_ctx *
+http_defer(struct http_ctx *c, void (*gone)(void *), void *arg)
+{
+	struct evhttp_connection	*evcon;
+	struct http_conn		*hc;
+	struct http_ctx			*k;
+
+	if ((evcon = evhttp_request_get_connection(c->req)) == NULL ||
+	    (hc = http_conn_find(c->srv, evcon)) == NULL || hc->kept != NULL)
+		return NULL;
+	if ((k = malloc(sizeof(*k))) == NULL)
+		return NULL;
+	*k = *c;
+	if ((k->pathbuf = strdup(c->path)) == NULL) {
+		free(k);
+		return NULL;
+	}
+	k->path = k->pathbuf;
+	k->rest = k->pathbuf + (c->rest != NULL ? c->rest - c->path : 0);
+	k->conn = hc;
+	k->gone = gone;
+	k->gone_arg = arg;
+	hc->kept = k;
+	return k;
+}
+
+int
+http_defer_alive(const struct http_ctx *kc)
+{
+	struct bufferevent	*bev;
+	char			 b;
+	ssize_t			 n;
+
+	if (kc->conn == NULL || kc->conn->evcon == NULL ||
+	    (bev = evhttp_connection_get_bufferevent(kc->conn->evcon)) ==
+	    NULL)
+		return 1;
+	n = recv(bufferevent_getfd(bev), &b, 1, MSG_PEEK | MSG_DONTWAIT);
+	return n == 0 || (n == -1 && errno != EAGAIN && errno != EWOULDBLOCK &&
+	    errno != EINTR) ? 0 : 1;
+}
+
+void
+http_defer_free(struct http_ctx *kc)
+{
+	struct http_conn *hc;
+
+	if (kc == NULL)
+		return;
+	if ((hc = kc->conn) != NULL) {
+		/* Not answered: close it; the close frees the request. */
+		hc->kept = NULL;
+		kc->conn = NULL;
+		evhttp_connection_free(hc->evcon);
+	}
+	free(kc->pathbuf);
+	free(kc);
 }
 
 /* ev_adopt: every connection accepted since the last run. */

@@ -61,6 +61,11 @@ struct http_ctx {
 	/* Private to http.c: the route's index (-1: none), the start. */
 	int			 route;
 	uint64_t		 t0_us;
+	/* Private to http.c: a deferred answer's (http_defer()). */
+	struct http_conn	*conn;		/* NULL once answered */
+	void			(*gone)(void *);
+	void			*gone_arg;
+	char			*pathbuf;
 };
 
 /*
@@ -155,6 +160,38 @@ void	http_reply_take(struct http_ctx *c, int code, const char *ctype,
 void	http_reply_ref(struct http_ctx *c, int code, const char *ctype,
 	    const char *body, size_t len, evbuffer_ref_cleanup_cb done,
 	    void *arg);
+
+/*
+ * Deferred answers, for a handler whose work spans several loop turns
+ * (daemon/slice_io.c renders large documents in slices). http_defer()
+ * returns a copy of c on the heap that stays valid after the handler
+ * returns; the handler then returns without answering. Later, from any
+ * loop callback, the owner answers once through the kept context with
+ * any of the reply functions above and then calls http_defer_free().
+ * Should the connection go away first (the peer closed it, a deadline,
+ * http_stop()), gone(arg) runs once from http.c and the kept context is
+ * freed right after it: the owner forgets it in gone() and must not
+ * answer or free it. Returns NULL (out of memory, or a connection bootd
+ * does not track) and then c must be answered at once as usual. At most
+ * one deferred answer per connection (evhttp reads the next request only
+ * after the reply).
+ */
+struct http_ctx *http_defer(struct http_ctx *c, void (*gone)(void *),
+	    void *arg);
+
+/*
+ * 1 while the peer of a deferred answer is still there, 0 once it has
+ * closed its side (a read would return end of file); a cheap peek, for
+ * an owner to stop work nobody waits for. Pipelined bytes count as there.
+ */
+int	http_defer_alive(const struct http_ctx *kc);
+
+/*
+ * Ends a deferred answer: after the reply was sent, frees kc; before
+ * (the peer is gone, or the owner gives up without a word), closes the
+ * connection too, without calling gone(). Accepts NULL.
+ */
+void	http_defer_free(struct http_ctx *kc);
 
 /* Replies with code and a one-line text body ("404 Not Found"). */
 void	http_error(struct http_ctx *c, int code);

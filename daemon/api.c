@@ -4,7 +4,9 @@
  * and scripts: the daemon's status, the hosts with their states, one host
  * with its timeline, its events after a seq, the discovered MACs. Admin
  * networks only, GET only. It reads the served snapshot and the watch
- * (watch.h) and renders in one pass on the loop, never waiting.
+ * (watch.h) and never waits: the hosts list, which grows with the
+ * inventory, is written in slices across loop turns (slice_io.h); the
+ * other answers are small and written in one pass.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -25,6 +27,8 @@
 #include "bootd/strbuf.h"
 #include "daemon/api_query.h"
 #include "daemon/daemon.h"
+#include "daemon/render.h"
+#include "daemon/slice_io.h"
 #include "daemon/watch.h"
 #include "db/db_thread.h"
 #include "db/inv_bootfile.h"
@@ -33,48 +37,6 @@
 #define API_CTYPE		"application/json; charset=utf-8"
 #define API_REJECTED_MAX	100	/* rejects listed in /api/status */
 #define API_IPXE_PATH		"/ipxe/"	/* as the DHCP policy's */
-
-/* JSON writing: every string through escape_json(). */
-
-static void
-json_str(struct strbuf *sb, const char *s)
-{
-	size_t	 n = strlen(s);
-	char	*p;
-
-	strbuf_add(sb, "\"", 1);
-	if ((p = strbuf_room(sb, ESCAPE_JSON_BUFSZ(n))) != NULL)
-		strbuf_commit(sb, escape_json(p, ESCAPE_JSON_BUFSZ(n), s, n));
-	strbuf_add(sb, "\"", 1);
-}
-
-/* ,"key":"value" (no comma when first). */
-static void
-json_kstr(struct strbuf *sb, const char *key, const char *s, int first)
-{
-	strbuf_printf(sb, "%s\"%s\":", first ? "" : ",", key);
-	json_str(sb, s);
-}
-
-/* ,"key":"value", or null when s is NULL or "". */
-static void
-json_kstr_null(struct strbuf *sb, const char *key, const char *s)
-{
-	if (s == NULL || s[0] == '\0')
-		strbuf_printf(sb, ",\"%s\":null", key);
-	else
-		json_kstr(sb, key, s, 0);
-}
-
-/* ,"key":N, or null when n is 0. */
-static void
-json_kms_null(struct strbuf *sb, const char *key, int64_t n)
-{
-	if (n == 0)
-		strbuf_printf(sb, ",\"%s\":null", key);
-	else
-		strbuf_printf(sb, ",\"%s\":%" PRId64, key, n);
-}
 
 /* Sends sb as the JSON body with code (or 500 when it failed). */
 static void
@@ -100,7 +62,7 @@ api_error(struct http_ctx *c, int code, const char *why)
 
 	strbuf_init(&sb, STRBUF_NOMAX);
 	strbuf_puts(&sb, "{");
-	json_kstr(&sb, "error", why, 1);
+	render_json_kstr(&sb, "error", why, 1);
 	strbuf_puts(&sb, "}\n");
 	if (code == HTTP_C_BADMETHOD)
 		evhttp_add_header(evhttp_request_get_output_headers(c->req),
@@ -153,8 +115,8 @@ put_reject(struct strbuf *sb, const char *line, int first)
 		return;
 	}
 	strbuf_puts(sb, first ? "{" : ",{");
-	json_kstr(sb, "what", what, 1);
-	json_kstr(sb, "why", *sep != '\0' ? sep + 2 : "", 0);
+	render_json_kstr(sb, "what", what, 1);
+	render_json_kstr(sb, "why", *sep != '\0' ? sep + 2 : "", 0);
 	strbuf_puts(sb, "}");
 	free(what);
 }
@@ -183,7 +145,7 @@ route_status(struct http_ctx *c)
 	    ",\"generation\":%" PRIu64 ",\"hosts\":%zu", BOOTD_VERSION, now,
 	    snap != NULL ? snap->generation : 0, snap != NULL ?
 	    snap->nhosts : 0);
-	json_kstr(&sb, "source", bootd_source_names[bd->source], 0);
+	render_json_kstr(&sb, "source", bootd_source_names[bd->source], 0);
 	if (snap != NULL)
 		strbuf_printf(&sb, ",\"snapshot_age_s\":%" PRIu64,
 		    (clock_mono_ms() - bd->snap_at_ms) / 1000);
@@ -194,8 +156,8 @@ route_status(struct http_ctx *c)
 	else if (bd->dbst->state == DB_STATE_DOWN)
 		why = bd->dbst->last_error;
 	strbuf_puts(&sb, ",\"db\":{");
-	json_kstr(&sb, "state", db_state_names[bd->dbst->state], 1);
-	json_kstr_null(&sb, "why", why);
+	render_json_kstr(&sb, "state", db_state_names[bd->dbst->state], 1);
+	render_json_kstr_null(&sb, "why", why);
 	strbuf_printf(&sb, "},\"events_queued\":%zu,\"events_dropped\":%"
 	    PRIu64 ",\"counts\":{", st.events_queued, st.events_dropped);
 	for (i = 0; i < HS_MAX; i++)
@@ -213,88 +175,69 @@ route_status(struct http_ctx *c)
 	reply_json(c, HTTP_C_OK, &sb);
 }
 
-/* Hosts. */
+/* Hosts: the list in slices (render.h, slice_io.h). */
 
-/* Non-zero when hay holds needle, ASCII case-insensitively. */
+struct hosts_job {
+	struct bootd		*bd;
+	struct inv_snapshot	*snap;	/* a reference, or NULL */
+	struct api_query	 q;
+	int64_t			 now, stall;
+	struct render_cur	 cur;
+	struct strbuf		 sb;
+};
+
 static int
-ci_contains(const char *hay, const char *needle)
+hosts_step(void *arg, size_t max)
 {
-	return strcasestr(hay, needle) != NULL;
+	struct hosts_job *j = arg;
+
+	return render_api_hosts(&j->sb, j->bd->watch, j->snap, &j->q, j->now,
+	    j->stall, &j->cur, max);
 }
 
-static int
-host_matches(const struct watch *w, size_t i, const struct api_query *q,
-    enum hs_state s)
-{
-	const struct inv_host	*h = &w->snap->hosts[i];
-	const char		*group;
-
-	if (q->state != -1 && (enum hs_state)q->state != s)
-		return 0;
-	if (q->profile[0] != '\0' && strcmp(q->profile, h->profile->name) != 0)
-		return 0;
-	if (q->q[0] == '\0')
-		return 1;
-	group = inv_var_get(h, "group");
-	return ci_contains(h->hostname, q->q) || ci_contains(h->macstr, q->q) ||
-	    ci_contains(h->ipstr, q->q) || (group != NULL &&
-	    ci_contains(group, q->q));
-}
-
-/* HOST's fields, without the braces. */
 static void
-put_host_fields(struct strbuf *sb, const struct watch *w, size_t i,
-    enum hs_state s)
+hosts_finish(void *arg, struct http_ctx *c)
 {
-	const struct inv_host	*h = &w->snap->hosts[i];
-	const struct watch_host	*wh = &w->hosts[i];
-	const char		*group = inv_var_get(h, "group");
+	struct hosts_job *j = arg;
 
-	json_kstr(sb, "name", h->hostname, 1);
-	json_kstr(sb, "mac", h->macstr, 0);
-	json_kstr(sb, "ip", h->ipstr, 0);
-	json_kstr(sb, "profile", h->profile->name, 0);
-	json_kstr(sb, "kind", inv_kind_names[h->profile->kind], 0);
-	json_kstr(sb, "group", group != NULL ? group : "", 0);
-	json_kstr(sb, "dom0", h->dom0_name, 0);
-	strbuf_printf(sb, ",\"build\":%d,\"enabled\":%d", h->build ? 1 : 0,
-	    h->enabled ? 1 : 0);
-	json_kstr(sb, "state", hs_state_name(s), 0);
-	json_kstr_null(sb, "last_stage", wh->last_stage);
-	json_kms_null(sb, "last_ms", wh->t.last_ms);
-	json_kms_null(sb, "began_ms", wh->t.began_ms);
+	reply_json(c, HTTP_C_OK, &j->sb);
 }
+
+static void
+hosts_free(void *arg)
+{
+	struct hosts_job *j = arg;
+
+	strbuf_free(&j->sb);
+	inv_unref(j->snap);
+	free(j);
+}
+
+static const struct slice_ops hosts_ops = {
+	hosts_step, hosts_finish, hosts_free
+};
 
 static void
 route_hosts(struct http_ctx *c)
 {
 	struct bootd		*bd = c->arg;
-	const struct watch	*w = bd->watch;
-	struct api_query	 q;
-	struct strbuf		 sb;
-	int64_t			 now = clock_real_ms(), stall;
-	enum hs_state		 s;
-	size_t			 i, n = 0;
+	struct hosts_job	*j;
 
-	if (api_begin(c, API_P_STATE | API_P_PROFILE | API_P_Q, &q) == -1)
+	if ((j = calloc(1, sizeof(*j))) == NULL) {
+		http_error(c, HTTP_C_INTERNAL);
 		return;
-	stall = watch_io_stall_ms(bd);
-	strbuf_init(&sb, STRBUF_NOMAX);
-	/* About 250 bytes a host: one allocation, not a doubling series. */
-	if (w->snap != NULL)
-		(void)strbuf_reserve(&sb, 256 * w->snap->nhosts + 128);
-	strbuf_printf(&sb, "{\"now\":%" PRId64 ",\"generation\":%" PRIu64
-	    ",\"hosts\":[", now, w->snap != NULL ? w->snap->generation : 0);
-	for (i = 0; w->snap != NULL && i < w->snap->nhosts; i++) {
-		s = watch_state(w, i, now, stall);
-		if (!host_matches(w, i, &q, s))
-			continue;
-		strbuf_puts(&sb, n++ ? ",\n{" : "\n{");
-		put_host_fields(&sb, w, i, s);
-		strbuf_puts(&sb, "}");
 	}
-	strbuf_puts(&sb, "]}\n");
-	reply_json(c, HTTP_C_OK, &sb);
+	if (api_begin(c, API_P_STATE | API_P_PROFILE | API_P_Q, &j->q) == -1) {
+		free(j);
+		return;
+	}
+	j->bd = bd;
+	j->now = clock_real_ms();
+	j->stall = watch_io_stall_ms(bd);
+	if (bd->watch->snap != NULL)
+		j->snap = inv_ref(bd->watch->snap);
+	strbuf_init(&j->sb, STRBUF_NOMAX);
+	slice_run(bd, c, &hosts_ops, j);
 }
 
 static void
@@ -302,10 +245,10 @@ put_event(struct strbuf *sb, const struct watch_event *e, int first)
 {
 	strbuf_printf(sb, "%s{\"seq\":%" PRIu64 ",\"ms\":%" PRId64,
 	    first ? "" : ",", e->seq, e->at_us / 1000);
-	json_kstr(sb, "stage", e->stage, 0);
-	json_kstr(sb, "detail", e->detail, 0);
-	json_kstr(sb, "mac", e->mac, 0);
-	json_kstr(sb, "src", watch_src_names[e->src], 0);
+	render_json_kstr(sb, "stage", e->stage, 0);
+	render_json_kstr(sb, "detail", e->detail, 0);
+	render_json_kstr(sb, "mac", e->mac, 0);
+	render_json_kstr(sb, "src", watch_src_names[e->src], 0);
 	strbuf_puts(sb, "}");
 }
 
@@ -363,7 +306,7 @@ put_ipxe(struct strbuf *sb, struct http_ctx *c, const struct inv_host *h,
 		snprintf(out, sizeof(out), "http://%.200s:%d%s%s", host,
 		    cfg->http.port, API_IPXE_PATH, h->macstr);
 	}
-	json_kstr(sb, "ipxe", out, 0);
+	render_json_kstr(sb, "ipxe", out, 0);
 }
 
 /* GET /api/hosts/NAME: HOST, vars, guests, boot files, events. */
@@ -384,25 +327,25 @@ host_detail(struct http_ctx *c, const struct watch *w, size_t i)
 
 	strbuf_init(&sb, STRBUF_NOMAX);
 	strbuf_puts(&sb, "{");
-	put_host_fields(&sb, w, i, watch_state(w, i, clock_real_ms(),
-	    watch_io_stall_ms(bd)));
+	render_host_fields(&sb, h, &w->hosts[i], watch_state(w, i,
+	    clock_real_ms(), watch_io_stall_ms(bd)));
 	strbuf_puts(&sb, ",\"vars\":{");
 	for (k = 0; k < h->nvars; k++) {
 		if (k > 0)
 			strbuf_puts(&sb, ",");
-		json_str(&sb, h->vars[k].name);
+		render_json_str(&sb, h->vars[k].name);
 		strbuf_puts(&sb, ":");
-		json_str(&sb, h->vars[k].value);
+		render_json_str(&sb, h->vars[k].value);
 	}
 	strbuf_puts(&sb, "},\"guests\":[");
 	for (k = 0; k < h->nguests; k++) {
 		if (k > 0)
 			strbuf_puts(&sb, ",");
-		json_str(&sb, h->guests[k]->hostname);
+		render_json_str(&sb, h->guests[k]->hostname);
 	}
 	strbuf_puts(&sb, "],\"bootfiles\":{");
 	for (b = INV_BOOT_BIOS; b <= INV_BOOT_ARM64; b++)
-		json_kstr(&sb, inv_boot_names[b],
+		render_json_kstr(&sb, inv_boot_names[b],
 		    h->profile->bootfile[b][0] != '\0' ?
 		    h->profile->bootfile[b] : def[b], b == INV_BOOT_BIOS);
 	put_ipxe(&sb, c, h, cfg);
@@ -474,16 +417,16 @@ route_discovered(struct http_ctx *c)
 	for (j = w->disc_newest; j != 0; j = d->older) {
 		d = &w->disc[j - 1];
 		strbuf_puts(&sb, j == w->disc_newest ? "\n{" : ",\n{");
-		json_kstr(&sb, "mac", d->mac, 1);
+		render_json_kstr(&sb, "mac", d->mac, 1);
 		strbuf_printf(&sb, ",\"first_ms\":%" PRId64 ",\"last_ms\":%"
 		    PRId64, d->first_ms, d->last_ms);
 		if (d->arch >= 0) {
 			strbuf_printf(&sb, ",\"arch\":%d", d->arch);
-			json_kstr(&sb, "arch_name", pxe_arch_name(d->arch), 0);
+			render_json_kstr(&sb, "arch_name", pxe_arch_name(d->arch), 0);
 		} else
 			strbuf_puts(&sb, ",\"arch\":null,\"arch_name\":null");
-		json_kstr(&sb, "vendor_class", d->vendor_class, 0);
-		json_kstr(&sb, "relay", d->relay, 0);
+		render_json_kstr(&sb, "vendor_class", d->vendor_class, 0);
+		render_json_kstr(&sb, "relay", d->relay, 0);
 		strbuf_puts(&sb, "}");
 	}
 	strbuf_puts(&sb, "]}\n");

@@ -5,9 +5,10 @@
  * anyone, like /healthz: counters hold no secrets, and scrapers seldom sit
  * in the admin networks (host names and states, with metrics.per_host,
  * are what anyone could learn from the boot traffic itself). It reads
- * counters the modules keep anyway; it renders in one pass on the loop,
- * in time linear in the families and, with metrics.per_host, the hosts
- * (README: the cost at 100k hosts), and never waits.
+ * counters the modules keep anyway and never waits: the families are a
+ * few KB, written at once; with metrics.per_host the per-host series
+ * (README: the cost at 100k hosts) are written in slices across loop
+ * turns (slice_io.h).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -20,6 +21,8 @@
 #include "bootd/log.h"
 #include "bootd/metrics.h"
 #include "daemon/daemon.h"
+#include "daemon/render.h"
+#include "daemon/slice_io.h"
 #include "daemon/watch.h"
 #include "db/db_thread.h"
 #include "db/inventory.h"
@@ -217,25 +220,22 @@ put_tftp(struct metrics *m, const struct tftp_stats *st, size_t active)
 }
 
 /*
- * Host states: counts by state, stalls found; with metrics.per_host, a
+ * Host states: counts by state, stalls found. With metrics.per_host a
  * series of each host's state (only its current one, 1: a state change
  * moves the host to another series, and 100k hosts stay 100k series, not
- * 700k) and of its last event's time labelled with its stage.
+ * 700k) and of its last event's time labelled with its stage follow,
+ * written in slices (render_metrics_hosts()).
  */
 static void
-put_hosts(struct metrics *m, const struct bootd *bd)
+put_hosts(struct metrics *m, const struct bootd *bd, int64_t now)
 {
 	const struct watch	*w = bd->watch;
-	const struct inv_host	*h;
 	uint64_t		 counts[HS_MAX];
-	int64_t			 now = clock_real_ms();
-	int64_t			 stall = watch_io_stall_ms(bd);
-	const char		*l[5];
 	size_t			 i;
 
 	if (w == NULL)
 		return;
-	watch_counts(w, now, stall, counts);
+	watch_counts(w, now, watch_io_stall_ms(bd), counts);
 	if (metrics_family(m, "bootd_hosts", METRICS_GAUGE,
 	    "Hosts of the served inventory by state.") == 0)
 		for (i = 0; i < HS_MAX; i++)
@@ -244,32 +244,6 @@ put_hosts(struct metrics *m, const struct bootd *bd)
 	one_u64(m, "bootd_host_stalled_total", METRICS_COUNTER,
 	    "Hosts found stalled (a boot with build = 1 and no install-done "
 	    "within the stall timeout), each boot once.", w->stalled_total);
-	if (!bd->cfg->metrics.per_host || w->snap == NULL)
-		return;
-	l[0] = "host";
-	l[2] = "state";
-	l[4] = NULL;
-	if (metrics_family(m, "bootd_host_state", METRICS_GAUGE,
-	    "1 for each host's current state (metrics.per_host).") == 0)
-		for (i = 0; i < w->snap->nhosts; i++) {
-			l[1] = w->snap->hosts[i].hostname;
-			l[3] = hs_state_name(watch_state(w, i, now, stall));
-			(void)metrics_u64(m, l, 1);
-		}
-	l[2] = "stage";
-	if (metrics_family(m, "bootd_host_last_event_timestamp_seconds",
-	    METRICS_GAUGE, "Time of each host's last boot event, seconds "
-	    "since the Epoch, labelled with its stage; hosts with none are "
-	    "absent (metrics.per_host).") == 0)
-		for (i = 0; i < w->snap->nhosts; i++) {
-			h = &w->snap->hosts[i];
-			if (w->hosts[i].t.last_ms == 0)
-				continue;
-			l[1] = h->hostname;
-			l[3] = w->hosts[i].last_stage;
-			(void)metrics_double(m, l,
-			    (double)w->hosts[i].t.last_ms / 1000.0);
-		}
 }
 
 /* Replies by route and status class: every route, 2xx to 5xx each. */
@@ -319,43 +293,104 @@ put_http(struct metrics *m, const struct http_srv *srv)
 	    "HTTP connections closed by http.request_timeout.", st->deadline);
 }
 
+/* One scrape: the families before the per-host ones, those, the rest. */
+struct scrape {
+	struct bootd		*bd;
+	struct inv_snapshot	*snap;	/* per-host series: a reference */
+	int64_t			 now, stall;
+	struct render_cur	 cur;
+	struct strbuf		 sb;
+	struct metrics		 m;
+};
+
+static int
+scrape_step(void *arg, size_t max)
+{
+	struct scrape *s = arg;
+
+	if (s->snap == NULL)
+		return 1;
+	return render_metrics_hosts(&s->m, s->bd->watch, s->snap, s->now,
+	    s->stall, &s->cur, max);
+}
+
 /*
- * GET /metrics. A server that is off (tftp.enable, dhcp.enable) has no
- * families: absent, not 0.
+ * The families after the per-host ones, read when the scrape ends. A
+ * server that is off (tftp.enable, dhcp.enable) has no families: absent,
+ * not 0.
+ */
+static void
+scrape_finish(void *arg, struct http_ctx *c)
+{
+	struct scrape	*s = arg;
+	struct bootd	*bd = s->bd;
+	const char	*why;
+	char		*body;
+	size_t		 len;
+
+	if (bd->dhcp != NULL)
+		put_dhcp(&s->m, dhcp_stats(bd->dhcp));
+	if (bd->tftp != NULL)
+		put_tftp(&s->m, tftp_stats(bd->tftp), tftp_active(bd->tftp));
+	put_http(&s->m, bd->http);
+	if (metrics_done(&s->m, &why) == -1) {
+		/* A scraper can repeat it: through the peer limiter. */
+		log_peer_warnx("http: %s: /metrics: %s", c->peer, why);
+		http_error(c, HTTP_C_INTERNAL);
+		return;
+	}
+	if ((body = strbuf_take(&s->sb, &len)) == NULL) {
+		http_error(c, HTTP_C_INTERNAL);
+		return;
+	}
+	http_reply_take(c, HTTP_C_OK, METRICS_CONTENT_TYPE, body, len);
+}
+
+static void
+scrape_free(void *arg)
+{
+	struct scrape *s = arg;
+
+	strbuf_free(&s->sb);
+	strbuf_free(&s->m.seen);
+	inv_unref(s->snap);
+	free(s);
+}
+
+static const struct slice_ops scrape_ops = {
+	scrape_step, scrape_finish, scrape_free
+};
+
+/*
+ * GET /metrics: the families of the process, the DB and the host counts
+ * now; with metrics.per_host, the per-host series in slices across loop
+ * turns (slice_io.h); the protocol families at the end.
  */
 static void
 route_metrics(struct http_ctx *c)
 {
 	struct bootd	*bd = c->arg;
-	struct strbuf	 sb;
-	struct metrics	 m;
-	const char	*why;
-	char		*body;
-	size_t		 len;
+	struct scrape	*s;
+	size_t		 nh = 0;
 
-	strbuf_init(&sb, METRICS_BODY_MAX + (bd->cfg->metrics.per_host &&
-	    bd->snap != NULL ? bd->snap->nhosts * METRICS_HOST_MAX : 0));
-	metrics_init(&m, &sb);
-	put_process(&m, bd);
-	put_db(&m, bd);
-	put_hosts(&m, bd);
-	if (bd->dhcp != NULL)
-		put_dhcp(&m, dhcp_stats(bd->dhcp));
-	if (bd->tftp != NULL)
-		put_tftp(&m, tftp_stats(bd->tftp), tftp_active(bd->tftp));
-	put_http(&m, bd->http);
-	if (metrics_done(&m, &why) == -1) {
-		/* A scraper can repeat it: through the peer limiter. */
-		log_peer_warnx("http: %s: /metrics: %s", c->peer, why);
-		strbuf_free(&sb);
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
 		http_error(c, HTTP_C_INTERNAL);
 		return;
 	}
-	if ((body = strbuf_take(&sb, &len)) == NULL) {
-		http_error(c, HTTP_C_INTERNAL);
-		return;
+	s->bd = bd;
+	s->now = clock_real_ms();
+	s->stall = watch_io_stall_ms(bd);
+	if (bd->cfg->metrics.per_host && bd->watch != NULL &&
+	    bd->watch->snap != NULL) {
+		s->snap = inv_ref(bd->watch->snap);
+		nh = s->snap->nhosts;
 	}
-	http_reply_take(c, HTTP_C_OK, METRICS_CONTENT_TYPE, body, len);
+	strbuf_init(&s->sb, METRICS_BODY_MAX + nh * METRICS_HOST_MAX);
+	metrics_init(&s->m, &s->sb);
+	put_process(&s->m, bd);
+	put_db(&s->m, bd);
+	put_hosts(&s->m, bd, s->now);
+	slice_run(bd, c, &scrape_ops, s);
 }
 
 int

@@ -291,17 +291,60 @@ replay_cmp(const void *a, const void *b)
 	return x->e.seq < y->e.seq ? -1 : x->e.seq > y->e.seq;
 }
 
+struct watch *
+watch_seed_begin(const struct watch *w)
+{
+	struct watch *nw;
+
+	if ((nw = watch_new(w->cap, w->disc_cap)) == NULL)
+		return NULL;
+	if (w->snap != NULL && watch_set_snapshot(nw, w->snap) == -1) {
+		watch_free(nw);
+		return NULL;
+	}
+	nw->next_seq = w->next_seq;
+	return nw;
+}
+
+size_t
+watch_seed_fold(struct watch *nw, const struct db_seed *seed, size_t from,
+    size_t max)
+{
+	struct watch_in	 in;
+	size_t		 i, end = from + (max > 0 ? max : 1);
+	long		 h;
+
+	for (i = from; i < seed->nevents && i < end; i++) {
+		const struct db_seed_event *s = &seed->events[i];
+
+		if ((h = host_of(nw, s->hostname, s->mac)) == -1)
+			continue;
+		in.at_us = s->at_us;
+		in.src = watch_src_of(s->stage);
+		in.mac = s->mac;
+		in.hostname = s->hostname;
+		in.stage = s->stage;
+		in.detail = s->detail;
+		add_event(nw, (size_t)h, &in);
+	}
+	return i;
+}
+
 int
-watch_seed(struct watch *w, const struct db_seed *seed)
+watch_seed_end(struct watch *w, struct watch *nw, const struct db_seed *seed)
 {
 	struct replay		*rp = NULL;
 	struct watch_disc	*dk = NULL;
 	const struct watch_event *e;
 	struct watch_in		 in;
+	struct watch		 tmp;
 	size_t			 i, nr = 0, nd = 0, cap = 0;
 	uint32_t		 j;
 	long			 h;
 
+	/* The watch may have moved to another snapshot meanwhile. */
+	if (nw->snap != w->snap && watch_set_snapshot(nw, w->snap) == -1)
+		goto fail;
 	/* The own events the DB did not have: from each host's chain. */
 	for (i = 0; w->snap != NULL && i < w->snap->nhosts; i++)
 		for (e = watch_event_at(w, w->hosts[i].last_seq); e != NULL;
@@ -328,28 +371,9 @@ watch_seed(struct watch *w, const struct db_seed *seed)
 	if (nr > 0)
 		qsort(rp, nr, sizeof(*rp), replay_cmp);
 
-	/*
-	 * Nothing can fail from here on. The ring is not cleared: with
-	 * every host's chain reset no event before it is reachable, and seqs
-	 * only grow, so no old slot can pass for a new event.
-	 */
-	for (i = 0; w->snap != NULL && i < w->snap->nhosts; i++) {
-		memset(&w->hosts[i], 0, sizeof(w->hosts[i]));
-		hs_track_init(&w->hosts[i].t);
-	}
-	for (i = 0; i < seed->nevents; i++) {
-		const struct db_seed_event *s = &seed->events[i];
-
-		if ((h = host_of(w, s->hostname, s->mac)) == -1)
-			continue;
-		in.at_us = s->at_us;
-		in.src = watch_src_of(s->stage);
-		in.mac = s->mac;
-		in.hostname = s->hostname;
-		in.stage = s->stage;
-		in.detail = s->detail;
-		add_event(w, (size_t)h, &in);
-	}
+	/* Nothing can fail from here on. Seqs only grow. */
+	if (nw->next_seq < w->next_seq)
+		nw->next_seq = w->next_seq;
 	for (i = 0; i < nr; i++) {
 		in.at_us = rp[i].e.at_us;
 		in.src = rp[i].e.src;
@@ -357,33 +381,44 @@ watch_seed(struct watch *w, const struct db_seed *seed)
 		in.hostname = rp[i].host;
 		in.stage = rp[i].e.stage;
 		in.detail = rp[i].e.detail;
-		if ((h = host_of(w, in.hostname, in.mac)) != -1)
-			add_event(w, (size_t)h, &in);
+		if ((h = host_of(nw, in.hostname, in.mac)) != -1)
+			add_event(nw, (size_t)h, &in);
 	}
-	if (w->disc_cap > 0) {
-		memset(w->disc_hash, 0, (w->disc_mask + 1) *
-		    sizeof(*w->disc_hash));
-		w->ndisc = 0;
-		w->disc_newest = w->disc_oldest = 0;
-		for (i = seed->ndisc; i > 0; i--) {
-			const struct db_seed_disc *s = &seed->disc[i - 1];
+	for (i = seed->ndisc; nw->disc_cap > 0 && i > 0; i--) {
+		const struct db_seed_disc *s = &seed->disc[i - 1];
 
-			watch_discovered(w, s->mac, s->first_us / 1000,
-			    s->last_us / 1000, s->arch, s->vendor_class,
-			    s->relay);
-		}
-		for (i = 0; i < nd; i++)
-			watch_discovered(w, dk[i].mac, dk[i].first_ms,
-			    dk[i].last_ms, dk[i].arch, dk[i].vendor_class,
-			    dk[i].relay);
+		watch_discovered(nw, s->mac, s->first_us / 1000,
+		    s->last_us / 1000, s->arch, s->vendor_class, s->relay);
 	}
+	for (i = 0; i < nd; i++)
+		watch_discovered(nw, dk[i].mac, dk[i].first_ms, dk[i].last_ms,
+		    dk[i].arch, dk[i].vendor_class, dk[i].relay);
+	nw->unknown = w->unknown;
+	nw->stalled_total = w->stalled_total;
+	/* w keeps its address (others hold it); nw leaves with the old. */
+	tmp = *w;
+	*w = *nw;
+	*nw = tmp;
 	free(rp);
 	free(dk);
+	watch_free(nw);
 	return 0;
 fail:
 	free(rp);
 	free(dk);
+	watch_free(nw);
 	return -1;
+}
+
+int
+watch_seed(struct watch *w, const struct db_seed *seed)
+{
+	struct watch *nw;
+
+	if ((nw = watch_seed_begin(w)) == NULL)
+		return -1;
+	(void)watch_seed_fold(nw, seed, 0, seed->nevents);
+	return watch_seed_end(w, nw, seed);
 }
 
 int64_t
@@ -400,6 +435,35 @@ watch_state(const struct watch *w, size_t i, int64_t now_ms,
 
 	return hs_state_now(&w->hosts[i].t, h->enabled, h->build,
 	    watch_stall_ms(w, i, def_stall_ms), now_ms);
+}
+
+const struct watch_host *
+watch_host_of(const struct watch *w, const struct inv_snapshot *snap,
+    size_t i)
+{
+	const struct inv_host *h;
+
+	if (snap == w->snap)
+		return &w->hosts[i];
+	if (w->snap == NULL ||
+	    (h = inv_by_name(w->snap, snap->hosts[i].hostname)) == NULL)
+		return NULL;
+	return &w->hosts[h - w->snap->hosts];
+}
+
+enum hs_state
+watch_state_of(const struct inv_host *h, const struct watch_host *wh,
+    int64_t now_ms, int64_t def_stall_ms)
+{
+	struct hs_track unseen;
+
+	if (wh == NULL) {
+		hs_track_init(&unseen);
+		return hs_state_now(&unseen, h->enabled, h->build,
+		    inv_stall_ms(h, (int)(def_stall_ms / 1000)), now_ms);
+	}
+	return hs_state_now(&wh->t, h->enabled, h->build,
+	    inv_stall_ms(h, (int)(def_stall_ms / 1000)), now_ms);
 }
 
 void

@@ -145,6 +145,24 @@ void		 watch_discovered(struct watch *w, const char *mac,
 int		 watch_seed(struct watch *w, const struct db_seed *seed);
 
 /*
+ * watch_seed() in three steps, so that the fold of a large seed can
+ * spread over loop turns while w goes on taking events and snapshots:
+ * watch_seed_begin() makes an empty watch like w (NULL on ENOMEM);
+ * watch_seed_fold() folds seed's events from..from+max-1 into it and
+ * returns where to go on (seed->nevents: all folded); watch_seed_end()
+ * follows w's snapshot, folds w's own events at or after
+ * seed->since_us and the discovered MACs, then gives w the new state
+ * (w keeps its address) and frees nw in every case. Returns 0, or -1 on
+ * ENOMEM with w as it was. nw's hosts are those of the snapshot it was
+ * made with (or last given with watch_set_snapshot()).
+ */
+struct watch	*watch_seed_begin(const struct watch *w);
+size_t		 watch_seed_fold(struct watch *nw, const struct db_seed *seed,
+		    size_t from, size_t max);
+int		 watch_seed_end(struct watch *w, struct watch *nw,
+		    const struct db_seed *seed);
+
+/*
  * The stall timeout of host i in milliseconds: its profile's
  * stall_timeout when set, else def_ms; 0 = never stalled.
  */
@@ -153,6 +171,24 @@ int64_t		 watch_stall_ms(const struct watch *w, size_t i,
 
 /* The state of host i at now_ms (hs_state_now()). */
 enum hs_state	 watch_state(const struct watch *w, size_t i, int64_t now_ms,
+		    int64_t def_stall_ms);
+
+/*
+ * What the watch knows of host i of snap, a snapshot the caller holds a
+ * reference to, which may no longer be the watch's (a render in slices
+ * outlives a swap): w->hosts[i] when snap is w->snap, else the watch's
+ * host of that name (a hash look-up). NULL when the watch has no such
+ * host: render it as unseen. Valid until the watch changes.
+ */
+const struct watch_host *watch_host_of(const struct watch *w,
+		    const struct inv_snapshot *snap, size_t i);
+
+/*
+ * The state at now_ms of host h (of any snapshot) whose watch record is
+ * wh (NULL: unseen); watch_state() for a host of the watch's snapshot.
+ */
+enum hs_state	 watch_state_of(const struct inv_host *h,
+		    const struct watch_host *wh, int64_t now_ms,
 		    int64_t def_stall_ms);
 
 /* Hosts by state at now_ms into counts[HS_MAX]. */

@@ -2,12 +2,13 @@
 /*
  * watch_io: the watch (watch.h) on the loop: fed by the DB thread's tap
  * (every boot event and discovery, as it is queued or dropped), follows
- * the snapshot swaps, takes the DB thread's seed, and runs the stall
- * timer that logs and counts hosts that became stalled. Main thread only;
- * nothing here waits.
+ * the snapshot swaps, takes the DB thread's seed (folded in slices across
+ * loop turns), and runs the stall timer that logs and counts hosts that
+ * became stalled. Main thread only; nothing here waits.
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -135,28 +136,127 @@ watch_io_snapshot(struct bootd *bd)
 		    "previous inventory");
 }
 
+/*
+ * The DB thread's seed (at 100k hosts, 100k events) is folded into a new
+ * watch in slices of WATCH_SEED_BUDGET_US, a zero timeout between two so
+ * that the loop polls its sockets; the served watch takes events and
+ * swaps meanwhile and gets the new state at the end (watch_seed_end()).
+ */
+#define WATCH_SEED_BUDGET_US	2000
+#define WATCH_SEED_CHUNK	256	/* events between two clock reads */
+
+struct watch_seeding {
+	struct bootd	*bd;
+	struct db_seed	*seed;
+	struct watch	*nw;		/* being filled */
+	size_t		 next;		/* the next seed event */
+	struct event	*ev;
+	uint64_t	 t0_us, longest_us;
+	unsigned	 turns;
+};
+
+static void
+seeding_free(struct watch_seeding *sg)
+{
+	if (sg == NULL)
+		return;
+	if (sg->ev != NULL)
+		event_free(sg->ev);
+	watch_free(sg->nw);
+	db_seed_free(sg->seed);
+	free(sg);
+}
+
+static void
+seeding_turn(evutil_socket_t fd, short what, void *arg)
+{
+	static const struct timeval	 zero = { 0, 0 };
+	struct watch_seeding		*sg = arg;
+	struct bootd			*bd = sg->bd;
+	uint64_t			 t0 = clock_mono_us(), t;
+
+	(void)fd;
+	(void)what;
+	sg->turns++;
+	/* Follow a swap: the seed's events find their hosts by name. */
+	if (sg->nw->snap != bd->watch->snap &&
+	    watch_set_snapshot(sg->nw, bd->watch->snap) == -1)
+		goto nomem;
+	do {
+		sg->next = watch_seed_fold(sg->nw, sg->seed, sg->next,
+		    WATCH_SEED_CHUNK);
+	} while (sg->next < sg->seed->nevents &&
+	    clock_mono_us() - t0 < WATCH_SEED_BUDGET_US);
+	if (sg->next < sg->seed->nevents) {
+		if ((t = clock_mono_us() - t0) > sg->longest_us)
+			sg->longest_us = t;
+		evtimer_add(sg->ev, &zero);
+		return;
+	}
+	if (watch_seed_end(bd->watch, sg->nw, sg->seed) == -1) {
+		sg->nw = NULL;	/* freed by watch_seed_end() */
+		goto nomem;
+	}
+	sg->nw = NULL;
+	if ((t = clock_mono_us() - t0) > sg->longest_us)
+		sg->longest_us = t;
+	log_info("watch: host states from %zu boot events, %zu discovered "
+	    "MACs (%.1f ms in %u turns, the longest %.1f ms)",
+	    sg->seed->nevents, sg->seed->ndisc,
+	    (double)(clock_mono_us() - sg->t0_us) / 1000.0, sg->turns,
+	    (double)sg->longest_us / 1000.0);
+	bd->seeding = NULL;
+	seeding_free(sg);
+	return;
+nomem:
+	log_warnx("watch: out of memory; host states not seeded from the "
+	    "database");
+	bd->seeding = NULL;
+	seeding_free(sg);
+}
+
 void
 watch_io_seed(struct bootd *bd)
 {
-	struct db_seed	*seed;
-	uint64_t	 t0;
+	static const struct timeval	 zero = { 0, 0 };
+	struct watch_seeding		*sg;
+	struct db_seed			*seed;
 
 	if (bd->db == NULL || (seed = db_thread_take_seed(bd->db)) == NULL)
 		return;
-	t0 = clock_mono_us();
-	if (bd->watch == NULL || watch_seed(bd->watch, seed) == -1)
+	if (bd->watch == NULL) {
+		db_seed_free(seed);
+		return;
+	}
+	/* A newer seed (the DB came back) replaces one being folded. */
+	seeding_free(bd->seeding);
+	bd->seeding = NULL;
+	if ((sg = calloc(1, sizeof(*sg))) == NULL) {
+		db_seed_free(seed);
 		log_warnx("watch: out of memory; host states not seeded from "
 		    "the database");
-	else
-		log_info("watch: host states from %zu boot events, %zu "
-		    "discovered MACs (%.1f ms)", seed->nevents, seed->ndisc,
-		    (double)(clock_mono_us() - t0) / 1000.0);
-	db_seed_free(seed);
+		return;
+	}
+	sg->bd = bd;
+	sg->seed = seed;
+	sg->t0_us = clock_mono_us();
+	if ((sg->nw = watch_seed_begin(bd->watch)) == NULL ||
+	    (sg->ev = evtimer_new(bd->base, seeding_turn, sg)) == NULL) {
+		log_warnx("watch: out of memory; host states not seeded from "
+		    "the database");
+		seeding_free(sg);
+		return;
+	}
+	bd->seeding = sg;
+	/* The first turn in the next loop pass, like every other. */
+	evtimer_add(sg->ev, &zero);
 }
 
 void
 watch_io_stop(struct bootd *bd)
 {
+	seeding_free(bd->seeding);
+	bd->seeding = NULL;
 	if (bd->ev_stall != NULL)
 		event_free(bd->ev_stall);
 	bd->ev_stall = NULL;
