@@ -9,18 +9,7 @@
 #include <string.h>
 
 #include "bootd/addr.h"
-
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+#include "bootd/escape.h"
 
 int
 addr_mac_parse(const char *s, uint8_t mac[ADDR_MAC_LEN])
@@ -34,8 +23,8 @@ addr_mac_parse(const char *s, uint8_t mac[ADDR_MAC_LEN])
 	if (sep != ':' && sep != '-')
 		return -1;
 	for (i = 0; i < ADDR_MAC_LEN; i++) {
-		hi = hexval(s[i * 3]);
-		lo = hexval(s[i * 3 + 1]);
+		hi = hex_digit((unsigned char)s[i * 3]);
+		lo = hex_digit((unsigned char)s[i * 3 + 1]);
 		if (hi < 0 || lo < 0)
 			return -1;
 		if (i < ADDR_MAC_LEN - 1 && s[i * 3 + 2] != sep)

@@ -138,3 +138,46 @@ escape_json(char *dst, size_t dstlen, const char *src, size_t srclen)
 		dst[0] = '\0';
 	return o;
 }
+
+int
+hex_digit(unsigned char c)
+{
+	unsigned char	l = c | 0x20;	/* 'A'-'F' to 'a'-'f' */
+
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	return l >= 'a' && l <= 'f' ? l - 'a' + 10 : -1;
+}
+
+ssize_t
+form_decode(const char *s, size_t n, char *out, size_t cap, const char **why)
+{
+	size_t	i, o = 0;
+	int	c, hi, lo;
+
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)s[i];
+		if (c == '+')
+			c = ' ';
+		else if (c == '%') {
+			if (n - i < 3 ||
+			    (hi = hex_digit((unsigned char)s[i + 1])) == -1 ||
+			    (lo = hex_digit((unsigned char)s[i + 2])) == -1) {
+				*why = "'%' without two hex digits";
+				return -1;
+			}
+			c = hi << 4 | lo;
+			i += 2;
+		}
+		if (c == '\0') {
+			*why = "NUL byte in a field (%00)";
+			return -1;
+		}
+		if (o + 1 < cap)
+			out[o] = (char)c;
+		o++;
+	}
+	if (cap > 0)
+		out[o < cap ? o : cap - 1] = '\0';
+	return (ssize_t)o;
+}

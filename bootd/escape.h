@@ -9,6 +9,7 @@
 #define BOOTD_ESCAPE_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 /*
  * Bytes outside printable ASCII (0x20..0x7e) always become \xNN (lowercase
@@ -59,5 +60,19 @@ size_t	escape_bytes(char *dst, size_t dstlen, const char *src, size_t srclen,
  * does).
  */
 size_t	escape_json(char *dst, size_t dstlen, const char *src, size_t srclen);
+
+/* The value of hex digit c (either case), or -1. */
+int	hex_digit(unsigned char c);
+
+/*
+ * Decodes the n form-encoded bytes at s (application/x-www-form-urlencoded
+ * and query strings: '+' a space, %XX a byte) into out, cap bytes with the
+ * NUL (out may be NULL when cap is 0: a check only). Bytes past cap - 1
+ * are counted, not written, so the caller can refuse a long value by its
+ * real length. Returns the decoded length, or -1 with *why (static) set:
+ * "'%' without two hex digits", or "NUL byte in a field (%00)".
+ */
+ssize_t	form_decode(const char *s, size_t n, char *out, size_t cap,
+	    const char **why);
 
 #endif

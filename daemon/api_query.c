@@ -4,56 +4,28 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bootd/escape.h"
 #include "bootd/hoststate.h"
 #include "daemon/api_query.h"
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
- * Decodes p[0..n) (form encoding: %XX, '+' is a space) into dst (len
- * bytes with the NUL). Returns 0, or -1 with *why.
+ * Decodes p[0..n) (form encoding: %XX, '+' is a space; form_decode())
+ * into dst (len bytes with the NUL). Returns 0, or -1 with *why.
  */
 static int
 decode(const char *p, size_t n, char *dst, size_t len, const char **why)
 {
-	size_t	 i, o = 0;
-	int	 hi, lo;
-	char	 c;
+	ssize_t	r;
 
-	for (i = 0; i < n; i++) {
-		c = p[i];
-		if (c == '+')
-			c = ' ';
-		else if (c == '%') {
-			if (n - i < 3 || (hi = hexval(p[i + 1])) == -1 ||
-			    (lo = hexval(p[i + 2])) == -1) {
-				*why = "bad %-escape in the query";
-				return -1;
-			}
-			c = (char)(hi << 4 | lo);
-			i += 2;
-			if (c == '\0') {
-				*why = "NUL byte in the query";
-				return -1;
-			}
-		}
-		if (o + 1 >= len) {
-			*why = "query value too long";
-			return -1;
-		}
-		dst[o++] = c;
+	if ((r = form_decode(p, n, dst, len, why)) == -1) {
+		*why = **why == '\'' ? "bad %-escape in the query" :
+		    "NUL byte in the query";
+		return -1;
 	}
-	dst[o] = '\0';
+	if ((size_t)r >= len) {
+		*why = "query value too long";
+		return -1;
+	}
 	return 0;
 }
 

@@ -8,58 +8,8 @@
 #include <string.h>
 #include <sys/types.h>
 
+#include "bootd/escape.h"
 #include "kickstart/ks_status.h"
-
-/* The value of a hex digit, or -1. */
-static int
-hexdigit(unsigned char c)
-{
-	unsigned char	l = c | 0x20;	/* 'A'-'F' to 'a'-'f' */
-
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	return l >= 'a' && l <= 'f' ? l - 'a' + 10 : -1;
-}
-
-/*
- * Decodes the n form-encoded bytes at s ('+' a space, %XX a byte) into out,
- * cap bytes with the NUL (out may be NULL when cap is 0: a check only).
- * Bytes past cap - 1 are counted, not written, so the caller can refuse a
- * long value by its real length. Returns the decoded length, or -1 with
- * *why set for a bad escape or a decoded NUL.
- */
-static ssize_t
-form_decode(const char *s, size_t n, char *out, size_t cap, const char **why)
-{
-	size_t	i, o = 0;
-	int	c, hi, lo;
-
-	for (i = 0; i < n; i++) {
-		c = (unsigned char)s[i];
-		if (c == '+')
-			c = ' ';
-		else if (c == '%') {
-			if (n - i < 3 ||
-			    (hi = hexdigit((unsigned char)s[i + 1])) == -1 ||
-			    (lo = hexdigit((unsigned char)s[i + 2])) == -1) {
-				*why = "'%' without two hex digits";
-				return -1;
-			}
-			c = hi << 4 | lo;
-			i += 2;
-		}
-		if (c == '\0') {
-			*why = "NUL byte in a field (%00)";
-			return -1;
-		}
-		if (o + 1 < cap)
-			out[o] = (char)c;
-		o++;
-	}
-	if (cap > 0)
-		out[o < cap ? o : cap - 1] = '\0';
-	return (ssize_t)o;
-}
 
 /* stage: 1 to 31 of [a-z0-9-] (boot_events.stage). NULL when good. */
 static const char *
