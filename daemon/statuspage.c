@@ -8,6 +8,7 @@
  * loads nothing from anywhere else, which its Content-Security-Policy
  * also enforces. Serves memory only: no file access, nothing blocks.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include <event2/http.h>
@@ -31,16 +32,33 @@
 	"form-action 'none'; frame-ancestors 'none'"
 
 /* The asset named name (its length n), or NULL. */
-static const struct web_asset *
+static const struct embedded *
 statuspage_find(const char *name, size_t n)
 {
-	size_t	i;
+	return embedded_find(web_assets, web_assets_n, name, n);
+}
 
-	for (i = 0; i < web_nassets; i++)
-		if (strlen(web_assets[i].name) == n &&
-		    memcmp(web_assets[i].name, name, n) == 0)
-			return &web_assets[i];
-	return NULL;
+/* The Content-Type of a file of daemon/web/, by its name's extension. */
+static const char *
+statuspage_ctype(const char *name)
+{
+	static const struct {
+		const char	*ext;
+		const char	*ctype;
+	} types[] = {
+		{ ".html", "text/html; charset=utf-8" },
+		{ ".js", "text/javascript; charset=utf-8" },
+		{ ".css", "text/css; charset=utf-8" },
+		{ ".svg", "image/svg+xml" },
+		{ ".png", "image/png" },
+	};
+	const char	*dot = strrchr(name, '.');
+	size_t		 i;
+
+	for (i = 0; dot != NULL && i < sizeof(types) / sizeof(*types); i++)
+		if (strcmp(dot, types[i].ext) == 0)
+			return types[i].ctype;
+	return "application/octet-stream";
 }
 
 /*
@@ -78,34 +96,38 @@ statuspage_etag_match(const char *inm, const char *etag)
 
 /* Sends asset a, or 304 when the client holds it already. */
 static void
-statuspage_send(struct http_ctx *c, const struct web_asset *a)
+statuspage_send(struct http_ctx *c, const struct embedded *a)
 {
 	struct evkeyvalq	*ih = evhttp_request_get_input_headers(c->req);
 	struct evkeyvalq	*oh = evhttp_request_get_output_headers(c->req);
+	const char		*ctype = statuspage_ctype(a->name);
+	char			 etag[24];
 
-	evhttp_add_header(oh, "ETag", a->etag);
+	/* A strong ETag: the first 16 hex digits of the bytes' SHA-256. */
+	snprintf(etag, sizeof(etag), "\"%s\"", a->sha);
+	evhttp_add_header(oh, "ETag", etag);
 	/* Kept, but asked again each time: a new binary may bring new ones. */
 	evhttp_add_header(oh, "Cache-Control", "no-cache");
 	evhttp_add_header(oh, "X-Content-Type-Options", "nosniff");
 	evhttp_add_header(oh, "Referrer-Policy", "no-referrer");
-	if (strncmp(a->ctype, "text/html", 9) == 0) {
+	if (strncmp(ctype, "text/html", 9) == 0) {
 		evhttp_add_header(oh, "Content-Security-Policy",
 		    STATUSPAGE_CSP);
 		evhttp_add_header(oh, "X-Frame-Options", "DENY");
 	}
 	if (statuspage_etag_match(evhttp_find_header(ih, "If-None-Match"),
-	    a->etag)) {
-		http_reply(c, HTTP_C_NOTMODIFIED, a->ctype, NULL, 0);
+	    etag)) {
+		http_reply(c, HTTP_C_NOTMODIFIED, ctype, NULL, 0);
 		return;
 	}
-	http_reply(c, HTTP_C_OK, a->ctype, a->body, a->len);
+	http_reply(c, HTTP_C_OK, ctype, a->data, a->len);
 }
 
 /* GET /: the page. */
 static void
 route_index(struct http_ctx *c)
 {
-	const struct web_asset	*a = statuspage_find("index.html", 10);
+	const struct embedded	*a = statuspage_find("index.html", 10);
 
 	if (a == NULL) {
 		http_error(c, HTTP_C_NOTFOUND);
@@ -118,7 +140,7 @@ route_index(struct http_ctx *c)
 static void
 route_ui(struct http_ctx *c)
 {
-	const struct web_asset	*a;
+	const struct embedded	*a;
 
 	if ((a = statuspage_find(c->rest, strlen(c->rest))) == NULL) {
 		http_refuse(c, HTTP_C_NOTFOUND, "no such file of the page");

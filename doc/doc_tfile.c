@@ -31,15 +31,11 @@ doc_tname_ok(const char *name)
 	return 1;
 }
 
-static const struct doc_builtin *
+static const struct embedded *
 builtin(const char *name)
 {
-	size_t i;
-
-	for (i = 0; i < doc_nbuiltins; i++)
-		if (strcmp(doc_builtins[i].name, name) == 0)
-			return &doc_builtins[i];
-	return NULL;
+	return embedded_find(doc_builtins, doc_builtins_n, name,
+	    strlen(name));
 }
 
 static void
@@ -66,7 +62,7 @@ identity(struct doc_tfile *f, const struct stat *st)
 int
 doc_tfile_load(struct doc_tfile *f, const char *dir, const char *name)
 {
-	const struct doc_builtin	*b;
+	const struct embedded		*b;
 	struct stat		 st;
 	char			*buf, why[128];
 	size_t			 len;
@@ -109,7 +105,7 @@ doc_tfile_load(struct doc_tfile *f, const char *dir, const char *name)
 		}
 		snprintf(f->path, sizeof(f->path), "(built-in) %s", name);
 		f->found = 1;
-		compile(f, b->text, b->len);
+		compile(f, b->data, b->len);
 		return f->t != NULL ? 0 : -1;
 	}
 	identity(f, &st);

@@ -13,19 +13,16 @@
 
 #include <stddef.h>
 
+#include "bootd/embed.h"
 #include "db/inventory.h"
 #include "doc/doc.h"
 
-/* A template shipped in templates/ and compiled into the binary. */
-struct doc_builtin {
-	const char	*name;
-	const char	*text;
-	size_t		 len;
-};
-
-/* Generated from templates/ at configure time (doc/CMakeLists.txt). */
-extern const struct doc_builtin doc_builtins[];
-extern const size_t doc_nbuiltins;
+/*
+ * The templates shipped in templates/, compiled into the binary at
+ * configure time (doc/CMakeLists.txt, cmake/embed_files.cmake).
+ */
+extern const struct embedded doc_builtins[];
+extern const size_t doc_builtins_n;
 
 /* Non-zero when name may name a template: relative, no "..", bounded. */
 int	doc_tname_ok(const char *name);
