@@ -3,7 +3,9 @@
 # check, counters move with real traffic (curl and tftp-hpa over TFTP, curl
 # over HTTP, a TFTP refusal, an HTTP refusal over http.max_per_client, a
 # malformed and an unanswered DHCP datagram and a RENEWING REQUEST acked
-# on loopback), the two histograms count what they should, and a real
+# on loopback, a TFTP retransmit and a stranger's packet to a transfer, a
+# rejected inventory row, status reports piling up while MariaDB is
+# stopped), the two histograms count what they should, and a real
 # Prometheus server scrapes bootd and gives the values back through its
 # HTTP API. Everything stays on 127.0.0.1.
 . "$(dirname "$0")/../lib/common.sh"
@@ -202,6 +204,97 @@ n=$(hist bootd_dhcp_reply_latency_seconds) || fail "DHCP histogram: $n"
 [ "$(val 'bootd_dhcp_reply_latency_seconds_bucket{le="0.1"}')" = "$n" ] ||
 	fail "DHCP reply slower than 0.1 s"
 ok "bootd_dhcp_reply_latency_seconds: count $lat0 -> $n = replies sent = +Inf"
+
+# TFTP: a client that does not ACK gets DATA 1 again (a retransmit); a
+# stranger writing to the transfer's port gets ERROR 5 (wrong TID); the
+# client then aborts with an ERROR of its own.
+scrape
+rtx0=$(val bootd_tftp_retransmits_total)
+wtid0=$(val bootd_tftp_wrong_tid_total)
+python3 - "$TPORT" <<'PY' || fail "TFTP retransmit and wrong TID"
+import socket, struct, sys
+port = int(sys.argv[1])
+c = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+c.settimeout(5)
+c.sendto(b"\0\1small.bin\0octet\0", ("127.0.0.1", port))
+d1, tid = c.recvfrom(600)
+assert d1[:4] == b"\0\3\0\1", d1[:4]
+d2, tid2 = c.recvfrom(600)          # no ACK: the same block again
+assert d2 == d1 and tid2 == tid, "not a retransmit of block 1"
+x = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+x.settimeout(5)
+x.sendto(b"\0\4\0\1", tid)
+e, _ = x.recvfrom(600)
+assert e[:4] == b"\0\5\0\5", "stranger: not ERROR 5: %r" % e[:4]
+c.sendto(b"\0\5\0\0bye\0", tid)
+PY
+wait_until 5 sh -c "curl -fsS --max-time 2 $URL | grep -qx 'bootd_tftp_transfers_active 0'" ||
+	fail "aborted transfer still active"
+scrape
+[ "$(val bootd_tftp_retransmits_total)" -gt "$rtx0" ] ||
+	fail "bootd_tftp_retransmits_total did not move"
+ok "bootd_tftp_retransmits_total: $rtx0 -> $(val bootd_tftp_retransmits_total)"
+moved bootd_tftp_wrong_tid_total "$wtid0" 1
+
+# DB: a row the snapshot rejects, a load of it, its duration.
+loads0=$(val bootd_db_loads_total)
+gen0=$(val bootd_snapshot_generation)
+[ "$(val bootd_snapshot_rejected_rows)" = 0 ] || fail "rejected rows before"
+mariadb_sql "INSERT INTO hosts (hostname, mac, ip, profile, build) VALUES
+	('bad93', 'not-a-mac', '127.0.0.94', 'diskless-6.1', 0);" || fail "bad row"
+wait_until 10 sh -c "curl -fsS --max-time 2 $URL |
+	grep -qx 'bootd_snapshot_rejected_rows 1'" || fail "rejected row not counted"
+scrape
+[ "$(val bootd_db_loads_total)" -gt "$loads0" ] &&
+	[ "$(val bootd_snapshot_generation)" -gt "$gen0" ] ||
+	fail "loads $loads0 -> $(val bootd_db_loads_total), generation $gen0 -> $(val bootd_snapshot_generation)"
+awk -v v="$(val bootd_db_last_load_seconds)" 'BEGIN { exit !(v > 0 && v < 10) }' ||
+	fail "bootd_db_last_load_seconds $(val bootd_db_last_load_seconds)"
+ok "bootd_snapshot_rejected_rows 0 -> 1, bootd_db_loads_total $loads0 -> $(val bootd_db_loads_total), bootd_db_last_load_seconds $(val bootd_db_last_load_seconds)"
+
+# The event queue: MariaDB stopped (SIGSTOP), status reports from the
+# host's own address pile up until the HTTP room (4,096) is full; the
+# next ones are dropped (503). SIGCONT, and the queue drains.
+q0=$(val bootd_db_events_queued)
+drop0=$(val bootd_db_events_dropped_total)
+kill -STOP "$MDB_PID"
+MDB_STOPPED=1
+mdb_cont() { [ -z "${MDB_STOPPED:-}" ] || kill -CONT "$MDB_PID" 2>/dev/null; MDB_STOPPED=""; }
+T_CLEANUP_HOOKS=(mdb_cont "${T_CLEANUP_HOOKS[@]}")
+python3 - "$HTTP_PORT" <<'PY' > "$T/posts.out" || fail "status posts: $(cat "$T/posts.out")"
+import http.client, sys, time
+port = int(sys.argv[1])
+codes = {}
+c = None
+deadline = time.time() + 60
+for i in range(4300):
+    if time.time() > deadline:
+        break
+    if c is None or i % 200 == 0:
+        if c is not None:
+            c.close()
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=10,
+                                       source_address=("127.0.0.93", 0))
+    c.request("POST", "/status/metrics93", body="stage=queue-test&detail=%d" % i,
+              headers={"Content-Type": "application/x-www-form-urlencoded"})
+    r = c.getresponse()
+    r.read()
+    codes[r.status] = codes.get(r.status, 0) + 1
+    if r.status == 503 and codes[503] >= 5:
+        break
+print(" ".join("%d:%d" % kv for kv in sorted(codes.items())))
+assert codes.get(503, 0) >= 1, codes
+PY
+scrape
+[ "$(val bootd_db_events_queued)" -gt 1000 ] ||
+	fail "bootd_db_events_queued $q0 -> $(val bootd_db_events_queued) with the DB stopped"
+[ "$(val bootd_db_events_dropped_total)" -gt "$drop0" ] ||
+	fail "bootd_db_events_dropped_total did not move"
+ok "DB stopped: bootd_db_events_queued $q0 -> $(val bootd_db_events_queued), bootd_db_events_dropped_total $drop0 -> $(val bootd_db_events_dropped_total) (replies $(cat "$T/posts.out"))"
+mdb_cont
+wait_until 30 sh -c "curl -fsS --max-time 2 $URL | grep -qx 'bootd_db_events_queued 0'" ||
+	fail "queue did not drain after SIGCONT"
+ok "DB continued: the queue drained to 0"
 
 # A real Prometheus scrapes bootd every second; nothing else is configured
 # (no rules, no alertmanager, no remote write), so it reaches nothing else.
