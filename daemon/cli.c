@@ -54,7 +54,7 @@ cli_migrate(const char *config_path)
 	if ((cfg = cli_config(config_path)) == NULL ||
 	    (my = db_cli_connect(cfg)) == NULL)
 		goto done;
-	if (migrate_run(my, &from, &to, err, sizeof(err)) == -1) {
+	if (migrate_run(my, &from, &to, stderr, err, sizeof(err)) == -1) {
 		fprintf(stderr, "bootd: db migrate: %s\n", err);
 		goto done;
 	}

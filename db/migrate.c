@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <mysqld_error.h>
 
@@ -46,13 +47,25 @@ migrate_db_version(MYSQL *my, int *ver, char *err, size_t errlen)
 	return 0;
 }
 
+/* "bootd: db migrate: FILE:LINE: <the statement's first line, cut>". */
+static void
+migrate_progress(FILE *f, const struct migrate_step *st, int line,
+    const char *stmt)
+{
+	int	n = (int)strcspn(stmt, "\n");
+
+	fprintf(f, "bootd: db migrate: %s:%d: %.*s%s\n", st->name, line,
+	    n > 60 ? 60 : n, stmt, n > 60 ? " ..." : "");
+	fflush(f);
+}
+
 /*
  * Runs the statements of one step. A statement ends with ';' as the last
  * non-blank character of a line; lines starting with "--" are comments.
  */
 static int
-migrate_apply(MYSQL *my, const struct migrate_step *st, char *err,
-    size_t errlen)
+migrate_apply(MYSQL *my, const struct migrate_step *st, FILE *progress,
+    char *err, size_t errlen)
 {
 	const char	*p = st->sql, *eol;
 	char		*stmt = NULL;
@@ -85,6 +98,9 @@ migrate_apply(MYSQL *my, const struct migrate_step *st, char *err,
 			    p[t - 1] == '\r'))
 				t--;
 			if (t > 0 && p[t - 1] == ';') {
+				if (progress != NULL)
+					migrate_progress(progress, st,
+					    start_line, stmt);
 				if (db_exec(my, stmt, err + 0, errlen) == -1) {
 					char why[DB_ERRLEN];
 
@@ -107,10 +123,12 @@ done:
 }
 
 int
-migrate_run(MYSQL *my, int *from, int *to, char *err, size_t errlen)
+migrate_run(MYSQL *my, int *from, int *to, FILE *progress, char *err,
+    size_t errlen)
 {
-	char	 sql[128];
-	int	 i, ver;
+	struct timespec	 t0, t1;
+	char		 sql[128];
+	int		 i, ver;
 
 	if (migrate_db_version(my, &ver, err, errlen) == -1)
 		return -1;
@@ -124,13 +142,21 @@ migrate_run(MYSQL *my, int *from, int *to, char *err, size_t errlen)
 	for (i = 0; i < migrate_nsteps; i++) {
 		if (migrate_steps[i].version <= ver)
 			continue;
-		if (migrate_apply(my, &migrate_steps[i], err, errlen) == -1)
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		if (migrate_apply(my, &migrate_steps[i], progress, err,
+		    errlen) == -1)
 			return -1;
 		snprintf(sql, sizeof(sql), "INSERT INTO schema_version "
 		    "(version) VALUES (%d)", migrate_steps[i].version);
 		if (db_exec(my, sql, err, errlen) == -1)
 			return -1;
 		*to = migrate_steps[i].version;
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		if (progress != NULL)
+			fprintf(progress, "bootd: db migrate: %s: applied in "
+			    "%.1f s\n", migrate_steps[i].name,
+			    (double)(t1.tv_sec - t0.tv_sec) +
+			    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 	}
 	return 0;
 }

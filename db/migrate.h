@@ -6,6 +6,7 @@
 #ifndef BOOTD_MIGRATE_H
 #define BOOTD_MIGRATE_H
 
+#include <stdio.h>
 #include <stddef.h>
 
 #include <mysql.h>
@@ -33,9 +34,13 @@ int	migrate_db_version(MYSQL *my, int *ver, char *err, size_t errlen);
  * Applies every step newer than the DB's version, recording each in
  * schema_version. Idempotent. *from and *to receive the versions before and
  * after. Refuses a DB newer than the binary. Returns 0 or -1 with err naming
- * the step and statement line.
+ * the step and statement line. With progress non-NULL, a line there as
+ * each statement starts ("FILE:LINE: its first words ...") and as each
+ * step ends ("FILE: applied in N.N s"): converting a table of millions
+ * of rows takes minutes, and the admin sees which one runs.
  */
-int	migrate_run(MYSQL *my, int *from, int *to, char *err, size_t errlen);
+int	migrate_run(MYSQL *my, int *from, int *to, FILE *progress, char *err,
+	    size_t errlen);
 
 /*
  * Checks that the DB's schema is exactly this binary's. Returns 0, or -1 with

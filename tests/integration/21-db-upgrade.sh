@@ -33,12 +33,18 @@ rc=0; out=$(B check 2>&1) || rc=$?
 	fail "version 1 not refused: $out"
 ok "check refuses version 1"
 
-out=$(B db migrate) || fail "migrate: $out"
+out=$(B db migrate 2> "$T/migrate.err") || fail "migrate: $out $(cat "$T/migrate.err")"
 [ "$out" = "schema migrated from version 1 to 4" ] || fail "migrate said: $out"
 [ "$(mariadb_sql 'SELECT GROUP_CONCAT(version ORDER BY version) FROM schema_version')" = 1,2,3,4 ] ||
 	fail "schema_version: $(mariadb_sql 'SELECT version FROM schema_version')"
-B db migrate | grep -qx 'schema is current (version 4)' || fail "migrate again"
-ok "db migrate: version 1 to 4, then current"
+# Progress on stderr: each statement as it starts, each step's time.
+grep -q '^bootd: db migrate: 003-utf8mb4-retention.sql:[0-9]*: ALTER TABLE boot_events CONVERT' "$T/migrate.err" &&
+	[ "$(grep -cE '^bootd: db migrate: 00[234]-[a-z0-9-]*\.sql: applied in [0-9]+\.[0-9] s$' "$T/migrate.err")" = 3 ] ||
+	fail "migrate progress: $(cat "$T/migrate.err")"
+n=$(wc -l < "$T/migrate.err")
+out=$(B db migrate 2> "$T/migrate.err") && [ "$out" = 'schema is current (version 4)' ] &&
+	[ ! -s "$T/migrate.err" ] || fail "migrate again: $out $(cat "$T/migrate.err")"
+ok "db migrate: version 1 to 4 (progress: $n lines on stderr), then current"
 
 [ "$(mariadb_sql 'SELECT COUNT(*) FROM hosts')" = 7 ] &&
 	[ "$(mariadb_sql 'SELECT COUNT(*) FROM profiles')" = 4 ] &&
