@@ -186,6 +186,12 @@ static const struct cfg_row cfg_rows[] = {
 	    OFF(tftp.stall_timeout),
 	    "Seconds a transfer may go without an ACK that advances it, "
 	    "resends included; then it ends" },
+	{ "tftp.io_uring", CFG_STR, 0, "auto", 0, 0, OFF(tftp.io_uring),
+	    "auto: transfers receive and send through io_uring (Linux 6.0 or "
+	    "later; fewer system calls per block), else epoll, and the log "
+	    "says which at start; off: always epoll. Takes effect at the next "
+	    "restart",
+	    .choices = "auto|off" },
 	{ "tftp.bios", CFG_GROUP, 0, NULL, 0, 0, 0,
 	    "Limits for BIOS PXE clients (DHCP option 93 = 0), applied when "
 	    "bootd's own DHCP server has seen the client's architecture; "

@@ -84,6 +84,7 @@ struct bootd_config {
 		int	 max_timeout;	/* s: RFC 2349 option cap */
 		int	 first_ack_timeout; /* seconds */
 		int	 stall_timeout;	/* seconds without progress */
+		char	*io_uring;	/* "auto" or "off" */
 		int	 menu_timeout;	/* tenths of a second */
 		struct {
 			int	 max_blksize;	/* 0 = no limit */

@@ -210,6 +210,7 @@ listeners_differ(const struct bootd_config *a, const struct bootd_config *b)
 	    a->tftp.enabled != b->tftp.enabled ||
 	    strcmp(a->tftp.listen, b->tftp.listen) != 0 ||
 	    a->tftp.port != b->tftp.port ||
+	    strcmp(a->tftp.io_uring, b->tftp.io_uring) != 0 ||
 	    a->dhcp.enabled != b->dhcp.enabled ||
 	    strcmp(a->dhcp.listen, b->dhcp.listen) != 0 ||
 	    a->dhcp.port != b->dhcp.port ||

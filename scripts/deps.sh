@@ -11,9 +11,12 @@ PKGS=(
 	# build
 	build-essential cmake pkg-config clang libclang-rt-14-dev
 	libevent-dev default-libmysqlclient-dev libconfig-dev libcmocka-dev
-	libsystemd-dev libcap-dev
+	libsystemd-dev libcap-dev liburing-dev
 	# tests and demo: a private MariaDB, real clients, process/net tools
 	mariadb-server mariadb-client curl iproute2 procps python3
+	# the TFTP I/O paths (53-tftp-io-paths): a seccomp filter that denies
+	# io_uring, as container runtimes do, and syscall counts
+	python3-seccomp strace
 	tftp-hpa atftp
 	busybox-static isc-dhcp-client isc-dhcp-relay
 	# dhcpgen: the real servers' own config checkers (services never started)

@@ -345,6 +345,27 @@ listener_cb(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
+/*
+ * The transfers' I/O path, said once in the log: io_uring when
+ * tftp.io_uring is "auto" and the kernel allows it, else epoll. Either
+ * serves; the ring only costs fewer system calls per block.
+ */
+static void
+tftp_ring_choose(struct tftp_srv *srv)
+{
+	const char *why = NULL;
+
+	if (strcmp(srv->bd->cfg->tftp.io_uring, "off") == 0)
+		log_info("tftp: transfers on epoll (tftp.io_uring = off)");
+	else if ((srv->ring = tftp_ring_new(srv->bd->base,
+	    &tftp_xfer_ring_ops, &why)) == NULL)
+		log_info("tftp: io_uring unavailable (%s); transfers on epoll",
+		    why);
+	else
+		log_info("tftp: transfers on io_uring (multishot receives, "
+		    "sends batched per loop pass)");
+}
+
 struct tftp_srv *
 tftp_start(struct bootd *bd, char *err, size_t errlen)
 {
@@ -390,6 +411,7 @@ tftp_start(struct bootd *bd, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot add the listener event");
 		goto fail;
 	}
+	tftp_ring_choose(srv);
 	return srv;
 fail:
 	tftp_stop(srv);
@@ -405,6 +427,8 @@ tftp_stop(struct tftp_srv *srv)
 		return;
 	while ((x = TAILQ_FIRST(&srv->xfers)) != NULL)
 		tftp_xfer_end(x, "server stopping", &srv->st.failed);
+	/* After the transfers: it releases those with a send in flight. */
+	tftp_ring_free(srv->ring);
 	if (srv->ev != NULL)
 		event_free(srv->ev);
 	if (srv->fd != -1)

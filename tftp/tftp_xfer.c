@@ -26,6 +26,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -198,9 +199,21 @@ xfer_set_state(struct tftp_xfer *x, enum tftp_state st)
 	}
 }
 
+/* The memory of a transfer whose socket and events are gone. */
+static void
+xfer_release_mem(struct tftp_xfer *x)
+{
+	free(x->buf);
+	free(x->scratch);
+	free(x->ra);
+	free(x);
+}
+
 void
 tftp_xfer_free(struct tftp_xfer *x)
 {
+	int fd;
+
 	if (x == NULL)
 		return;
 	if (x->rev != NULL)
@@ -209,13 +222,18 @@ tftp_xfer_free(struct tftp_xfer *x)
 		event_free(x->wev);
 	if (x->timer != NULL)
 		event_free(x->timer);
+	tftp_file_unref(x->file);
+	x->file = NULL;
+	if (x->ringed) {
+		/* Released (its memory freed) now, or when the ring is done. */
+		fd = x->fd;
+		tftp_ring_forget(x->srv->ring, &x->rs);
+		close(fd);
+		return;
+	}
 	if (x->fd != -1)
 		close(x->fd);
-	tftp_file_unref(x->file);
-	free(x->buf);
-	free(x->scratch);
-	free(x->ra);
-	free(x);
+	xfer_release_mem(x);
 }
 
 static void
@@ -540,7 +558,17 @@ xfer_send_window(struct tftp_xfer *x, uint64_t from)
 			xfer_read_failed(x, n);
 			return -1;
 		}
-		if (sendto(x->fd, x->buf, (size_t)n, 0,
+		/*
+		 * Lock-step through the ring: the block leaves with the
+		 * other transfers' at the end of this loop pass (x->buf is
+		 * not written again before its ACK, or a resend of the same
+		 * block). No entry free: as if lost, the timer resends.
+		 */
+		if (x->ringed && x->opts.windowsize == 1) {
+			if (tftp_ring_send(srv->ring, &x->rs, x->buf,
+			    (size_t)n, &x->peer) == -1)
+				break;
+		} else if (sendto(x->fd, x->buf, (size_t)n, 0,
 		    (struct sockaddr *)&x->peer, sizeof(x->peer)) == -1) {
 			if (errno == EAGAIN || errno == ENOBUFS) {
 				full = 1;
@@ -696,13 +724,40 @@ xfer_packet(struct tftp_xfer *x, const uint8_t *p, size_t len)
 }
 
 /*
- * Reads the transfer's socket: packets from its peer drive it, strangers
- * get error 5. Stops after data went out (its ACK is a round trip away, so
- * no recvfrom that finds nothing), at EAGAIN, or after a burst. The read
- * event is level-triggered, so a packet left behind brings the loop back
- * at once. (Edge-triggered, it waited for the next packet or the
- * retransmit timer: a stale ACK read first and a newer one left queued
- * stalled lossy windowed transfers for seconds.)
+ * A datagram on x's socket (trunc: cut short by the receive buffer):
+ * from its peer it drives x, a stranger gets error 5. Returns 1 when x
+ * ended (it is freed).
+ */
+static int
+xfer_input(struct tftp_xfer *x, const struct sockaddr_in *from,
+    const uint8_t *p, size_t len, int trunc)
+{
+	struct tftp_srv *srv = x->srv;
+
+	if (from->sin_family != AF_INET ||
+	    from->sin_addr.s_addr != x->peer.sin_addr.s_addr ||
+	    from->sin_port != x->peer.sin_port) {
+		/* RFC 1350 §4: a stranger gets error 5, we go on. */
+		srv->st.wrong_tid++;
+		tftp_send_error(x->fd, from, TFTP_EBADID, NULL);
+		return 0;
+	}
+	if (trunc) {
+		/* Longer than any ACK or ERROR a reading client sends. */
+		srv->st.bad_packets++;
+		return 0;
+	}
+	return xfer_packet(x, p, len);
+}
+
+/*
+ * Reads the transfer's socket (the epoll path). Stops after data went out
+ * (its ACK is a round trip away, so no recvfrom that finds nothing), at
+ * EAGAIN, or after a burst. The read event is level-triggered, so a
+ * packet left behind brings the loop back at once. (Edge-triggered, it
+ * waited for the next packet or the retransmit timer: a stale ACK read
+ * first and a newer one left queued stalled lossy windowed transfers for
+ * seconds.)
  */
 static void
 xfer_read_cb(evutil_socket_t fd, short what, void *arg)
@@ -721,19 +776,46 @@ xfer_read_cb(evutil_socket_t fd, short what, void *arg)
 		    (struct sockaddr *)&from, &flen);
 		if (n == -1)
 			return;	/* EAGAIN, or an ICMP error: the timer copes */
-		if (from.sin_family != AF_INET ||
-		    from.sin_addr.s_addr != x->peer.sin_addr.s_addr ||
-		    from.sin_port != x->peer.sin_port) {
-			/* RFC 1350 §4: a stranger gets error 5, we go on. */
-			srv->st.wrong_tid++;
-			tftp_send_error(x->fd, &from, TFTP_EBADID, NULL);
-			continue;
-		}
 		next = x->next;
-		if (xfer_packet(x, srv->rbuf, (size_t)n) || x->next != next)
+		if (xfer_input(x, &from, srv->rbuf, (size_t)n, 0) ||
+		    x->next != next)
 			return;
 	}
 }
+
+/* The io_uring path (tftp_ring.h): the same, one datagram at a time. */
+#define XFER_OF(s)	((struct tftp_xfer *)(void *)((char *)(s) - \
+			    offsetof(struct tftp_xfer, rs)))
+
+static void
+xfer_ring_packet(struct tftp_ring_sock *s, const struct sockaddr_in *from,
+    const uint8_t *p, size_t len, int trunc)
+{
+	(void)xfer_input(XFER_OF(s), from, p, len, trunc);
+}
+
+static void
+xfer_ring_error(struct tftp_ring_sock *s, int err, int recv)
+{
+	struct tftp_xfer	*x = XFER_OF(s);
+	char			 why[128];
+
+	snprintf(why, sizeof(why), "%s: %s", recv ? "receive" : "send",
+	    strerror(err));
+	tftp_xfer_end(x, why, &x->srv->st.failed);
+}
+
+static void
+xfer_ring_release(struct tftp_ring_sock *s)
+{
+	xfer_release_mem(XFER_OF(s));
+}
+
+const struct tftp_ring_ops tftp_xfer_ring_ops = {
+	.packet = xfer_ring_packet,
+	.error = xfer_ring_error,
+	.release = xfer_ring_release,
+};
 
 struct tftp_xfer *
 tftp_xfer_new(struct tftp_srv *srv, const struct sockaddr_in *peer,
@@ -799,11 +881,20 @@ tftp_xfer_new(struct tftp_srv *srv, const struct sockaddr_in *peer,
 	if (sndbuf > 212992)
 		(void)setsockopt(x->fd, SOL_SOCKET, SO_SNDBUF, &sndbuf,
 		    sizeof(sndbuf));
-	x->rev = event_new(srv->bd->base, x->fd, EV_READ | EV_PERSIST,
-	    xfer_read_cb, x);
 	x->wev = event_new(srv->bd->base, x->fd, EV_WRITE, xfer_write_cb, x);
 	x->timer = evtimer_new(srv->bd->base, xfer_timer_cb, x);
-	if (x->rev == NULL || x->wev == NULL || x->timer == NULL ||
+	if (x->wev == NULL || x->timer == NULL) {
+		*why = "out of memory";
+		goto fail;
+	}
+	if (srv->ring != NULL) {
+		if (tftp_ring_watch(srv->ring, &x->rs, x->fd) == -1) {
+			*why = tftp_busy;
+			goto fail;
+		}
+		x->ringed = 1;
+	} else if ((x->rev = event_new(srv->bd->base, x->fd,
+	    EV_READ | EV_PERSIST, xfer_read_cb, x)) == NULL ||
 	    event_add(x->rev, NULL) == -1) {
 		*why = "out of memory";
 		goto fail;

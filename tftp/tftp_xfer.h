@@ -22,6 +22,7 @@
 #include "tftp/tftp_file.h"
 #include "tftp/tftp_path.h"
 #include "tftp/tftp_proto.h"
+#include "tftp/tftp_ring.h"
 #include "tftp/tftp_rto.h"
 #include "tftp/tftp_server.h"
 
@@ -90,6 +91,13 @@ struct tftp_xfer {
 	uint64_t		 bytes;
 	uint64_t		 resent;
 	char			 host[254], mac[ADDR_MAC_STRLEN];
+	/*
+	 * Through srv->ring (ringed): its receives, and in lock-step its
+	 * DATA sends, from buf. The ring may outlive the transfer's end by
+	 * a send in flight: then the memory goes with the ring's release.
+	 */
+	int			 ringed;
+	struct tftp_ring_sock	 rs;
 };
 
 TAILQ_HEAD(tftp_xfers, tftp_xfer);
@@ -105,11 +113,15 @@ struct tftp_srv {
 	struct tftp_stats	 st;
 	uint8_t			 rbuf[TFTP_PKT_MAX];
 	uint64_t		 gso_refused;	/* transfers that fell back */
+	struct tftp_ring	*ring;		/* NULL: epoll per socket */
 	uint8_t			 gbuf[TFTP_GSO_BYTES];	/* one GSO batch */
 };
 
 /* What a client that got "busy" is told (and retries on). */
 extern const char tftp_busy[];
+
+/* How srv->ring reaches the transfers (tftp_ring_new()'s ops). */
+extern const struct tftp_ring_ops tftp_xfer_ring_ops;
 
 /*
  * Sends an ERROR packet (RFC 1350 §5) from fd to to: the one place errors

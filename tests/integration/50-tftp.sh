@@ -8,7 +8,8 @@ t_init tftp
 mariadb_start "$T" || fail "mariadb did not start"
 bootd_config "$T/bootd.conf"
 TPORT=$(free_port)
-sed -i "s|^tftp = { enabled = false; };|tftp = { listen = \"127.0.0.1\"; port = $TPORT; max_per_client = 200; };|" "$T/bootd.conf"
+# TFTP_IO_URING: the transfers' I/O path (50-tftp-epoll runs this with "off").
+sed -i "s|^tftp = { enabled = false; };|tftp = { listen = \"127.0.0.1\"; port = $TPORT; max_per_client = 200; io_uring = \"${TFTP_IO_URING:-auto}\"; };|" "$T/bootd.conf"
 "$BOOTD_BIN" --config "$T/bootd.conf" db migrate >/dev/null || fail migrate
 mariadb_sql "$(cat "$BOOTD_SRC/demo/inventory.sql")" || fail "demo inventory"
 
