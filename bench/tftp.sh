@@ -22,6 +22,8 @@
 #   bench/tftp.sh
 # Environment: BOOTD_BIN (default: build-bench/bootd/bootd, built here),
 #   BOOTD_ALT (a second bootd binary, measured as "bootd-alt": A/B a patch),
+#   BOOTD_EPOLL (1: also BOOTD_BIN with tftp.io_uring = "off", as
+#   "bootd-epoll"; 0: not),
 #   RUNS (3), MB (64), STORM_N (200), STORM_MB (8), STORM_RUNS (3),
 #   BIG_MB (1024), PROFILE (1: perf profiles of bootd, when perf works),
 #   SECTIONS (default "throughput ceiling storm big": which parts to run).
@@ -147,14 +149,14 @@ start_in() {	# start_in NAME CMD...
 }
 listening() { inns ss -Hnlu "sport = :$1" | grep -q .; }
 
-bootd_conf() {	# bootd_conf FILE PORT
+bootd_conf() {	# bootd_conf FILE PORT [IO_URING]
 	cat > "$1" <<CFG
 database = { socket = "$T/no-database.sock"; user = "bench"; password = "x";
              name = "bench"; connect_timeout = 1; };
 paths = { tftp_root = "$R"; templates = "$top/templates";
           cache = "$T/inventory-$2.cache"; };
 tftp = { listen = "127.0.0.1"; port = $2; max_per_client = 1000;
-         max_transfers = 1024; };
+         max_transfers = 1024; ${3:+io_uring = \"$3\";} };
 http = { enabled = false; };
 log = { level = "info"; };
 CFG
@@ -172,6 +174,14 @@ if [ -n "${BOOTD_ALT:-}" ]; then
 	PORT[bootd-alt]=16904
 	bootd_conf "$T/bootd-alt.conf" "${PORT[bootd-alt]}"
 	start_in bootd-alt "$BOOTD_ALT" --config "$T/bootd-alt.conf" serve
+fi
+# The same binary with its transfers on epoll (tftp.io_uring = "off"): what
+# the io_uring path saves, in the same rounds. BOOTD_EPOLL=0 leaves it out.
+if [ "${BOOTD_EPOLL:-1}" = 1 ]; then
+	SERVERS+=(bootd-epoll)
+	PORT[bootd-epoll]=16906
+	bootd_conf "$T/bootd-epoll.conf" "${PORT[bootd-epoll]}" off
+	start_in bootd-epoll "$BOOTD_BIN" --config "$T/bootd-epoll.conf" serve
 fi
 start_in tftpd-hpa /usr/sbin/in.tftpd -L -u root -s "$R" \
     -a "127.0.0.1:${PORT[tftpd-hpa]}"
@@ -197,6 +207,7 @@ for s in "${SERVERS[@]}" floor; do
 done
 WINDOWED=(bootd atftpd)
 [ -n "${BOOTD_ALT:-}" ] && WINDOWED+=(bootd-alt)
+[ "${BOOTD_EPOLL:-1}" = 1 ] && WINDOWED+=(bootd-epoll)
 PEERS=(tftpd-hpa atftpd dnsmasq)
 
 # One client run. Prints MB/s, or "fail". Clients run in their own cgroup.
@@ -305,6 +316,7 @@ for c in "${CASES[@]}"; do
 	rt=$(ratio "$(median ${RES["$c|bootd"]})" "$best")
 	if [ "$target" = - ]; then v="(reference)"; else v=$(verdict "$rt" "$target"); fi
 	[ -n "${BOOTD_ALT:-}" ] && v="$v; bootd-alt $(ratio "$(median ${RES["$c|bootd-alt"]})" "$best")x"
+	[ "${BOOTD_EPOLL:-1}" = 1 ] && v="$v; bootd-epoll $(ratio "$(median ${RES["$c|bootd-epoll"]})" "$best")x"
 	printf ' %10s %7s %7s %s\n' "$bestn" "${rt}x" "${target}x" "$v"
 done
 # Other users' load only ever slows a run down, so the best run of each
@@ -428,6 +440,7 @@ storm_verdict() {	# storm_verdict SERVER
 }
 storm_verdict bootd
 [ -z "${BOOTD_ALT:-}" ] || storm_verdict bootd-alt
+[ "${BOOTD_EPOLL:-1}" != 1 ] || storm_verdict bootd-epoll
 
 fi # storm
 

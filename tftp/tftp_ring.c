@@ -62,7 +62,6 @@ struct tftp_ring {
 	const struct tftp_ring_ops	*ops;
 	struct msghdr			 rmsg;	/* the multishot layout */
 	LIST_HEAD(, tftp_ring_sock)	 socks;
-	uint64_t			 epoch;	/* flushes so far */
 	int				 inited;
 };
 
@@ -266,7 +265,7 @@ tftp_ring_new(struct event_base *base, const struct tftp_ring_ops *ops,
 		goto fail;
 	}
 	e = io_uring_opcode_supported(probe, IORING_OP_RECVMSG) &&
-	    io_uring_opcode_supported(probe, IORING_OP_SENDMSG) &&
+	    io_uring_opcode_supported(probe, IORING_OP_SEND) &&
 	    io_uring_opcode_supported(probe, IORING_OP_ASYNC_CANCEL) &&
 	    io_uring_opcode_supported(probe, IORING_OP_SEND_ZC);
 	io_uring_free_probe(probe);
@@ -353,24 +352,16 @@ tftp_ring_send(struct tftp_ring *r, struct tftp_ring_sock *s, const void *p,
 {
 	struct io_uring_sqe *sqe;
 
-	/*
-	 * The message header lives in s until the kernel has read it, at
-	 * submission: a second send of s in one pass submits the first.
-	 */
-	if (s->msg.msg_name != NULL && s->epoch == r->epoch)
-		tftp_ring_flush(r);
 	if ((sqe = ring_sqe(r)) == NULL)
 		return -1;
-	s->to = *to;
-	s->iov.iov_base = (void *)(uintptr_t)p;
-	s->iov.iov_len = len;
-	memset(&s->msg, 0, sizeof(s->msg));
-	s->msg.msg_name = &s->to;
-	s->msg.msg_namelen = sizeof(s->to);
-	s->msg.msg_iov = &s->iov;
-	s->msg.msg_iovlen = 1;
-	s->epoch = r->epoch;
-	io_uring_prep_sendmsg(sqe, s->fd, &s->msg, 0);
+	/*
+	 * A send with its destination in the entry (Linux 6.0): the kernel
+	 * copies the address when it takes the entry in, so no message
+	 * header has to live on, and sends of one socket may queue up.
+	 */
+	io_uring_prep_send(sqe, s->fd, p, len, 0);
+	sqe->addr2 = (uint64_t)(uintptr_t)to;
+	sqe->addr_len = (uint16_t)sizeof(*to);
 	io_uring_sqe_set_data64(sqe, ring_ud(s, RK_SEND));
 	s->refs++;
 	return 0;
@@ -400,6 +391,5 @@ tftp_ring_flush(struct tftp_ring *r)
 {
 	if (io_uring_sq_ready(&r->ring) > 0)
 		(void)io_uring_submit(&r->ring);
-	r->epoch++;
 	r->fpending = 0;
 }

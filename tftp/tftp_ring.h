@@ -5,7 +5,7 @@
  * block. Every watched socket has a multishot recvmsg armed on it: the
  * kernel receives into buffers from one shared, provided buffer ring and
  * posts a completion per datagram, with no syscall per packet. Sends are
- * queued as sendmsg entries and leave together in one io_uring_enter() per
+ * queued as send entries and leave together in one io_uring_enter() per
  * loop pass, across all transfers. The ring's own fd
  * sits on the libevent loop; its callback drains the completions.
  *
@@ -21,7 +21,6 @@
 
 #include <sys/queue.h>
 #include <sys/socket.h>
-#include <sys/uio.h>
 
 #include <netinet/in.h>
 
@@ -43,10 +42,6 @@ struct tftp_ring_sock {
 	unsigned int		 refs;		/* requests in the kernel */
 	int			 dead;		/* forgotten: release at 0 refs */
 	int			 armed;		/* a multishot recv is pending */
-	uint64_t		 epoch;		/* the flush its send went in */
-	struct sockaddr_in	 to;		/* of the queued send */
-	struct iovec		 iov;
-	struct msghdr		 msg;
 };
 
 struct tftp_ring_ops {
@@ -94,8 +89,9 @@ void	tftp_ring_free(struct tftp_ring *r);
 int	tftp_ring_watch(struct tftp_ring *r, struct tftp_ring_sock *s, int fd);
 
 /*
- * Queues a send of len bytes at p (borrowed: valid and unchanged until
- * the send completes, which is before the peer can answer it) to to.
+ * Queues a send of len bytes at p to to (both borrowed: p valid and
+ * unchanged until the send completes, which is before the peer can answer
+ * it; to until the end of this loop pass).
  * Returns -1 when no entry is free even after a submit: the caller treats
  * the datagram as lost.
  */
