@@ -11,7 +11,8 @@
 #      client process, each bounded by a deadline: failures, wall time and
 #      the server's CPU seconds (its whole process tree, via a cgroup),
 #      also for the floor reference bench/tftp_floor.c (the file in memory,
-#      one recv and one send per block, nothing else).
+#      one recv and one send per block, nothing else) and its io_uring form
+#      (floor-uring: tftp_floor -u).
 #   4. a 1 GiB file at blksize 1468 + windowsize 64 through bootd, hashed.
 # Everything runs in a network namespace this script creates (its loopback
 # only; dnsmasq's TFTP port is fixed at 69, which a private namespace frees).
@@ -87,7 +88,7 @@ bench_build build-bench
 CLIENT=$T/tftp_client
 cc -O2 -Wall -Wextra -o "$CLIENT" "$top/bench/tftp_client.c"
 FLOOR=$T/tftp_floor
-cc -O2 -Wall -Wextra -o "$FLOOR" "$top/bench/tftp_floor.c"
+cc -O2 -Wall -Wextra -o "$FLOOR" "$top/bench/tftp_floor.c" -luring
 
 # The namespace: loopback up, plus a veth pair holding a 10.213.250.1/24
 # address that no packet is sent to. tftpd-hpa resolves its -a address with
@@ -196,7 +197,12 @@ start_in dnsmasq dnsmasq -k --port=0 --conf-file=/dev/null --user=root \
 # the file in memory) runs in the storm only: it serves one file.
 PORT[floor]=16905
 start_in floor "$FLOOR" 127.0.0.1 "${PORT[floor]}" "$R/s$STORM_MB"
-for s in "${SERVERS[@]}" floor; do
+# And its io_uring form (-u: a multishot receive per transfer, the sends of
+# a pass submitted with the wait): the floor for bootd's tftp.io_uring.
+PORT[floor-uring]=16907
+start_in floor-uring "$FLOOR" -u 127.0.0.1 "${PORT[floor-uring]}" "$R/s$STORM_MB"
+FLOORS=(floor floor-uring)
+for s in "${SERVERS[@]}" "${FLOORS[@]}"; do
 	for i in $(seq 1 100); do
 		listening "${PORT[$s]}" && break
 		kill -0 "${PID[$s]}" 2>/dev/null ||
@@ -393,7 +399,7 @@ if want storm; then
 declare -A SWALL SCPU SFAIL
 log "storm: $STORM_N x $STORM_MB MiB, $STORM_RUNS interleaved rounds"
 for r in $(seq 1 "$STORM_RUNS"); do
-	for s in $(rotate "$r" "${SERVERS[@]}" floor); do
+	for s in $(rotate "$r" "${SERVERS[@]}" "${FLOORS[@]}"); do
 		cg=${CG[$s]}
 		a=$(cg_ns "$cg")
 		line=$( ( echo "$BASHPID" > "$CG_CLIENT/cgroup.procs"
@@ -418,7 +424,7 @@ done
 echo
 echo "== Boot storm: $STORM_N concurrent x $STORM_MB MiB (tftp_client -n, blksize 1468, tsize), median of $STORM_RUNS"
 printf '%-10s %7s %8s %13s   %s\n' server failed "wall s" "server CPU s" "runs: wall s / CPU s"
-for s in "${SERVERS[@]}" floor; do
+for s in "${SERVERS[@]}" "${FLOORS[@]}"; do
 	printf '%-10s %7s %8s %13s  %s /%s\n' "$s" "${SFAIL[$s]}" \
 	    "$(median ${SWALL[$s]})" "$(median ${SCPU[$s]})" "${SWALL[$s]}" "${SCPU[$s]}"
 done
@@ -436,7 +442,8 @@ storm_verdict() {	# storm_verdict SERVER
 	    "CPU ${c}s vs dnsmasq ${dc}s = $(ratio "$c" "$dc")x, target <= 0.5x" \
 	    "($(awk -v a="$c" -v b="$dc" 'BEGIN { print (a <= b / 2) ? "met" : "MISSED" }'));" \
 	    "vs the floor ${fc}s = $(ratio "$c" "$fc")x, target <= 1.3x" \
-	    "($(awk -v a="$c" -v b="$fc" 'BEGIN { print (a <= b * 1.3) ? "met" : "MISSED" }'))"
+	    "($(awk -v a="$c" -v b="$fc" 'BEGIN { print (a <= b * 1.3) ? "met" : "MISSED" }'));" \
+	    "vs floor-uring $(median ${SCPU[floor-uring]})s = $(ratio "$c" "$(median ${SCPU[floor-uring]})")x"
 }
 storm_verdict bootd
 [ -z "${BOOTD_ALT:-}" ] || storm_verdict bootd-alt
