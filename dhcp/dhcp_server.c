@@ -4,8 +4,9 @@
  * callback, learns the receiving interface and address from IP_PKTINFO,
  * parses (dhcp_msg), decides (dhcp_policy), builds the replies and sends a
  * burst's together (dhcp_txq, one sendmmsg()), and queues discovered MACs
- * and boot events to the DB thread through rate limiters. Every protocol decision lives in the pure core; this file only
- * moves packets, counts and logs. Nothing here blocks.
+ * and boot events to the DB thread through rate limiters. Every protocol
+ * decision lives in the pure core; this file only moves packets, counts
+ * and logs. Nothing here blocks.
  */
 #include <sys/types.h>
 #include <sys/ioctl.h>
@@ -303,47 +304,6 @@ warn_limited(struct dhcp_srv *srv, const struct dhcp_rx *rx, const char *what,
 	    what, why, detail != NULL ? ": " : "", detail != NULL ? detail : "");
 }
 
-/* dhcp_txq_flush()'s send: sendmmsg() on the listener, timed. */
-static int
-txq_send(void *arg, struct mmsghdr *v, unsigned int n)
-{
-	struct dhcp_srv	*srv = arg;
-	int		 k;
-
-	k = sendmmsg(srv->fd, v, n, 0);
-	srv->sent_us = clock_mono_us();
-	srv->st.send_calls++;
-	return k;
-}
-
-static void	answer_sent(struct dhcp_srv *, const struct dhcp_sent *);
-
-/* dhcp_txq_flush()'s report on each reply: sent, or counted as not. */
-static void
-txq_done(void *arg, unsigned int i, int err)
-{
-	struct dhcp_srv		*srv = arg;
-	const struct dhcp_sent	*s = &srv->sent[i];
-
-	if (err != 0) {
-		srv->st.send_errors++;
-		warn_limited(srv, &s->rx, s->macstr, "reply not sent",
-		    strerror(err));
-		return;
-	}
-	answer_sent(srv, s);
-}
-
-/*
- * Sends the queued replies: the one place replies leave, one sendmmsg()
- * for all when nothing fails.
- */
-static void
-txq_flush(struct dhcp_srv *srv)
-{
-	dhcp_txq_flush(&srv->txq, txq_send, txq_done, srv);
-}
-
 /* Queues ev to the DB thread when there is one; counts a full queue. */
 static int
 db_queue(struct dhcp_srv *srv, const struct db_event *ev)
@@ -471,52 +431,6 @@ handle_ignored(struct dhcp_srv *srv, const struct dhcp_rx *rx,
 		    dhcp_msg_type_name(m->type), macstr, why);
 }
 
-/*
- * OFFER, ACK or NAK: built into the send queue where the policy planned
- * it (broadcasts out of the receiving interface, every reply from the
- * server address); answer_sent() does the rest once it has left.
- */
-static void
-handle_answer(struct dhcp_srv *srv, const struct dhcp_rx *rx,
-    const struct dhcp_msg *m, const struct dhcp_decision *d,
-    const char *macstr, const char *why)
-{
-	const struct dhcp_reply	*r = &d->reply;
-	struct dhcp_sent	*s;
-	uint8_t			*buf;
-	ssize_t			 n;
-	unsigned int		 i;
-
-	if ((buf = dhcp_txq_next(&srv->txq)) == NULL) {
-		txq_flush(srv);
-		buf = dhcp_txq_next(&srv->txq);
-	}
-	if ((n = dhcp_reply_build(r, m, buf, DHCP_TXQ_PKT)) < 0) {
-		srv->st.build_errors++;
-		warn_limited(srv, rx, macstr, "reply does not fit the "
-		    "client's maximum message size", NULL);
-		return;
-	}
-	i = dhcp_txq_push(&srv->txq, (size_t)n, r->dest_ip, r->dest_port,
-	    r->server_id, r->dest == DHCP_DEST_BROADCAST ? rx->ifindex : 0);
-	s = &srv->sent[i];
-	s->rx = *rx;
-	s->host = d->host;
-	s->action = d->action;
-	s->why = why;
-	memcpy(s->macstr, macstr, sizeof(s->macstr));
-	s->req_type = m->type;
-	s->giaddr = m->giaddr;
-	s->has_arch = m->has_arch;
-	s->arch = m->arch;
-	s->is_ipxe = m->is_ipxe;
-	s->type = r->type;
-	s->yiaddr = r->yiaddr;
-	s->dest_ip = r->dest_ip;
-	s->dest_port = r->dest_port;
-	memcpy(s->bootfile, r->bootfile, sizeof(s->bootfile));
-}
-
 /* A reply has left: count, note the arch, log, record. */
 static void
 answer_sent(struct dhcp_srv *srv, const struct dhcp_sent *s)
@@ -585,6 +499,91 @@ answer_sent(struct dhcp_srv *srv, const struct dhcp_sent *s)
 	}
 	if (want_event)
 		boot_event(srv, s->host, stage, detail);
+}
+
+/* dhcp_txq_flush()'s send: sendmmsg() on the listener, timed. */
+static int
+txq_send(void *arg, struct mmsghdr *v, unsigned int n)
+{
+	struct dhcp_srv	*srv = arg;
+	int		 k;
+
+	k = sendmmsg(srv->fd, v, n, 0);
+	srv->sent_us = clock_mono_us();
+	srv->st.send_calls++;
+	return k;
+}
+
+/* dhcp_txq_flush()'s report on each reply: sent, or counted as not. */
+static void
+txq_done(void *arg, unsigned int i, int err)
+{
+	struct dhcp_srv		*srv = arg;
+	const struct dhcp_sent	*s = &srv->sent[i];
+
+	if (err != 0) {
+		srv->st.send_errors++;
+		warn_limited(srv, &s->rx, s->macstr, "reply not sent",
+		    strerror(err));
+		return;
+	}
+	answer_sent(srv, s);
+}
+
+/*
+ * Sends the queued replies: the one place replies leave, one sendmmsg()
+ * for all when nothing fails.
+ */
+static void
+txq_flush(struct dhcp_srv *srv)
+{
+	dhcp_txq_flush(&srv->txq, txq_send, txq_done, srv);
+}
+
+/*
+ * OFFER, ACK or NAK: built into the send queue where the policy planned
+ * it (broadcasts out of the receiving interface, every reply from the
+ * server address); answer_sent() does the rest once it has left.
+ */
+static void
+handle_answer(struct dhcp_srv *srv, const struct dhcp_rx *rx,
+    const struct dhcp_msg *m, const struct dhcp_decision *d,
+    const char *macstr, const char *why)
+{
+	const struct dhcp_reply	*r = &d->reply;
+	struct dhcp_sent	*s;
+	uint8_t			*buf;
+	ssize_t			 n;
+	unsigned int		 i;
+
+	if ((buf = dhcp_txq_next(&srv->txq)) == NULL) {
+		txq_flush(srv);
+		buf = dhcp_txq_next(&srv->txq);
+	}
+	if ((n = dhcp_reply_build(r, m, buf, DHCP_TXQ_PKT)) < 0) {
+		srv->st.build_errors++;
+		warn_limited(srv, rx, macstr, "reply does not fit the "
+		    "client's maximum message size", NULL);
+		return;
+	}
+	i = dhcp_txq_push(&srv->txq, (size_t)n, r->dest_ip, r->dest_port,
+	    r->server_id, r->dest == DHCP_DEST_BROADCAST ? rx->ifindex : 0);
+	s = &srv->sent[i];
+	s->rx = *rx;
+	s->host = d->host;
+	s->action = d->action;
+	s->why = why;
+	memcpy(s->macstr, macstr, sizeof(s->macstr));
+	s->req_type = m->type;
+	s->giaddr = m->giaddr;
+	s->has_arch = m->has_arch;
+	s->arch = m->arch;
+	s->is_ipxe = m->is_ipxe;
+	s->type = r->type;
+	s->yiaddr = r->yiaddr;
+	s->dest_ip = r->dest_ip;
+	s->dest_port = r->dest_port;
+	memcpy(s->bootfile, r->bootfile, sizeof(s->bootfile));
 }
 
 static void
