@@ -46,8 +46,8 @@
 #   also the bench/dhcpload.c section at the end), LG_CMP_RATE (3000),
 #   LG_PERIOD (4), LG_START (4000), LG_STEPS (7), LG_MAX (400000), LG_RUNS
 #   (1: interleaved dhcpload rounds, the order rotated, medians),
-#   LG_STRACE (the dhcpload rates at which each bootd's system calls are
-#   counted with strace -c -f; default "2000 16000"; "" for none). Needs
+#   LG_SYSCALLS (the dhcpload rates at which each bootd's system calls are
+#   counted, perf stat or strace; default "1000 2000 20000"; "" for none). Needs
 #   root. Takes about 12 minutes (14 with BOOTD_ALT), plus 3 per LG_RUNS
 #   with LOADGEN.
 set -euo pipefail
@@ -70,7 +70,7 @@ LG_START=${LG_START:-4000}
 LG_STEPS=${LG_STEPS:-7}
 LG_MAX=${LG_MAX:-400000}
 LG_RUNS=${LG_RUNS:-1}
-LG_STRACE=${LG_STRACE-2000 16000}
+LG_SYSCALLS=${LG_SYSCALLS-1000 2000 20000}
 NCLIENTS=1000
 BASE_MAC=02:00:00:00:00:00
 read -r -a SERVERS <<< "${SERVERS:-bootd bootd-warn dnsmasq kea-mem kea-mysql}"
@@ -622,24 +622,39 @@ for s in "${SERVERS[@]}"; do
 	LGMAX[$s]="${LGGE[$s]:-}$(median ${LGMAX[$s]:-})"
 done
 
-# System calls per exchange of each bootd, strace -c -f for 3 s in the
-# middle of a 5 s dhcpload run at each rate of LG_STRACE (strace slows
-# every call: the counts are what matters here, not the time).
-if [ -n "$LG_STRACE" ] && command -v strace >/dev/null; then
-	for rate in $LG_STRACE; do
+# System calls per exchange of each bootd during a 5 s dhcpload run at
+# each rate of LG_SYSCALLS, counted for 3 s in its middle: with perf stat
+# on the syscall tracepoints (all threads; cheap, so the batching seen is
+# the real one), else with strace -c -f (which slows every call, so at
+# high rates bootd batches more under it than it would).
+SC_EVENTS="raw_syscalls:sys_enter syscalls:sys_enter_epoll_wait syscalls:sys_enter_recvmmsg syscalls:sys_enter_sendmmsg syscalls:sys_enter_sendmsg syscalls:sys_enter_ioctl syscalls:sys_enter_write syscalls:sys_enter_futex"
+if [ -n "$LG_SYSCALLS" ]; then
+	for rate in $LG_SYSCALLS; do
 		for s in "${SERVERS[@]}"; do
 			case $s in bootd*) ;; *) continue ;; esac
 			[ -z "${DEAD[$s]:-}" ] || continue
-			lg_run "$s" "$rate" 5 > "$T/strace.$s.$rate.lg" &
+			lg_run "$s" "$rate" 5 > "$T/sc.$s.$rate.lg" &
 			pp=$!
 			sleep 1
-			timeout -s INT 3 strace -c -f -p "${PID[$s]}" \
-				-o "$T/strace.$s.$rate" >/dev/null 2>&1 || true
+			if command -v perf >/dev/null; then
+				how="perf stat"
+				perf stat -x, $(printf -- '-e %s ' $SC_EVENTS) \
+					-p "${PID[$s]}" -o "$T/sc.$s.$rate" -- sleep 3 \
+					>/dev/null 2>&1 || true
+				# "count,,event,...": per exchange; raw_syscalls is all.
+				sc=$(awk -F, -v n=$((rate * 3)) '$3 ~ /^(raw_)?syscalls:/ {
+					e = $3; sub(/^.*sys_enter_?/, "", e); if (e == "") e = "all"
+					printf "%s %.3f  ", e, $1 / n }' "$T/sc.$s.$rate")
+			else
+				how="strace -c -f"
+				timeout -s INT 3 strace -c -f -p "${PID[$s]}" \
+					-o "$T/sc.$s.$rate" >/dev/null 2>&1 || true
+				sc=$(awk -v n=$((rate * 3)) '$1 ~ /^[0-9.]+$/ && NF >= 5 {
+					printf "%s %.3f  ", $NF, $4 / n }' "$T/sc.$s.$rate")
+			fi
 			wait "$pp" || true
-			echo "-- $s: system calls per exchange at $rate/s (strace -c -f, 3 s; dhcpload: $(cat "$T/strace.$s.$rate.lg"))"
-			awk -v n=$((rate * 3)) '$1 ~ /^[0-9.]+$/ && NF >= 5 {
-				printf "  %-14s %6.3f%s\n", $NF, $4 / n, (NF == 6 ? sprintf(" (%.3f errors)", $5 / n) : "") }' \
-				"$T/strace.$s.$rate"
+			echo "-- $s at $rate/s, system calls per exchange ($how, 3 s): $sc"
+			echo "   (dhcpload: $(cat "$T/sc.$s.$rate.lg"))"
 		done
 	done
 fi
