@@ -41,10 +41,15 @@
 #   BOOTD_ALT (a second bootd binary, measured as "bootd-alt" at log.level
 #   info: A/B a patch), SERVERS (default "bootd bootd-warn dnsmasq kea-mem
 #   kea-mysql"), RUNS (3), PERIOD (5 s per rate step), STEPS (5),
-#   LAT_RATE (1000), LAT_PERIOD (5), PROFILE (1); LOADGEN (1: also the
-#   bench/dhcpload.c section at the end), LG_CMP_RATE (3000), LG_PERIOD
-#   (4), LG_START (4000), LG_STEPS (7), LG_MAX (400000). Needs root. Takes
-#   about 12 minutes (14 with BOOTD_ALT), plus 3 with LOADGEN.
+#   LAT_RATE (1000), LAT_PERIOD (5), PROFILE (1); PERFDHCP (1; 0: only the
+#   check runs, not the perfdhcp rounds, profile and table); LOADGEN (1:
+#   also the bench/dhcpload.c section at the end), LG_CMP_RATE (3000),
+#   LG_PERIOD (4), LG_START (4000), LG_STEPS (7), LG_MAX (400000), LG_RUNS
+#   (1: interleaved dhcpload rounds, the order rotated, medians),
+#   LG_SYSCALLS (the dhcpload rates at which each bootd's system calls are
+#   counted, perf stat or strace; default "1000 2000 20000"; "" for none). Needs
+#   root. Takes about 12 minutes (14 with BOOTD_ALT), plus 3 per LG_RUNS
+#   with LOADGEN.
 set -euo pipefail
 export LC_ALL=C
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -57,12 +62,15 @@ MAX_RATE=${MAX_RATE:-40000}
 LAT_RATE=${LAT_RATE:-1000}
 LAT_PERIOD=${LAT_PERIOD:-5}
 PROFILE=${PROFILE:-1}
+PERFDHCP=${PERFDHCP:-1}
 LOADGEN=${LOADGEN:-1}
 LG_CMP_RATE=${LG_CMP_RATE:-3000}
 LG_PERIOD=${LG_PERIOD:-4}
 LG_START=${LG_START:-4000}
 LG_STEPS=${LG_STEPS:-7}
 LG_MAX=${LG_MAX:-400000}
+LG_RUNS=${LG_RUNS:-1}
+LG_SYSCALLS=${LG_SYSCALLS-1000 2000 20000}
 NCLIENTS=1000
 BASE_MAC=02:00:00:00:00:00
 read -r -a SERVERS <<< "${SERVERS:-bootd bootd-warn dnsmasq kea-mem kea-mysql}"
@@ -421,6 +429,7 @@ alive() {	# alive SERVER WHEN
 	return 1
 }
 t0=$(date +%s)
+if [ "$PERFDHCP" = 1 ]; then
 for r in $(seq 1 "$RUNS"); do
 	mapfile -t order < <(rotate $((r - 1)) "${SERVERS[@]}")
 	log "== round $r/$RUNS: ${order[*]} ($(( $(date +%s) - t0 )) s)"
@@ -509,6 +518,7 @@ for s in "${SERVERS[@]}"; do
 		"$lat" "$latr" "$LAT_RATE" \
 		"$(awk -v a="$lat" -v b="$latr" 'BEGIN { print (a + 0 <= 0.5 && b + 0 <= 0.5) ? "met" : "MISSED" }')"
 done
+fi # PERFDHCP
 
 # --- bench/dhcpload.c: the same servers driven by our own load generator
 # (relay mode from GIADDRS, sendmmsg/recvmmsg, one socket per giaddr), to
@@ -544,26 +554,29 @@ if [ -n "${PID[bootd]:-}" ]; then
 	echo "perfdhcp: achieved $(pd_rate "$T/cmp.pd")/s, lost $(pd_loss "$T/cmp.pd")%, client CPU $(pd_cpu "$T/cmp.pd" "$LG_PERIOD") core"
 	echo "dhcpload: achieved $(kv "$l" rate)/s, lost $(lg_loss "$l")%, client CPU $(awk -v c="$(kv "$l" cpu_s)" -v t="$LG_PERIOD" 'BEGIN { printf "%.2f", c / t }') core"
 fi
-declare -A LGMAX LGCPU LGCCPU LGP50 LGP99 LGWRONG
-for s in "${SERVERS[@]}"; do
-	[ -z "${DEAD[$s]:-}" ] || continue
-	l=$(lg_run "$s" 500 2 -E)
-	LGWRONG[$s]=$(kv "$l" wrong)
+declare -A LGMAX LGCPU LGCCPU LGP50 LGP99 LGD50 LGR50 LGD99 LGR99 LGWRONG LGGE
+lg_measure() {	# lg_measure SERVER ROUND: check, latency, ceiling
+	local s=$1 r=$2 l lo=0 hi=0 rate=$LG_START best=0 step c0 c1 m0 m1 got loss cpu=- ccpu=-
+	if [ "$r" = 1 ]; then
+		l=$(lg_run "$s" 500 2 -E)
+		LGWRONG[$s]=$(kv "$l" wrong)
+	fi
 	l=$(lg_run "$s" "$LAT_RATE" "$LAT_PERIOD")
-	LGP50[$s]="$(kv "$l" do_p50_us)/$(kv "$l" ra_p50_us)"
-	LGP99[$s]="$(kv "$l" do_p99_us)/$(kv "$l" ra_p99_us)"
-	echo "$s latency@$LAT_RATE (dhcpload): $l" >> "$T/lg.log"
-	lo=0 hi=0 rate=$LG_START best=0
+	LGD50[$s]="${LGD50[$s]:-} $(kv "$l" do_p50_us)"
+	LGR50[$s]="${LGR50[$s]:-} $(kv "$l" ra_p50_us)"
+	LGD99[$s]="${LGD99[$s]:-} $(kv "$l" do_p99_us)"
+	LGR99[$s]="${LGR99[$s]:-} $(kv "$l" ra_p99_us)"
+	echo "round $r $s latency@$LAT_RATE (dhcpload): $l" >> "$T/lg.log"
 	for step in $(seq 1 "$LG_STEPS"); do
 		c0=$(cpu_ticks "${PID[$s]}"); m0=$(cpu_ticks "$MDB_SRV_PID")
 		l=$(lg_run "$s" "$rate" "$LG_PERIOD")
 		c1=$(cpu_ticks "${PID[$s]}"); m1=$(cpu_ticks "$MDB_SRV_PID")
 		got=$(kv "$l" rate); loss=$(lg_loss "$l")
-		echo "$s rate $rate: $l; server CPU ticks $((c1 - c0)), mariadb $((m1 - m0))" >> "$T/lg.log"
+		echo "round $r $s rate $rate: $l; server CPU ticks $((c1 - c0)), mariadb $((m1 - m0))" >> "$T/lg.log"
 		if passes "$loss" "${got:-0}" "$rate"; then
 			lo=$rate best=$got
-			LGCPU[$s]=$(awk -v t=$((c1 - c0)) -v hz="$HZ" -v n="$(kv "$l" acked)" 'BEGIN { if (n > 0) printf "%.1f", t / hz * 1e6 / n; else print "-" }')
-			LGCCPU[$s]=$(awk -v c="$(kv "$l" cpu_s)" -v t="$LG_PERIOD" 'BEGIN { printf "%.2f", c / t }')
+			cpu=$(awk -v t=$((c1 - c0)) -v hz="$HZ" -v n="$(kv "$l" acked)" 'BEGIN { if (n > 0) printf "%.1f", t / hz * 1e6 / n; else print "-" }')
+			ccpu=$(awk -v c="$(kv "$l" cpu_s)" -v t="$LG_PERIOD" 'BEGIN { printf "%.2f", c / t }')
 		else
 			hi=$rate
 		fi
@@ -577,22 +590,81 @@ for s in "${SERVERS[@]}"; do
 			rate=$(round_rate "$(awk -v a="$lo" -v b="$hi" 'BEGIN { print sqrt(a * b) }')")
 		fi
 	done
-	LGMAX[$s]=$best
-	[ "$hi" != 0 ] || LGMAX[$s]=">=$best"
+	LGMAX[$s]="${LGMAX[$s]:-} $best"
+	LGCPU[$s]="${LGCPU[$s]:-} $cpu"
+	LGCCPU[$s]="${LGCCPU[$s]:-} $ccpu"
+	[ "$hi" != 0 ] || LGGE[$s]=">="
 	alive "$s" "during the dhcpload runs" || true
+}
+lg_t0=$(date +%s)
+for r in $(seq 1 "$LG_RUNS"); do
+	mapfile -t order < <(rotate $((r - 1)) "${SERVERS[@]}")
+	log "== dhcpload round $r/$LG_RUNS: ${order[*]} ($(( $(date +%s) - lg_t0 )) s)"
+	for s in "${order[@]}"; do
+		[ -z "${DEAD[$s]:-}" ] || continue
+		lg_measure "$s" "$r"
+		log "  $s: max ${LGMAX[$s]##* }/s at ${LGCPU[$s]##* } us/x"
+	done
 done
 cat "$T/lg.log"
 printf '%-11s %12s %10s %12s %16s %16s %6s\n' server "max x/s <1%" "cpu us/x" "client core" "p50 DO/RA us" "p99 DO/RA us" wrong
 for s in "${SERVERS[@]}"; do
-	printf '%-11s %12s %10s %12s %16s %16s %6s\n' "$s" "${LGMAX[$s]:--}" \
-		"${LGCPU[$s]:--}" "${LGCCPU[$s]:--}" "${LGP50[$s]:--}" \
-		"${LGP99[$s]:--}" "${LGWRONG[$s]:--}"
+	LGP50[$s]="$(median ${LGD50[$s]:-})/$(median ${LGR50[$s]:-})"
+	LGP99[$s]="$(median ${LGD99[$s]:-})/$(median ${LGR99[$s]:-})"
+	printf '%-11s %12s %10s %12s %16s %16s %6s\n' "$s" \
+		"${LGGE[$s]:-}$(median ${LGMAX[$s]:-})" "$(median ${LGCPU[$s]:-})" \
+		"$(median ${LGCCPU[$s]:-})" "${LGP50[$s]}" "${LGP99[$s]}" \
+		"${LGWRONG[$s]:--}"
 done
-echo "(max: highest dhcpload -r RATE -d $LG_PERIOD with < 1% of exchanges lost and >= 95% achieved, $LG_STEPS steps from $LG_START/s; >=: none failed up to $LG_MAX/s. cpu us/x: the server's CPU per ACK at that rate; client core: dhcpload's CPU share there (well under 1: the client was not the limit). p50/p99 at $LAT_RATE/s over $LAT_PERIOD s. wrong: OFFERs and ACKs of 1,000 -E-checked exchanges that were not the MAC's reservation)"
+echo "(median of $LG_RUNS interleaved rounds. max: highest dhcpload -r RATE -d $LG_PERIOD with < 1% of exchanges lost and >= 95% achieved, $LG_STEPS steps from $LG_START/s; >=: in some round none failed up to $LG_MAX/s. cpu us/x: the server's CPU per ACK at that rate; client core: dhcpload's CPU share there (well under 1: the client was not the limit). p50/p99 at $LAT_RATE/s over $LAT_PERIOD s. wrong: OFFERs and ACKs of 1,000 -E-checked exchanges that were not the MAC's reservation)"
+for s in "${SERVERS[@]}"; do
+	LGCPU[$s]=$(median ${LGCPU[$s]:-})
+	LGMAX[$s]="${LGGE[$s]:-}$(median ${LGMAX[$s]:-})"
+done
+
+# System calls per exchange of each bootd during a 5 s dhcpload run at
+# each rate of LG_SYSCALLS, counted for 3 s in its middle: with perf stat
+# on the syscall tracepoints (all threads; cheap, so the batching seen is
+# the real one), else with strace -c -f (which slows every call, so at
+# high rates bootd batches more under it than it would).
+SC_EVENTS="raw_syscalls:sys_enter syscalls:sys_enter_epoll_wait syscalls:sys_enter_recvmmsg syscalls:sys_enter_sendmmsg syscalls:sys_enter_sendmsg syscalls:sys_enter_ioctl syscalls:sys_enter_write syscalls:sys_enter_futex"
+if [ -n "$LG_SYSCALLS" ]; then
+	for rate in $LG_SYSCALLS; do
+		for s in "${SERVERS[@]}"; do
+			case $s in bootd*) ;; *) continue ;; esac
+			[ -z "${DEAD[$s]:-}" ] || continue
+			lg_run "$s" "$rate" 5 > "$T/sc.$s.$rate.lg" &
+			pp=$!
+			sleep 1
+			if command -v perf >/dev/null; then
+				how="perf stat"
+				perf stat -x, $(printf -- '-e %s ' $SC_EVENTS) \
+					-p "${PID[$s]}" -o "$T/sc.$s.$rate" -- sleep 3 \
+					>/dev/null 2>&1 || true
+				# "count,,event,...": per exchange; raw_syscalls is all.
+				sc=$(awk -F, -v n=$((rate * 3)) '$3 ~ /^(raw_)?syscalls:/ {
+					e = $3; sub(/^.*sys_enter_?/, "", e); if (e == "") e = "all"
+					printf "%s %.3f  ", e, $1 / n }' "$T/sc.$s.$rate")
+			else
+				how="strace -c -f"
+				timeout -s INT 3 strace -c -f -p "${PID[$s]}" \
+					-o "$T/sc.$s.$rate" >/dev/null 2>&1 || true
+				sc=$(awk -v n=$((rate * 3)) '$1 ~ /^[0-9.]+$/ && NF >= 5 {
+					printf "%s %.3f  ", $NF, $4 / n }' "$T/sc.$s.$rate")
+			fi
+			wait "$pp" || true
+			echo "-- $s at $rate/s, system calls per exchange ($how, 3 s): $sc"
+			echo "   (dhcpload: $(cat "$T/sc.$s.$rate.lg"))"
+		done
+	done
+fi
 kmax=$(echo "${LGMAX[kea-mem]:-0}" | tr -d '>=')
 if [ -n "${LGMAX[bootd]:-}" ] && [ "${kmax:-0}" != 0 ]; then
 	r=$(ratio "$(echo "${LGMAX[bootd]}" | tr -d '>=')" "$kmax")
 	echo "bootd / kea-mem = ${r}x (target >= 4: $(verdict "$r" 4)); bootd cpu ${LGCPU[bootd]:--} us/x (target <= 25: $(awk -v c="${LGCPU[bootd]:-999}" 'BEGIN { print (c + 0 <= 25) ? "met" : "MISSED" }'))"
+fi
+if [ -n "${LGMAX[bootd-alt]:-}" ] && [ -n "${LGMAX[bootd]:-}" ]; then
+	echo "bootd / bootd-alt: max rate $(ratio "$(echo "${LGMAX[bootd]}" | tr -d '>=')" "$(echo "${LGMAX[bootd-alt]}" | tr -d '>=')")x, cpu per exchange $(ratio "${LGCPU[bootd]:-0}" "${LGCPU[bootd-alt]:-0}")x"
 fi
 fi # LOADGEN
 echo "elapsed $(( $(date +%s) - t0 )) s of measurement; load average now: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -2,10 +2,11 @@
 /*
  * dhcp_server: the :67 listener. Reads a bounded burst of requests per
  * callback, learns the receiving interface and address from IP_PKTINFO,
- * parses (dhcp_msg), decides (dhcp_policy), builds and sends the reply, and
- * queues discovered MACs and boot events to the DB thread through rate
- * limiters. Every protocol decision lives in the pure core; this file only
- * moves packets, counts and logs. Nothing here blocks.
+ * parses (dhcp_msg), decides (dhcp_policy), builds the replies and sends a
+ * burst's together (dhcp_txq, one sendmmsg()), and queues discovered MACs
+ * and boot events to the DB thread through rate limiters. Every protocol
+ * decision lives in the pure core; this file only moves packets, counts
+ * and logs. Nothing here blocks.
  */
 #include <sys/types.h>
 #include <sys/ioctl.h>
@@ -38,11 +39,16 @@
 #include "dhcp/dhcp_msg.h"
 #include "dhcp/dhcp_policy.h"
 #include "dhcp/dhcp_server.h"
+#include "dhcp/dhcp_txq.h"
 
 _Static_assert(DHCP_DISC_SLOTS % DHCP_DISC_WAYS == 0,
     "DHCP_DISC_SLOTS must be a multiple of DHCP_DISC_WAYS");
 
 _Static_assert(DHCP_PKT_MAX == 4096, "update the \"datagram longer\" reason");
+
+_Static_assert(DHCP_TXQ_PKT == DHCP_REPLY_MAX, "a reply fits a queue slot");
+_Static_assert(DHCP_TXQ_MAX >= DHCP_RECV_BURST,
+    "a read burst's replies leave in one sendmmsg()");
 
 #define DISC_SETS	(DHCP_DISC_SLOTS / DHCP_DISC_WAYS)
 
@@ -72,6 +78,30 @@ struct dhcp_rx {
 	uint64_t	 read_us;	/* clock_mono_us() after the read */
 };
 
+/*
+ * A queued reply: what its request left to do once it is sent (count,
+ * record, log). host is borrowed from bd->snap: replies are flushed
+ * before the callback that queued them returns, and a new snapshot only
+ * arrives in another callback.
+ */
+struct dhcp_sent {
+	struct dhcp_rx		 rx;
+	const struct inv_host	*host;
+	enum dhcp_action	 action;
+	const char		*why;		/* static, or NULL */
+	char			 macstr[ADDR_MAC_STRLEN];
+	uint8_t			 req_type;	/* enum dhcp_msg_type */
+	uint32_t		 giaddr;
+	int			 has_arch;
+	uint16_t		 arch;
+	int			 is_ipxe;
+	uint8_t			 type;		/* the reply's */
+	uint32_t		 yiaddr;
+	uint32_t		 dest_ip;
+	uint16_t		 dest_port;
+	char			 bootfile[DHCP_BOOTFILE_MAX + 1];
+};
+
 struct dhcp_srv {
 	struct bootd		*bd;
 	int			 fd;
@@ -83,7 +113,9 @@ struct dhcp_srv {
 	struct disc_slot	 disc[DHCP_DISC_SLOTS];
 	struct dhcp_iface	 ifc[DHCP_IFACE_CACHE];
 	uint8_t			 rbuf[DHCP_RECV_BATCH][DHCP_PKT_MAX];
-	uint8_t			 wbuf[DHCP_REPLY_MAX];
+	struct dhcp_txq		 txq;		/* replies not sent yet */
+	struct dhcp_sent	 sent[DHCP_TXQ_MAX];	/* txq's, by index */
+	uint64_t		 sent_us;	/* clock after the last send */
 };
 
 /* The time in the rate limiters' and slots' ms out of clock_mono_us(). */
@@ -272,45 +304,6 @@ warn_limited(struct dhcp_srv *srv, const struct dhcp_rx *rx, const char *what,
 	    what, why, detail != NULL ? ": " : "", detail != NULL ? detail : "");
 }
 
-/*
- * Sends a built reply where the policy planned it: the one place replies
- * leave. Broadcasts go out of the receiving interface; every reply has
- * the server address as its source. Returns 0 or -1 (errno set).
- */
-static int
-reply_send(struct dhcp_srv *srv, const uint8_t *p, size_t len,
-    const struct dhcp_reply *r, const struct dhcp_rx *rx)
-{
-	struct sockaddr_in	 to;
-	struct msghdr		 msg;
-	struct iovec		 iov;
-	struct in_pktinfo	 pi;
-	union pktinfo_cmsg	 cbuf;
-	ssize_t			 n;
-
-	memset(&to, 0, sizeof(to));
-	to.sin_family = AF_INET;
-	to.sin_addr.s_addr = htonl(r->dest_ip);
-	to.sin_port = htons(r->dest_port);
-	memset(&pi, 0, sizeof(pi));
-	pi.ipi_spec_dst.s_addr = htonl(r->server_id);
-	if (r->dest == DHCP_DEST_BROADCAST)
-		pi.ipi_ifindex = rx->ifindex;
-
-	memset(&msg, 0, sizeof(msg));
-	iov.iov_base = (void *)(uintptr_t)p;
-	iov.iov_len = len;
-	msg.msg_name = &to;
-	msg.msg_namelen = sizeof(to);
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	pktinfo_set(&msg, &cbuf, &pi);
-	do
-		n = sendmsg(srv->fd, &msg, 0);
-	while (n == -1 && errno == EINTR);
-	return n == -1 ? -1 : 0;
-}
-
 /* Queues ev to the DB thread when there is one; counts a full queue. */
 static int
 db_queue(struct dhcp_srv *srv, const struct db_event *ev)
@@ -438,36 +431,21 @@ handle_ignored(struct dhcp_srv *srv, const struct dhcp_rx *rx,
 		    dhcp_msg_type_name(m->type), macstr, why);
 }
 
-/* OFFER, ACK or NAK: build, send, count, log, record. */
+/* A reply has left: count, note the arch, log, record. */
 static void
-handle_answer(struct dhcp_srv *srv, const struct dhcp_rx *rx,
-    const struct dhcp_msg *m, const struct dhcp_decision *d,
-    const char *macstr, const char *why)
+answer_sent(struct dhcp_srv *srv, const struct dhcp_sent *s)
 {
-	const struct dhcp_reply	*r = &d->reply;
-	const char		*stage, *name;
+	const struct dhcp_rx	*rx = &s->rx;
+	const char		*stage, *name, *why = s->why;
 	char			 yi[ADDR_IP4_STRLEN], to[ADDR_IP4_STRLEN];
 	char			 via[ADDR_IP4_STRLEN + 8] = "", arch[48];
 	char			 file[DHCP_BOOTFILE_MAX * 4 + 8];
 	char			 detail[sizeof(file) + 160];
-	ssize_t			 n;
 	int			 want_event;
 
-	if ((n = dhcp_reply_build(r, m, srv->wbuf, sizeof(srv->wbuf))) < 0) {
-		srv->st.build_errors++;
-		warn_limited(srv, rx, macstr, "reply does not fit the "
-		    "client's maximum message size", NULL);
-		return;
-	}
-	if (reply_send(srv, srv->wbuf, (size_t)n, r, rx) == -1) {
-		srv->st.send_errors++;
-		warn_limited(srv, rx, macstr, "reply not sent",
-		    strerror(errno));
-		return;
-	}
 	metrics_hist_observe(&srv->st.decide_send,
-	    (double)(clock_mono_us() - rx->read_us) / 1e6);
-	switch (d->action) {
+	    (double)(srv->sent_us - rx->read_us) / 1e6);
+	switch (s->action) {
 	case DHCP_ACT_OFFER:
 		srv->st.offers++;
 		stage = "dhcp-offer";
@@ -476,8 +454,8 @@ handle_answer(struct dhcp_srv *srv, const struct dhcp_rx *rx,
 		srv->st.acks++;
 		stage = "dhcp-ack";
 		/* TFTP applies per-firmware limits by this. */
-		if (m->has_arch && r->yiaddr != 0)
-			archmap_set(&srv->bd->archmap, r->yiaddr, m->arch);
+		if (s->has_arch && s->yiaddr != 0)
+			archmap_set(&srv->bd->archmap, s->yiaddr, s->arch);
 		break;
 	default:
 		srv->st.naks++;
@@ -491,36 +469,121 @@ handle_answer(struct dhcp_srv *srv, const struct dhcp_rx *rx,
 	want_event = boot_event_ok(srv, rx);
 	if (!want_event && log_cur_level < LOG_LVL_INFO)
 		return;
-	name = dhcp_msg_type_name(r->type);
-	addr_ip4_str(r->yiaddr, yi);
-	addr_ip4_str(r->dest_ip, to);
-	if (m->giaddr != 0) {
+	name = dhcp_msg_type_name(s->type);
+	addr_ip4_str(s->yiaddr, yi);
+	addr_ip4_str(s->dest_ip, to);
+	if (s->giaddr != 0) {
 		memcpy(via, " via ", 6);
-		addr_ip4_str(m->giaddr, via + 5);
+		addr_ip4_str(s->giaddr, via + 5);
 	}
-	if (m->has_arch)
-		snprintf(arch, sizeof(arch), "%u (%s)", (unsigned int)m->arch,
-		    pxe_arch_name(m->arch));
+	if (s->has_arch)
+		snprintf(arch, sizeof(arch), "%u (%s)", (unsigned int)s->arch,
+		    pxe_arch_name(s->arch));
 	else
 		snprintf(arch, sizeof(arch), "none");
-	log_sanitise(file, sizeof(file), r->bootfile, strlen(r->bootfile));
-	if (d->action == DHCP_ACT_NAK) {
+	log_sanitise(file, sizeof(file), s->bootfile, strlen(s->bootfile));
+	if (s->action == DHCP_ACT_NAK) {
 		log_note_info("dhcp: %s: NAK to %s (%s) for %s%s: %s",
-		    rx->ifname, macstr, d->host->hostname,
-		    dhcp_msg_type_name(m->type), via, why);
+		    rx->ifname, s->macstr, s->host->hostname,
+		    dhcp_msg_type_name(s->req_type), via, why);
 		snprintf(detail, sizeof(detail), "%s%s", why, via);
 	} else {
 		log_note_info("dhcp: %s: %s %s to %s (%s)%s arch %s%s file "
-		    "\"%s\" -> %s:%u%s%s", rx->ifname, name, yi, macstr,
-		    d->host->hostname, via, arch, m->is_ipxe ? " iPXE" : "",
-		    file, to, r->dest_port, why != NULL ? ": " : "",
+		    "\"%s\" -> %s:%u%s%s", rx->ifname, name, yi, s->macstr,
+		    s->host->hostname, via, arch, s->is_ipxe ? " iPXE" : "",
+		    file, to, s->dest_port, why != NULL ? ": " : "",
 		    why != NULL ? why : "");
 		snprintf(detail, sizeof(detail), "ip=%s arch=%s%s file=%s%s",
-		    m->type == DHCP_INFORM ? "-" : yi, arch,
-		    m->is_ipxe ? " ipxe" : "", file, via);
+		    s->req_type == DHCP_INFORM ? "-" : yi, arch,
+		    s->is_ipxe ? " ipxe" : "", file, via);
 	}
 	if (want_event)
-		boot_event(srv, d->host, stage, detail);
+		boot_event(srv, s->host, stage, detail);
+}
+
+/* dhcp_txq_flush()'s send: sendmmsg() on the listener, timed. */
+static int
+txq_send(void *arg, struct mmsghdr *v, unsigned int n)
+{
+	struct dhcp_srv	*srv = arg;
+	int		 k;
+
+	k = sendmmsg(srv->fd, v, n, 0);
+	srv->sent_us = clock_mono_us();
+	srv->st.send_calls++;
+	return k;
+}
+
+/* dhcp_txq_flush()'s report on each reply: sent, or counted as not. */
+static void
+txq_done(void *arg, unsigned int i, int err)
+{
+	struct dhcp_srv		*srv = arg;
+	const struct dhcp_sent	*s = &srv->sent[i];
+
+	if (err != 0) {
+		srv->st.send_errors++;
+		warn_limited(srv, &s->rx, s->macstr, "reply not sent",
+		    strerror(err));
+		return;
+	}
+	answer_sent(srv, s);
+}
+
+/*
+ * Sends the queued replies: the one place replies leave, one sendmmsg()
+ * for all when nothing fails.
+ */
+static void
+txq_flush(struct dhcp_srv *srv)
+{
+	dhcp_txq_flush(&srv->txq, txq_send, txq_done, srv);
+}
+
+/*
+ * OFFER, ACK or NAK: built into the send queue where the policy planned
+ * it (broadcasts out of the receiving interface, every reply from the
+ * server address); answer_sent() does the rest once it has left.
+ */
+static void
+handle_answer(struct dhcp_srv *srv, const struct dhcp_rx *rx,
+    const struct dhcp_msg *m, const struct dhcp_decision *d,
+    const char *macstr, const char *why)
+{
+	const struct dhcp_reply	*r = &d->reply;
+	struct dhcp_sent	*s;
+	uint8_t			*buf;
+	ssize_t			 n;
+	unsigned int		 i;
+
+	if ((buf = dhcp_txq_next(&srv->txq)) == NULL) {
+		txq_flush(srv);
+		buf = dhcp_txq_next(&srv->txq);
+	}
+	if ((n = dhcp_reply_build(r, m, buf, DHCP_TXQ_PKT)) < 0) {
+		srv->st.build_errors++;
+		warn_limited(srv, rx, macstr, "reply does not fit the "
+		    "client's maximum message size", NULL);
+		return;
+	}
+	i = dhcp_txq_push(&srv->txq, (size_t)n, r->dest_ip, r->dest_port,
+	    r->server_id, r->dest == DHCP_DEST_BROADCAST ? rx->ifindex : 0);
+	s = &srv->sent[i];
+	s->rx = *rx;
+	s->host = d->host;
+	s->action = d->action;
+	s->why = why;
+	memcpy(s->macstr, macstr, sizeof(s->macstr));
+	s->req_type = m->type;
+	s->giaddr = m->giaddr;
+	s->has_arch = m->has_arch;
+	s->arch = m->arch;
+	s->is_ipxe = m->is_ipxe;
+	s->type = r->type;
+	s->yiaddr = r->yiaddr;
+	s->dest_ip = r->dest_ip;
+	s->dest_port = r->dest_port;
+	memcpy(s->bootfile, r->bootfile, sizeof(s->bootfile));
 }
 
 static void
@@ -594,7 +657,7 @@ rx_packet(struct dhcp_srv *srv, struct msghdr *msg, size_t len, uint64_t now)
  * Reads up to DHCP_RECV_BURST datagrams, DHCP_RECV_BATCH per recvmmsg():
  * a short batch means the socket is empty, so a quiet server makes one
  * call per wakeup and a busy one a call per batch, not one per datagram
- * plus the EAGAIN.
+ * plus the EAGAIN. The burst's replies then leave in one sendmmsg().
  */
 static void
 listener_cb(evutil_socket_t fd, short what, void *arg)
@@ -629,13 +692,14 @@ listener_cb(evutil_socket_t fd, short what, void *arg)
 			    NULL);
 		while (n == -1 && errno == EINTR);
 		if (n <= 0)
-			return;	/* EAGAIN: the burst is over */
+			break;	/* EAGAIN: the burst is over */
 		/* The one clock read per batch, shared by its datagrams. */
 		now = clock_mono_us();
 		for (i = 0; i < n; i++)
 			rx_packet(srv, &mm[i].msg_hdr, mm[i].msg_len, now);
 		total += n;
 	} while (n == DHCP_RECV_BATCH && total < DHCP_RECV_BURST);
+	txq_flush(srv);
 }
 
 struct dhcp_srv *
@@ -719,13 +783,15 @@ dhcp_stop(struct dhcp_srv *srv)
 		    ", acks %" PRIu64 ", naks %" PRIu64 ", ignored %" PRIu64
 		    " (unknown MAC %" PRIu64 "), malformed %" PRIu64
 		    ", other interfaces %" PRIu64 ", build errors %" PRIu64
-		    ", send errors %" PRIu64 ", discovered queued %" PRIu64
+		    ", send errors %" PRIu64 ", sendmmsg calls %" PRIu64
+		    ", discovered queued %" PRIu64
 		    " suppressed %" PRIu64 " (per MAC %" PRIu64 ", rate %"
 		    PRIu64 "), events queued %" PRIu64 " suppressed %" PRIu64
 		    ", DB queue full %" PRIu64,
 		    st->received, st->offers, st->acks, st->naks, st->ignored,
 		    st->ignored_by[DHCP_R_UNKNOWN_MAC], st->malformed,
 		    st->other_iface, st->build_errors, st->send_errors,
+		    st->send_calls,
 		    st->disc_queued,
 		    st->disc_suppressed_mac + st->disc_suppressed_rate,
 		    st->disc_suppressed_mac, st->disc_suppressed_rate,

@@ -22,8 +22,10 @@
  * Destinations (RFC 2131 §4.1, planned by dhcp_policy): relayed → giaddr at
  * dhcp.port; ciaddr set → unicast to ciaddr at dhcp.port + 1; otherwise
  * 255.255.255.255 at dhcp.port + 1 out of the receiving interface (its
- * index in IP_PKTINFO on sendmsg). A reply that meets a full socket buffer
- * is dropped and counted: the client retransmits, the loop never waits.
+ * index in IP_PKTINFO). The replies to one read burst leave together in
+ * one sendmmsg(), each with its own destination and IP_PKTINFO. A reply
+ * that meets a full socket buffer is dropped and counted (with those
+ * after it in its burst): the client retransmits, the loop never waits.
  */
 #ifndef BOOTD_DHCP_SERVER_H
 #define BOOTD_DHCP_SERVER_H
@@ -87,7 +89,8 @@ struct dhcp_stats {
 	uint64_t	ignored;	/* all reasons */
 	uint64_t	ignored_by[DHCP_R_MAX];	/* enum dhcp_reason */
 	uint64_t	build_errors;	/* dhcp_reply_build() refused */
-	uint64_t	send_errors;	/* sendmsg failed (full buffer, ...) */
+	uint64_t	send_errors;	/* replies not sent (full buffer, ...) */
+	uint64_t	send_calls;	/* sendmmsg() calls made for them all */
 	uint64_t	disc_queued;	/* discovered rows handed to the DB */
 	uint64_t	disc_suppressed_mac;	/* seen within the interval */
 	uint64_t	disc_suppressed_rate;	/* over the global rate */
@@ -95,10 +98,11 @@ struct dhcp_stats {
 	uint64_t	events_suppressed;	/* over DHCP_EVENT_RATE */
 	uint64_t	db_queue_full;	/* db_thread_event() refused */
 	/*
-	 * Seconds from the read of a request's datagram to its reply's
-	 * sendmsg() returning, replies sent only (one more clock read per
-	 * reply). A recvmmsg() batch shares its read time, so the later
-	 * datagrams of a batch count the wait for those before them.
+	 * Seconds from the read of a request's datagram to the sendmmsg()
+	 * that sent its reply returning, replies sent only (one more clock
+	 * read per sendmmsg()). A recvmmsg() batch shares its read time and
+	 * a burst its send time, so a reply counts the wait for the others
+	 * of its burst.
 	 */
 	struct metrics_hist decide_send;
 };
