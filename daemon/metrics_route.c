@@ -202,6 +202,9 @@ put_tftp(struct metrics *m, const struct tftp_stats *st, size_t active)
 	}
 	one_u64(m, "bootd_tftp_transfers_active", METRICS_GAUGE,
 	    "TFTP transfers in flight.", active);
+	one_u64(m, "bootd_tftp_io_uring", METRICS_GAUGE,
+	    "1 when TFTP transfers receive and send through io_uring, 0 "
+	    "when on epoll (tftp.io_uring).", st->io_uring);
 	one_u64(m, "bootd_tftp_sent_bytes_total", METRICS_COUNTER,
 	    "TFTP file bytes sent, first copies only.", st->bytes);
 	one_u64(m, "bootd_tftp_retransmits_total", METRICS_COUNTER,

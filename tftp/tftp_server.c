@@ -361,9 +361,11 @@ tftp_ring_choose(struct tftp_srv *srv)
 	    &tftp_xfer_ring_ops, &why)) == NULL)
 		log_info("tftp: io_uring unavailable (%s); transfers on epoll",
 		    why);
-	else
+	else {
+		srv->st.io_uring = 1;
 		log_info("tftp: transfers on io_uring (multishot receives, "
 		    "sends batched per loop pass)");
+	}
 }
 
 struct tftp_srv *

@@ -31,6 +31,7 @@ struct tftp_stats {
 	uint64_t	unacked;	/* dropped: no first ACK in time */
 	uint64_t	changed;	/* ended: file changed under it */
 	uint64_t	nofd;		/* busy: out of descriptors */
+	uint64_t	io_uring;	/* 1: transfers through io_uring */
 	/*
 	 * Seconds from a transfer's creation (its RRQ taken) to its end,
 	 * completed transfers only (those counted in done); the clock read

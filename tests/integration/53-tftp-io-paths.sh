@@ -65,20 +65,22 @@ count_calls() {
 	done
 }
 
-started_with() {	# started_with TEXT: the path's line is in the log
+started_with() {	# started_with TEXT GAUGE: the path's log line and metric
 	wait_until 5 grep -qF "$1" "$T/bootd.log" || fail "no \"$1\" in the log"
+	http_get /metrics | grep -qx "bootd_tftp_io_uring $2" ||
+		fail "bootd_tftp_io_uring is not $2"
 }
 
 # 1. auto
 set_mode auto
 bootd_start "$T/bootd.conf"
 if [ "$(cat /proc/sys/kernel/io_uring_disabled 2>/dev/null || echo 0)" != 0 ]; then
-	started_with "tftp: io_uring unavailable"
+	started_with "tftp: io_uring unavailable" 0
 	echo "note: kernel.io_uring_disabled is set here; the ring path is not tested"
 	RING=0
 else
-	started_with "tftp: transfers on io_uring"
-	ok "auto: the log says io_uring"
+	started_with "tftp: transfers on io_uring" 1
+	ok "auto: the log and /metrics say io_uring"
 	RING=1
 fi
 clients auto
@@ -106,8 +108,8 @@ ok "auto: SIGTERM during 8 transfers, exit 0"
 # 2. off: epoll, one sendto and one recvfrom per block.
 set_mode off
 bootd_start "$T/bootd.conf"
-started_with "tftp: transfers on epoll (tftp.io_uring = off)"
-ok "off: the log says epoll"
+started_with "tftp: transfers on epoll (tftp.io_uring = off)" 0
+ok "off: the log and /metrics say epoll"
 read -r s r e <<< "$(count_calls)"
 [ "$s" -ge 4096 ] && [ "$r" -ge 4096 ] ||
 	fail "epoll: 4,096 blocks took sendto=$s recvfrom=$r"
@@ -122,7 +124,7 @@ set_mode auto
     --config "$T/bootd.conf" serve >> "$T/bootd.log" 2>&1 &
 BOOTD_PID=$!
 wait_until 10 http_get /healthz || fail "bootd under seccomp did not start"
-started_with "tftp: io_uring unavailable (io_uring_setup: not permitted"
+started_with "tftp: io_uring unavailable (io_uring_setup: not permitted" 0
 ok "seccomp: the log says io_uring is not permitted, epoll instead"
 clients seccomp
 bootd_stop
