@@ -22,7 +22,7 @@ set_mode() {	# set_mode auto|off
 R=$T/tftp
 mkdir -p "$T/out"
 head -c $((2 * 1024 * 1024)) /dev/urandom > "$R/medium.bin"
-head -c $((16 * 1024 * 1024)) /dev/urandom > "$R/big.bin"
+head -c $((4 * 1024 * 1024)) /dev/urandom > "$R/big.bin"
 head -c 100000 /dev/urandom > "$R/small.bin"	# tests/lib/tftp_raw.py's
 same() { cmp -s "$1" "$2" || fail "$3: content differs"; }
 
