@@ -62,22 +62,18 @@ export BOOTD_BIN BOOTD_SRC=$top
 set +u
 NGINX_PID=""
 ALT_PID=""
-stop_alt() {
-	if [ -n "$ALT_PID" ]; then
-		kill "$ALT_PID" 2>/dev/null || true
-		wait "$ALT_PID" 2>/dev/null || true
-		ALT_PID=""
+# stop_pid VAR: stops the daemon whose PID is in VAR (started here), once.
+stop_pid() {
+	local -n pid=$1
+	if [ -n "$pid" ]; then
+		kill "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+		pid=""
 	fi
 }
-T_CLEANUP_HOOKS+=(stop_alt)
-stop_nginx() {
-	if [ -n "$NGINX_PID" ]; then
-		kill "$NGINX_PID" 2>/dev/null || true
-		wait "$NGINX_PID" 2>/dev/null || true
-		NGINX_PID=""
-	fi
-}
-T_CLEANUP_HOOKS+=(stop_nginx)
+stop_alt() { stop_pid ALT_PID; }
+stop_nginx() { stop_pid NGINX_PID; }
+T_CLEANUP_HOOKS+=(stop_alt stop_nginx)
 t_init httpbench
 set -u
 
