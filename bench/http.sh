@@ -12,14 +12,16 @@
 # pairs, so other load hits both alike; the median of the pairs' ratios
 # counts.
 # Targets: /ks >= 50 % of nginx's req/s, the file >= 80 % of its MB/s.
-# Results go to bench/RESULTS-http.md. Every daemon is started here (nginx
-# in the foreground with its own config and -p prefix in a temp dir) and
-# stopped by PID on exit.
+# Each run adds a dated section at the top of bench/RESULTS-http.md. Every
+# daemon is started here (nginx in the foreground with its own config and
+# -p prefix in a temp dir) and stopped by PID on exit.
 #
 #   bench/http.sh
 # Environment: BOOTD_BIN (default: build-http-bench/bootd/bootd, built
-#   here as Release), RUNS (5), WRK_SECS (10), BIG_MB (1024),
-#   FILE_REPS (3: file pairs per round).
+#   here as Release), BOOTD_ALT (a second bootd binary, "bootd-alt",
+#   measured against the same nginx in pairs of its own right after
+#   bootd's: A/B a patch), FILE_ONLY (1: the file only, no /ks), RUNS (5),
+#   WRK_SECS (10), BIG_MB (1024), FILE_REPS (3: file pairs per round).
 # Needs root (apt-get for wrk and nginx when missing).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,6 +29,8 @@ RUNS=${RUNS:-5}
 WRK_SECS=${WRK_SECS:-10}
 BIG_MB=${BIG_MB:-1024}
 FILE_REPS=${FILE_REPS:-3}
+FILE_ONLY=${FILE_ONLY:-0}
+BOOTD_ALT=${BOOTD_ALT:-}
 OUT=$top/bench/RESULTS-http.md
 
 # --- tools: wrk and nginx (never the distribution's nginx service) -------
@@ -57,14 +61,19 @@ export BOOTD_BIN BOOTD_SRC=$top
 . "$top/tests/lib/http_helpers.sh"
 set +u
 NGINX_PID=""
-stop_nginx() {
-	if [ -n "$NGINX_PID" ]; then
-		kill "$NGINX_PID" 2>/dev/null || true
-		wait "$NGINX_PID" 2>/dev/null || true
-		NGINX_PID=""
+ALT_PID=""
+# stop_pid VAR: stops the daemon whose PID is in VAR (started here), once.
+stop_pid() {
+	local -n pid=$1
+	if [ -n "$pid" ]; then
+		kill "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+		pid=""
 	fi
 }
-T_CLEANUP_HOOKS+=(stop_nginx)
+stop_alt() { stop_pid ALT_PID; }
+stop_nginx() { stop_pid NGINX_PID; }
+T_CLEANUP_HOOKS+=(stop_alt stop_nginx)
 t_init httpbench
 set -u
 
@@ -86,6 +95,21 @@ bootd_start "$T/bootd.conf"
 wait_until 10 sh -c "curl -fsS http://127.0.0.1:$HTTP_PORT/healthz | grep -q source=db" ||
 	fail "no inventory"
 B=http://127.0.0.1:$HTTP_PORT
+# bootd-alt: the same inventory, files and settings on a port of its own.
+A=""
+if [ -n "$BOOTD_ALT" ]; then
+	ALT_PORT=$(free_port)
+	sed -e "s|port = $HTTP_PORT;|port = $ALT_PORT;|" \
+		-e "s|inventory.cache|inventory-alt.cache|" "$T/bootd.conf" > "$T/bootd-alt.conf"
+	if ! "$BOOTD_ALT" --example-config | grep -q 'request_timeout'; then
+		sed -i 's| max_per_client = 256;||' "$T/bootd-alt.conf"
+	fi
+	"$BOOTD_ALT" --config "$T/bootd-alt.conf" serve >> "$T/bootd-alt.log" 2>&1 &
+	ALT_PID=$!
+	A=http://127.0.0.1:$ALT_PORT
+	wait_until 10 sh -c "curl -fsS $A/healthz | grep -q source=db" ||
+		fail "no inventory in bootd-alt"
+fi
 
 # --- nginx serving the same bytes ----------------------------------------
 NG=$T/nginx
@@ -131,6 +155,8 @@ cmp -s <(curl -fsS "$B/ks/dom0-01") <(curl -fsS "$N/ks/dom0-01") ||
 	fail "nginx and bootd serve different kickstarts"
 [ "$(curl -fsS "$B/files/big.bin" | sha256sum)" = "$(sha256sum < "$T/tftp/big.bin")" ] ||
 	fail "bootd's /files/big.bin differs"
+[ -z "$A" ] || [ "$(curl -fsS "$A/files/big.bin" | sha256sum)" = "$(sha256sum < "$T/tftp/big.bin")" ] ||
+	fail "bootd-alt's /files/big.bin differs"
 stop_nginx
 
 rps() {	# rps URL: requests/s from wrk
@@ -159,44 +185,57 @@ pair() {
 }
 
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
-declare -A KS_B KS_N KS_R F_B F_N F_R
+declare -A KS_B KS_N KS_R F_B F_N F_R KSA_B KSA_N KSA_R FA_B FA_N FA_R
 for w in 1 auto; do
 	start_nginx $w
 	for r in $(seq 1 "$RUNS"); do
 		echo "round $r/$RUNS, nginx workers $w" >&2
 		first=bootd
 		[ $((r % 2)) = 0 ] && first=nginx
-		pair rps $w $first "$B/ks/dom0-01" "$N/ks/dom0-01" KS
+		if [ "$FILE_ONLY" != 1 ]; then
+			pair rps $w $first "$B/ks/dom0-01" "$N/ks/dom0-01" KS
+			[ -z "$A" ] || pair rps $w $first "$A/ks/dom0-01" "$N/ks/dom0-01" KSA
+		fi
 		for k in $(seq 1 "$FILE_REPS"); do
 			first=bootd
 			[ $(((r + k) % 2)) = 0 ] && first=nginx
 			pair mbs $w $first "$B/files/big.bin" "$N/big.bin" F
+			[ -z "$A" ] || pair mbs $w $first "$A/files/big.bin" "$N/big.bin" FA
 		done
 	done
 	stop_nginx
 done
 kill -0 "$BOOTD_PID" || fail "bootd died"
+[ -z "$A" ] || kill -0 "$ALT_PID" || fail "bootd-alt died"
 LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
 
 pct() { awk -v a="$1" 'BEGIN { printf "%.0f", 100 * a }'; }
 verdict() { [ "$(pct "$1")" -ge "$2" ] && echo "met" || echo "MISSED"; }
-row() {	# row W
-	local kr fr
-	kr=$(median <<<"${KS_R[$1]}")
-	fr=$(median <<<"${F_R[$1]}")
-	printf '| nginx-%s | %s | %s | %s %% (%s) | %s | %s | %s %% (%s) |\n' "$1" \
-		"$(median <<<"${KS_B[$1]}")" "$(median <<<"${KS_N[$1]}")" \
-		"$(pct "$kr")" "$(verdict "$kr" 50)" \
-		"$(median <<<"${F_B[$1]}")" "$(median <<<"${F_N[$1]}")" \
-		"$(pct "$fr")" "$(verdict "$fr" 80)"
+# cell SAMPLES: their median, or "-" without any.
+cell() { if [ -n "${1// /}" ]; then median <<<"$1"; else echo -; fi; }
+# ratio RATIOS TARGET: "N % (met)" from the median ratio, or "-".
+ratio() {
+	[ -n "${1// /}" ] || { echo -; return; }
+	local m
+	m=$(median <<<"$1")
+	echo "$(pct "$m") % ($(verdict "$m" "$2"))"
+}
+row() {	# row W WHO KS F: KS and F name the sample sets
+	local -n kb=${3}_B kn=${3}_N kr=${3}_R fb=${4}_B fn=${4}_N fr=${4}_R
+	printf '| %s vs nginx-%s | %s | %s | %s | %s | %s | %s |\n' "$2" "$1" \
+		"$(cell "${kb[$1]:-}")" "$(cell "${kn[$1]:-}")" \
+		"$(ratio "${kr[$1]:-}" 50)" \
+		"$(cell "${fb[$1]:-}")" "$(cell "${fn[$1]:-}")" \
+		"$(ratio "${fr[$1]:-}" 100)"
 }
 
+SECTION=$T/section.md
 {
-	echo "# HTTP benchmark: bootd vs nginx"
+	echo "## $(date -u '+%Y-%m-%d %H:%M UTC'): bootd $("$BOOTD_BIN" --version | awk '{ print $2 }') ($(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$top" diff --quiet 2>/dev/null || echo '+changes'))"
 	echo
-	echo "Written by \`bench/http.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC')."
+	echo "Written by \`bench/http.sh\` (RUNS=$RUNS FILE_REPS=$FILE_REPS FILE_ONLY=$FILE_ONLY${BOOTD_ALT:+ BOOTD_ALT=$BOOTD_ALT})."
 	echo
-	echo "- bootd $("$BOOTD_BIN" --version | awk '{ print $2 }') ($(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$top" diff --quiet 2>/dev/null || echo '+changes'), Release), libevent $(pkg-config --modversion libevent)"
+	echo "- bootd: $BOOTD_BIN; libevent $(pkg-config --modversion libevent)"
 	echo "- $(nginx -v 2>&1 | sed 's/^nginx version: //'), $(wrk -v 2>&1 | head -1 | awk '{ print $1, $2 }'), $(curl --version | head -1 | awk '{ print $1, $2 }')"
 	echo "- $(uname -sr), $(nproc) CPUs ($(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)), loopback"
 	echo "- load average before: $LOAD0; after: $LOAD1 (other users of the box add noise)"
@@ -205,17 +244,21 @@ row() {	# row W
 	echo "(bootd renders it; $(wc -c < "$NG/html/ks/dom0-01") bytes, asked for from 127.0.0.1, an"
 	echo "admin address) and against the same bytes as a static file in nginx;"
 	echo "\`curl -o /dev/null <url>\` for a ${BIG_MB} MiB file from bootd's \`/files/\` and"
-	echo "from nginx (\`sendfile on\`). bootd and nginx are measured back to back"
-	echo "in pairs, who goes first alternating: $RUNS pairs for /ks and"
-	echo "$((RUNS * FILE_REPS)) for the file per nginx setting. Columns: medians of the"
-	echo "samples; bootd / nginx: the median of the pairs' ratios, which cancels"
-	echo "most of the drift other load causes. Targets: 50 % of nginx's req/s"
-	echo "for /ks, 80 % of its throughput for the file."
+	echo "from nginx (\`sendfile on\`, \`tcp_nopush on\`). bootd and nginx are"
+	echo "measured back to back in pairs, who goes first alternating: $RUNS pairs"
+	echo "for /ks and $((RUNS * FILE_REPS)) for the file per nginx setting (bootd-alt, when"
+	echo "given, in pairs of its own with nginx right after bootd's). Columns:"
+	echo "medians of the samples; bootd / nginx: the median of the pairs'"
+	echo "ratios, which cancels most of the drift other load causes. Targets:"
+	echo "50 % of nginx's req/s for /ks, 100 % of its throughput for the file"
+	echo "(issue #15)."
 	echo
-	echo "| against | /ks req/s bootd | nginx | bootd / nginx | file MB/s bootd | nginx | bootd / nginx |"
+	echo "| run | /ks req/s bootd | nginx | bootd / nginx | file MB/s bootd | nginx | bootd / nginx |"
 	echo "|---|---|---|---|---|---|---|"
-	row 1
-	row auto
+	for w in 1 auto; do
+		row $w bootd KS F
+		[ -z "$A" ] || row $w bootd-alt KSA FA
+	done
 	echo
 	echo "nginx-1: \`worker_processes 1\` (bootd has one event loop);"
 	echo "nginx-auto: \`worker_processes auto\` ($(nproc) workers)."
@@ -223,14 +266,30 @@ row() {	# row W
 	echo "Samples:"
 	echo
 	for w in 1 auto; do
-		echo "- nginx-$w, /ks req/s: bootd${KS_B[$w]}; nginx${KS_N[$w]}"
+		[ "$FILE_ONLY" = 1 ] ||
+			echo "- nginx-$w, /ks req/s: bootd${KS_B[$w]}; nginx${KS_N[$w]}"
 		echo "- nginx-$w, file MB/s: bootd${F_B[$w]}; nginx${F_N[$w]}"
+		[ -z "$A" ] || [ "$FILE_ONLY" = 1 ] ||
+			echo "- nginx-$w, /ks req/s: bootd-alt${KSA_B[$w]}; nginx${KSA_N[$w]}"
+		[ -z "$A" ] ||
+			echo "- nginx-$w, file MB/s: bootd-alt${FA_B[$w]}; nginx${FA_N[$w]}"
 	done
 	echo
-	echo "bootd answers /ks from its rendered-document cache after the first"
-	echo "request (valid for one inventory snapshot, config and template"
-	echo "version); the ACL and build-flag checks run on every request. The"
-	echo "file goes out with sendfile(2) from a libevent file segment."
-} > "$OUT"
-cat "$OUT"
+	[ "$FILE_ONLY" = 1 ] || {
+		echo "bootd answers /ks from its rendered-document cache after the first"
+		echo "request (valid for one inventory snapshot, config and template"
+		echo "version); the ACL and build-flag checks run on every request."
+		echo
+	}
+} > "$SECTION"
+# The new section goes first, under the title; older ones follow.
+{
+	echo "# HTTP benchmark: bootd vs nginx"
+	echo
+	cat "$SECTION"
+	[ ! -f "$OUT" ] || sed '1{/^# /d}' "$OUT" | sed '1{/^$/d}'
+} > "$T/results.md"
+cp "$T/results.md" "$OUT"
+cat "$SECTION"
+stop_alt
 bootd_stop

@@ -341,6 +341,34 @@ http_allow(struct http_ctx *c, uint32_t owner_ip, uint32_t owner2_ip,
 	return 0;
 }
 
+/*
+ * Adds len bytes of seg to b as chains of HTTP_SENDFILE_CHUNK bytes (more
+ * for a file past HTTP_SENDFILE_CHAINS of them), one reference each.
+ * libevent 2.1 sends a file chain with one sendfile(2) of all its bytes
+ * per write event, whatever bufferevent_set_max_single_write() says: on a
+ * fast reader that one call runs on for many megabytes while the receiver
+ * waits, and a 1 GiB download measured 85 % of nginx's (bench/http.sh,
+ * RESULTS-http.md). A chain per chunk bounds each call as nginx's
+ * sendfile_max_chunk does (2 MiB by default) and gives the loop back
+ * between chunks. Returns 0, or -1 out of memory.
+ */
+static int
+http_add_file(struct evbuffer *b, struct evbuffer_file_segment *seg,
+    uint64_t len)
+{
+	uint64_t	chunk = HTTP_SENDFILE_CHUNK, off, n;
+
+	if (len / chunk >= HTTP_SENDFILE_CHAINS)
+		chunk = len / HTTP_SENDFILE_CHAINS + 1;
+	for (off = 0; off < len; off += n) {
+		n = len - off < chunk ? len - off : chunk;
+		if (evbuffer_add_file_segment(b, seg, (ev_off_t)off,
+		    (ev_off_t)n) == -1)
+			return -1;
+	}
+	return 0;
+}
+
 void
 http_reply_entity(struct http_ctx *c, int fd, char *mem, uint64_t size)
 {
@@ -387,8 +415,8 @@ http_reply_entity(struct http_ctx *c, int fd, char *mem, uint64_t size)
 		if (seg == NULL)
 			goto fail;
 		fd = -1;	/* the segment closes it */
-		r = evbuffer_add_file_segment(b, seg, 0, (ev_off_t)len);
-		/* b holds its own reference now. */
+		r = http_add_file(b, seg, len);
+		/* b holds its own references now. */
 		evbuffer_file_segment_free(seg);
 		if (r == -1)
 			goto fail;

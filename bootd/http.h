@@ -27,6 +27,10 @@ struct http_srv;
  * a whole by http.request_timeout.
  */
 #define HTTP_TIMEOUT		30
+/* A file body goes out in sendfile(2) calls of at most this many bytes, */
+#define HTTP_SENDFILE_CHUNK	(2 * 1024 * 1024)
+/* and in at most this many libevent chains (~100 bytes each). */
+#define HTTP_SENDFILE_CHAINS	1024
 /* Status codes bootd sends; http_send() knows each one's reason phrase. */
 enum http_code {
 	HTTP_C_OK = 200,

@@ -260,6 +260,32 @@ ok "POST only on /status (405 with Allow elsewhere), other methods refused"
 # --- /files/ with Range --------------------------------------------------
 BIG=$R/big.bin
 SIZE=$(stat -c %s "$BIG")
+# A reader that asks for the file and then takes nothing: evhttp's write
+# timeout (HTTP_TIMEOUT, 30 s) must close it while the rest runs. After
+# 40 s it reads what is queued: an end of file short of the whole file,
+# not the rest of the file followed by a keep-alive silence.
+python3 - "$HTTP_PORT" 40 > "$T/stalled.out" 2>&1 <<'PY' &
+import socket, sys, time
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
+s.connect(("127.0.0.1", int(sys.argv[1])))
+s.sendall(b"GET /files/big.bin HTTP/1.1\r\nHost: x\r\n\r\n")
+time.sleep(int(sys.argv[2]))
+s.settimeout(10)
+n = 0
+try:
+    while True:
+        d = s.recv(1 << 20)
+        if not d:
+            break
+        n += len(d)
+    print("eof", n)
+except socket.timeout:
+    print("open", n)
+except ConnectionResetError:
+    print("reset", n)
+PY
+STALLED_PID=$!
 curl -fsS --interface $S "$U/files/big.bin" -o "$T/big.out" || fail "big file"
 cmp -s "$BIG" "$T/big.out" || fail "100 MiB file differs"
 rm -f "$T/big.out"
@@ -285,7 +311,20 @@ rng 104000000- 104000000 $((SIZE - 104000000))
 rng -1000 $((SIZE - 1000)) 1000
 rng -999999999 0 "$SIZE"
 rng 7-$((SIZE + 5000)) 7 $((SIZE - 7))
-ok "Range: 9 single ranges incl. suffix and open-ended, bytes equal dd's"
+# Across the 2 MiB pieces a file goes out in (HTTP_SENDFILE_CHUNK).
+rng 2097151-2097152 2097151 2
+rng 4194304-6291455 4194304 2097152
+rng 3-$((3 * 2097152 + 1)) 3 $((3 * 2097152 - 1))
+ok "Range: 12 single ranges incl. suffix, open-ended, across sendfile chunks, bytes equal dd's"
+# Keep-alive: a file reply ends where its Content-Length says, and the
+# next request on the connection is answered.
+n=$(curl -fsS --interface $S -o "$T/r.out" -w '%{num_connects} ' -r 1000-5000999 \
+	"$U/files/big.bin" --next -fsS --interface $S -o "$T/small.out" \
+	-w '%{num_connects} ' "$U/files/sub/small.txt") || fail "keep-alive pair"
+[ "$n" = "1 0 " ] || fail "keep-alive pair: connects $n, want 1 0"
+cmp -s <(tail -c +1001 "$BIG" | head -c 5000000) "$T/r.out" || fail "keep-alive range bytes"
+[ "$(cat "$T/small.out")" = small ] || fail "keep-alive: second reply"
+ok "a file reply, then a second request on the same connection"
 hdr=$(curl -sS --interface $S -D - -o "$T/r.out" -H "Range: bytes=$SIZE-" "$U/files/big.bin")
 grep -q '^HTTP/1.1 416' <<<"$hdr" || fail "416: $(head -1 <<<"$hdr")"
 grep -qi "^Content-Range: bytes \*/$SIZE" <<<"$hdr" || fail "416 Content-Range"
@@ -302,6 +341,11 @@ h=$(curl -sS -I "$U/files/big.bin")
 grep -qi "^Content-Length: $SIZE" <<<"$h" && grep -qi '^Accept-Ranges: bytes' <<<"$h" ||
 	fail "HEAD /files: $h"
 ok "416 past the end, several ranges or bad syntax or If-Range give the whole file, HEAD"
+wait "$STALLED_PID" || fail "stalled reader: $(cat "$T/stalled.out")"
+read -r how got < "$T/stalled.out"
+[ "$how" = eof ] && [ "$got" -lt "$SIZE" ] ||
+	fail "a reader that took nothing for 40 s: $how after $got bytes, want eof short of $SIZE"
+ok "a reader that stops taking the file is closed (eof after $got of $SIZE bytes)"
 
 # --- Path safety ---------------------------------------------------------
 for p in /files/../etc/passwd /files/sub/../../etc/passwd /files/%2e%2e/etc/passwd \
