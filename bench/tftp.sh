@@ -12,7 +12,11 @@
 #      the server's CPU seconds (its whole process tree, via a cgroup),
 #      also for the floor reference bench/tftp_floor.c (the file in memory,
 #      one recv and one send per block, nothing else) and its io_uring form
-#      (floor-uring: tftp_floor -u).
+#      (floor-uring: tftp_floor -u). The same with
+#      STORM_N real client processes released at once (storm-curl:
+#      curl --tftp-blksize 1468; storm-atftp: atftp --option "blksize
+#      1468"), every output file compared with the source; and 1000
+#      transfers from one tftp_client (storm1000, STORM1000_SERVERS).
 #   4. a 1 GiB file at blksize 1468 + windowsize 64 through bootd, hashed.
 # Everything runs in a network namespace this script creates (its loopback
 # only; dnsmasq's TFTP port is fixed at 69, which a private namespace frees).
@@ -27,7 +31,13 @@
 #   "bootd-epoll"; 0: not),
 #   RUNS (3), MB (64), STORM_N (200), STORM_MB (8), STORM_RUNS (3),
 #   BIG_MB (1024), PROFILE (1: perf profiles of bootd, when perf works),
-#   SECTIONS (default "throughput ceiling storm big": which parts to run).
+#   SECTIONS (default "throughput ceiling storm big": which parts to run;
+#   also storm-curl, storm-atftp, storm1000), STORM1000_SERVERS (default
+#   "bootd bootd-epoll dnsmasq floor floor-uring": 1000 x 8 MiB takes
+#   tftpd-hpa minutes),
+#   STORM_SERVERS (the other storms' servers; default all and the floors),
+#   STORM_PERF (1: bootd's and dnsmasq's system calls per block in the
+#   storms, perf stat).
 # Needs root (namespace, cgroups). Takes about 5 minutes (6 with BOOTD_ALT).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -39,13 +49,20 @@ STORM_RUNS=${STORM_RUNS:-3}
 BIG_MB=${BIG_MB:-1024}
 PROFILE=${PROFILE:-1}
 SECTIONS=${SECTIONS:-throughput ceiling storm big}
+STORM_SERVERS=${STORM_SERVERS:-}	# default: every server and the floor
+STORM1000_SERVERS=${STORM1000_SERVERS:-bootd bootd-epoll dnsmasq floor floor-uring}
 want() { [[ " $SECTIONS " == *" $1 "* ]]; }
 XFER_TIMEOUT=120	# seconds, any one client run
+# 1000 transfers in one client (storm1000) need 1000 sockets, the servers
+# as many (dnsmasq sizes --tftp-max by it): raise the soft limit.
+[ "$(ulimit -n)" -ge 8192 ] || ulimit -n "$(ulimit -Hn)" 2>/dev/null ||
+	ulimit -n 8192 2>/dev/null || true
 
 [ "$(id -u)" -eq 0 ] || { echo "tftp.sh: needs root" >&2; exit 1; }
 
 T=""
 NS=""
+SOUT=""
 CGS=()
 declare -A PID PORT
 . "$top/bench/lib.sh"
@@ -70,6 +87,7 @@ cleanup() {
 	done
 	[ -n "$NS" ] && ip netns del "$NS" 2>/dev/null
 	[ -n "$T" ] && rm -rf "$T"
+	[ -n "$SOUT" ] && rm -rf "$SOUT"
 	exit $rc
 }
 trap cleanup EXIT
@@ -109,9 +127,11 @@ inns() { nsenter --net="$NSP" -- "$@"; }
 if [ -f /sys/fs/cgroup/cpuacct/cpuacct.usage ]; then
 	CGROOT=/sys/fs/cgroup/cpuacct
 	cg_ns() { cat "$1/cpuacct.usage"; }
+	cg_user_ns() { cat "$1/cpuacct.usage_user"; }
 elif [ -f /sys/fs/cgroup/cgroup.controllers ]; then
 	CGROOT=/sys/fs/cgroup
 	cg_ns() { awk '/^usage_usec/ { print $2 * 1000 }' "$1/cpu.stat"; }
+	cg_user_ns() { awk '/^user_usec/ { print $2 * 1000 }' "$1/cpu.stat"; }
 else
 	echo "tftp.sh: no cgroup for CPU accounting" >&2
 	exit 1
@@ -131,11 +151,11 @@ mkdir -p "$R" "$T/out"
 chmod 0755 "$R"
 head -c $((MB << 20)) /dev/urandom > "$R/f$MB"
 head -c $((STORM_MB << 20)) /dev/urandom > "$R/s$STORM_MB"
-head -c $((BIG_MB << 20)) /dev/urandom > "$R/big"
+want big && head -c $((BIG_MB << 20)) /dev/urandom > "$R/big"
 chmod 0644 "$R"/*
 declare -A HASH
 for f in "f$MB" "s$STORM_MB" big; do
-	HASH[$f]=$("$CLIENT" -H "$R/$f")
+	[ ! -f "$R/$f" ] || HASH[$f]=$("$CLIENT" -H "$R/$f")
 done
 
 # Daemons. Each is started inside its cgroup and the namespace; $! is the
@@ -192,7 +212,7 @@ start_in atftpd "$ATFTPD" --daemon --no-fork --user root --group root \
 start_in dnsmasq dnsmasq -k --port=0 --conf-file=/dev/null --user=root \
     --pid-file="$T/dnsmasq.pid" --log-facility=- --bind-interfaces \
     --listen-address=127.0.0.1 --enable-tftp --tftp-root="$R" \
-    --tftp-max=1000 --quiet-tftp
+    --tftp-max=2000 --quiet-tftp
 # The floor reference (bench/tftp_floor.c: recv one ACK, send one block,
 # the file in memory) runs in the storm only: it serves one file.
 PORT[floor]=16905
@@ -201,8 +221,7 @@ start_in floor "$FLOOR" 127.0.0.1 "${PORT[floor]}" "$R/s$STORM_MB"
 # a pass submitted with the wait): the floor for bootd's tftp.io_uring.
 PORT[floor-uring]=16907
 start_in floor-uring "$FLOOR" -u 127.0.0.1 "${PORT[floor-uring]}" "$R/s$STORM_MB"
-FLOORS=(floor floor-uring)
-for s in "${SERVERS[@]}" "${FLOORS[@]}"; do
+for s in "${SERVERS[@]}" floor floor-uring; do
 	for i in $(seq 1 100); do
 		listening "${PORT[$s]}" && break
 		kill -0 "${PID[$s]}" 2>/dev/null ||
@@ -392,50 +411,173 @@ done
 
 fi # ceiling
 
-if want storm; then
-# 3. Boot storm: STORM_N transfers at once from one tftp_client process
-# (blksize 1468 and tsize, as PXE firmware asks; lock-step, since tftpd-hpa
-# and dnsmasq have no windowsize), each bounded by a deadline.
-declare -A SWALL SCPU SFAIL
-log "storm: $STORM_N x $STORM_MB MiB, $STORM_RUNS interleaved rounds"
-for r in $(seq 1 "$STORM_RUNS"); do
-	for s in $(rotate "$r" "${SERVERS[@]}" "${FLOORS[@]}"); do
-		cg=${CG[$s]}
-		a=$(cg_ns "$cg")
+# 3. Boot storms: many transfers at once, each bounded by a deadline; per
+# server the failures, the wall time, the server's CPU and the clients'
+# (cgroups). One storm is STORM_N (or 1000) transfers of the storm file:
+#   storm       from one bench/tftp_client process (blksize 1468, tsize)
+#   storm-curl  from as many curl processes (tftp://, --tftp-blksize 1468)
+#   storm-atftp from as many atftp processes (--option "blksize 1468";
+#               tftp-hpa's client cannot ask for a blksize)
+#   storm1000   1000 transfers from one bench/tftp_client
+# The real clients write files (on tmpfs), each compared with the source
+# afterwards; they are all started and then released at once (blocked
+# opening a FIFO until the script opens it).
+declare -A SWALL SCPU SUSR SCLI SFAIL
+STORM_F=s$STORM_MB
+# One storm against one server: adds a round to SWALL, SCPU, SCLI, SFAIL.
+storm_once() {	# storm_once KIND N SERVER (DL: the deadline, s)
+	local kind=$1 n=$2 s=$3 cg=${CG[$3]} a b ua ub ca cb line f i bad wall=
+	a=$(cg_ns "$cg"); ua=$(cg_user_ns "$cg"); ca=$(cg_ns "$CG_CLIENT")
+	storm_probe_start "$s"
+	case $kind in
+	tftp_client)
 		line=$( ( echo "$BASHPID" > "$CG_CLIENT/cgroup.procs"
-		  exec nsenter --net="$NSP" -- "$CLIENT" -n "$STORM_N" -b 1468 -T \
-		    -D 120 -q -e "${HASH[s$STORM_MB]}" 127.0.0.1 "${PORT[$s]}" \
-		    "s$STORM_MB" ) 2>/dev/null) || true
-		# Let the last transfers' processes end (tftpd-hpa children).
-		for i in $(seq 1 40); do
-			[ "$s" != tftpd-hpa ] && break
-			[ "$(wc -l < "$cg/cgroup.procs")" -le 1 ] && break
-			sleep 0.05
-		done
-		b=$(cg_ns "$cg")
-		SWALL[$s]="${SWALL[$s]:-} $(echo "$line" | sed -n 's/.* secs=\([0-9.]*\).*/\1/p')"
-		SCPU[$s]="${SCPU[$s]:-} $(cpu_s "$a" "$b")"
+		  exec nsenter --net="$NSP" -- "$CLIENT" -n "$n" -b 1468 -T \
+		    -D "$DL" -q -e "${HASH[$STORM_F]}" 127.0.0.1 \
+		    "${PORT[$s]}" "$STORM_F" ) 2>/dev/null) || true
+		wall=$(echo "$line" | sed -n 's/.* secs=\([0-9.]*\).*/\1/p')
 		f=$(echo "$line" | sed -n 's/.* failed=\([0-9]*\) badhash=\([0-9]*\).*/\1 \2/p')
-		[ -n "$f" ] || f="$STORM_N 0"
-		SFAIL[$s]=$(( ${SFAIL[$s]:-0} + ${f% *} + ${f#* } ))
+		[ -n "$f" ] || f="$n 0"
+		bad=$(( ${f% *} + ${f#* } )) ;;
+	curl|atftp)
+		storm_spawn "$kind" "$n" "$s"
+		bad=0
+		for i in $(seq 1 "$n"); do
+			if [ "$(cat "$SOUT/$i.rc" 2>/dev/null)" != 0 ] ||
+			    ! cmp -s "$R/$STORM_F" "$SOUT/$i"; then
+				bad=$((bad + 1))
+			fi
+		done
+		rm -f "$SOUT"/* ;;
+	esac
+	# Let the last transfers' processes end (tftpd-hpa children).
+	for i in $(seq 1 40); do
+		[ "$s" != tftpd-hpa ] && break
+		[ "$(wc -l < "$cg/cgroup.procs")" -le 1 ] && break
+		sleep 0.05
 	done
-	log "storm round $r of $STORM_RUNS done"
+	b=$(cg_ns "$cg"); ub=$(cg_user_ns "$cg"); cb=$(cg_ns "$CG_CLIENT")
+	storm_probe_stop "$s" "$n"
+	SWALL[$s]="${SWALL[$s]:-} ${wall:--}"
+	SCPU[$s]="${SCPU[$s]:-} $(cpu_s "$a" "$b")"
+	SUSR[$s]="${SUSR[$s]:-} $(cpu_s "$ua" "$ub")"
+	SCLI[$s]="${SCLI[$s]:-} $(cpu_s "$ca" "$cb")"
+	SFAIL[$s]=$(( ${SFAIL[$s]:-0} + bad ))
+}
+
+# N real client processes against server S, released at once; sets wall
+# (seconds from the release to the last exit). Each client is bounded by
+# timeout(1) at DL seconds and leaves its exit status in $SOUT/I.rc.
+storm_spawn() {	# storm_spawn curl|atftp N SERVER
+	local kind=$1 n=$2 port=${PORT[$3]} sp i t0 t1
+	rm -f "$T/go"
+	mkfifo "$T/go"
+	( echo "$BASHPID" > "$CG_CLIENT/cgroup.procs"
+	  exec nsenter --net="$NSP" -- bash "$T/spawn.sh" "$kind" "$n" \
+	    "$DL" "$T/go" "$SOUT" "$port" "$STORM_F" ) &
+	sp=$!
+	# Every client's shell is waiting on the FIFO (+1: the spawner).
+	for i in $(seq 1 200); do
+		[ "$(wc -l < "$CG_CLIENT/cgroup.procs")" -gt "$n" ] && break
+		sleep 0.05
+	done
+	sleep 0.3
+	t0=$(date +%s%N)
+	exec {go}<>"$T/go"	# read-write: never blocks, releases every reader
+	wait "$sp" || true
+	t1=$(date +%s%N)
+	exec {go}>&-
+	rm -f "$T/go"
+	wall=$(awk -v ns=$((t1 - t0)) 'BEGIN { printf "%.3f", ns / 1e9 }')
+}
+cat > "$T/spawn.sh" <<'SPAWN'
+# storm spawner (bench/tftp.sh): KIND N DEADLINE FIFO OUTDIR PORT FILE
+kind=$1 n=$2 dl=$3 go=$4 out=$5 port=$6 f=$7
+for i in $(seq 1 "$n"); do
+	(
+		exec 3<"$go"	# blocks until the script opens the FIFO
+		exec 3<&-
+		case $kind in
+		curl)	timeout -k 5 "$dl" curl -sS --tftp-blksize 1468 \
+			    -o "$out/$i" "tftp://127.0.0.1:$port/$f" ;;
+		atftp)	timeout -k 5 "$dl" atftp --option "blksize 1468" \
+			    -g -r "$f" -l "$out/$i" 127.0.0.1 "$port" ;;
+		esac
+		echo $? > "$out/$i.rc"
+	) >/dev/null 2>&1 &
 done
-echo
-echo "== Boot storm: $STORM_N concurrent x $STORM_MB MiB (tftp_client -n, blksize 1468, tsize), median of $STORM_RUNS"
-printf '%-10s %7s %8s %13s   %s\n' server failed "wall s" "server CPU s" "runs: wall s / CPU s"
-for s in "${SERVERS[@]}" "${FLOORS[@]}"; do
-	printf '%-10s %7s %8s %13s  %s /%s\n' "$s" "${SFAIL[$s]}" \
-	    "$(median ${SWALL[$s]})" "$(median ${SCPU[$s]})" "${SWALL[$s]}" "${SCPU[$s]}"
-done
-storm_verdict() {	# storm_verdict SERVER
-	local w c bestw dc fc
+wait
+SPAWN
+
+# STORM_PERF=1: the system calls of bootd and dnsmasq during each storm
+# (perf stat, in-kernel counters), per DATA block of the storm; 2: also a
+# perf profile of each (cpu-clock, call graphs), the top symbols of the
+# last round printed.
+STORM_EVENTS="syscalls:sys_enter_recvfrom syscalls:sys_exit_recvfrom
+	syscalls:sys_enter_recvmsg syscalls:sys_enter_sendto
+	syscalls:sys_enter_sendmsg syscalls:sys_enter_epoll_wait
+	syscalls:sys_enter_poll syscalls:sys_enter_ppoll
+	syscalls:sys_enter_epoll_ctl raw_syscalls:sys_enter
+	sched:sched_wakeup context-switches"
+declare -A SPERF PERFPID LOGAT
+storm_probe_start() {
+	local s=$1 e args=()
+	[ "${STORM_PERF:-0}" != 0 ] && [ "$s" = bootd -o "$s" = dnsmasq ] || return 0
+	LOGAT[$s]=$(wc -l < "$T/$s.log")
+	for e in $STORM_EVENTS; do
+		args+=(-e "$e")
+		# EAGAIN (-11) exits only
+		[ "$e" = syscalls:sys_exit_recvfrom ] && args+=(--filter 'ret == -11')
+	done
+	perf stat -x, -p "${PID[$s]}" "${args[@]}" -o "$T/perf-$s.csv" &
+	PERFPID[$s]=$!
+	if [ "${STORM_PERF:-0}" = 2 ]; then
+		perf record -q -g -e cpu-clock -F 999 -p "${PID[$s]}" \
+		    -o "$T/rec-$s.data" >/dev/null 2>&1 &
+		PERFPID[$s]="${PERFPID[$s]} $!"
+	fi
+	sleep 0.2
+}
+storm_probe_stop() {	# storm_probe_stop SERVER N
+	local s=$1
+	[ -n "${PERFPID[$s]:-}" ] || return 0
+	local p
+	for p in ${PERFPID[$s]}; do
+		kill -INT "$p" 2>/dev/null || true
+		wait "$p" 2>/dev/null || true
+	done
+	unset "PERFPID[$s]"
+	SPERF[$s]="${SPERF[$s]:-}$(awk -F, -v blocks=$(( $2 * $(blocks_of "$R/$STORM_F") )) '
+		{ e = "" }
+		$3 ~ /sys_|sched_/ { e = $3; sub(/.*sys_/, "", e)
+			if ($3 ~ /sys_exit_recvfrom/) e = "recvfrom-EAGAIN"
+			if ($3 ~ /raw_syscalls/) e = "all"
+			if ($3 ~ /sched_wakeup/) e = "wakeups" }
+		$3 ~ /context-switches/ { e = "context-switches" }
+		e != "" {
+			printf " %s=%.3f", e, $1 / blocks }' "$T/perf-$s.csv")"
+	# bootd logs each transfer's resends: "(blksize B, window W, N resent)"
+	[ "$s" = dnsmasq ] || SPERF[$s]="${SPERF[$s]}$(tail -n +$((LOGAT[$s] + 1)) \
+	    "$T/$s.log" | awk '/ resent\)/ { n++; r += $(NF - 1) }
+		END { printf "; log: %d transfers, %d blocks resent", n, r }')"
+	SPERF[$s]="${SPERF[$s]}
+"
+}
+blocks_of() { echo $(( $(stat -c %s "$1") / 1468 + 1 )); }
+
+# storm_verdict SERVER: the targets of issue #15 on the last section's
+# figures: no failure, wall no worse than the best peer that ran, CPU at
+# most 0.5x dnsmasq's and 1.3x the floor's.
+storm_verdict() {
+	local w c bestw dc fc fu
+	[ -n "${SWALL[$1]:-}" ] || return 0
 	w=$(median ${SWALL[$1]})
 	c=$(median ${SCPU[$1]})
-	bestw=$(for p in "${PEERS[@]}"; do median ${SWALL[$p]}; done |
+	bestw=$(for p in "${PEERS[@]}"; do [ -z "${SWALL[$p]:-}" ] || median ${SWALL[$p]}; done |
 		awk 'NR == 1 || $1 < m { m = $1 } END { print m }')
-	dc=$(median ${SCPU[dnsmasq]})
-	fc=$(median ${SCPU[floor]})
+	dc=$(median ${SCPU[dnsmasq]:-})
+	fc=$(median ${SCPU[floor]:-})
+	fu=$(median ${SCPU[floor-uring]:-})
 	echo "$1: failures ${SFAIL[$1]} ($([ "${SFAIL[$1]}" -eq 0 ] && echo met || echo MISSED));" \
 	    "wall ${w}s vs best peer ${bestw}s = $(ratio "$w" "$bestw")x" \
 	    "($(awk -v a="$w" -v b="$bestw" 'BEGIN { print (a <= b) ? "met" : "MISSED" }'));" \
@@ -443,13 +585,66 @@ storm_verdict() {	# storm_verdict SERVER
 	    "($(awk -v a="$c" -v b="$dc" 'BEGIN { print (a <= b / 2) ? "met" : "MISSED" }'));" \
 	    "vs the floor ${fc}s = $(ratio "$c" "$fc")x, target <= 1.3x" \
 	    "($(awk -v a="$c" -v b="$fc" 'BEGIN { print (a <= b * 1.3) ? "met" : "MISSED" }'));" \
-	    "vs floor-uring $(median ${SCPU[floor-uring]})s = $(ratio "$c" "$(median ${SCPU[floor-uring]})")x"
+	    "vs floor-uring ${fu}s = $(ratio "$c" "$fu")x"
 }
-storm_verdict bootd
-[ -z "${BOOTD_ALT:-}" ] || storm_verdict bootd-alt
-[ "${BOOTD_EPOLL:-1}" != 1 ] || storm_verdict bootd-epoll
 
-fi # storm
+# One storm section: interleaved rounds over SERVERS..., the table, the
+# verdicts.
+storm_section() {	# storm_section KIND N DEADLINE TITLE SERVERS...
+	local kind=$1 n=$2 DL=$3 title=$4 r s
+	shift 4
+	SWALL=() SCPU=() SUSR=() SCLI=() SFAIL=() SPERF=()
+	log "storm ($kind): $n x $STORM_MB MiB, $STORM_RUNS interleaved rounds"
+	for r in $(seq 1 "$STORM_RUNS"); do
+		for s in $(rotate "$r" "$@"); do
+			storm_once "$kind" "$n" "$s"
+		done
+		log "storm ($kind) round $r of $STORM_RUNS done"
+	done
+	echo
+	echo "== Boot storm: $n concurrent x $STORM_MB MiB ($title), median of $STORM_RUNS"
+	printf '%-10s %7s %8s %13s %7s %13s   %s\n' server failed "wall s" "server CPU s" \
+	    "user s" "client CPU s" "runs: wall s / CPU s"
+	for s in "$@"; do
+		printf '%-10s %7s %8s %13s %7s %13s  %s /%s\n' "$s" "${SFAIL[$s]}" \
+		    "$(median ${SWALL[$s]})" "$(median ${SCPU[$s]})" \
+		    "$(median ${SUSR[$s]})" "$(median ${SCLI[$s]})" \
+		    "${SWALL[$s]}" "${SCPU[$s]}"
+	done
+	for s in "$@"; do
+		[ -z "${SPERF[$s]:-}" ] ||
+			printf 'system calls per block, %s (per round):\n%s' "$s" "${SPERF[$s]}"
+		[ -f "$T/rec-$s.data" ] || continue
+		echo "$s: profile of the last round (perf cpu-clock, top symbols, self)"
+		perf report -i "$T/rec-$s.data" --no-children --sort sym --stdio \
+		    -g none 2>/dev/null | grep '%' | awk 'NR <= 25'
+		rm -f "$T/rec-$s.data"
+	done
+	storm_verdict bootd
+	[ -z "${BOOTD_ALT:-}" ] || storm_verdict bootd-alt
+	[ "${BOOTD_EPOLL:-1}" != 1 ] || storm_verdict bootd-epoll
+}
+
+[ -n "$STORM_SERVERS" ] || STORM_SERVERS="${SERVERS[*]} floor floor-uring"
+# shellcheck disable=SC2086
+if want storm; then
+	storm_section tftp_client "$STORM_N" 120 "tftp_client -n, blksize 1468, tsize" \
+	    $STORM_SERVERS
+fi
+if want storm-curl || want storm-atftp; then
+	SOUT=$(mktemp -d /dev/shm/tftpbench-out.XXXXXX)
+	want storm-curl && storm_section curl "$STORM_N" 120 \
+	    "$STORM_N curl processes, --tftp-blksize 1468" $STORM_SERVERS
+	want storm-atftp && storm_section atftp "$STORM_N" 120 \
+	    "$STORM_N atftp processes, --option \"blksize 1468\"" $STORM_SERVERS
+	rm -rf "$SOUT"
+	SOUT=
+fi
+if want storm1000; then
+	# shellcheck disable=SC2086
+	storm_section tftp_client 1000 600 "one tftp_client -n 1000, blksize 1468, tsize" \
+	    $STORM1000_SERVERS
+fi
 
 if want big; then
 # 4. One big file through bootd (and atftpd for scale), hashed.
