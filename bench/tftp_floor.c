@@ -286,15 +286,30 @@ xfer_ack(int ep, struct xfer *x, const uint8_t *b, ssize_t n)
 	send_block(x, acked + 1);
 }
 
+/* Read requests waiting on the listener: a transfer for each RRQ. */
+static void
+listener_input(int ep, int lfd, const struct sockaddr_in *me)
+{
+	struct sockaddr_in	peer;
+	socklen_t		plen = sizeof(peer);
+	uint8_t			buf[1500];
+	ssize_t			n;
+
+	while ((n = recvfrom(lfd, buf, sizeof(buf) - 1, 0,
+	    (struct sockaddr *)&peer, &plen)) >= 4) {
+		buf[n] = 0;
+		if (buf[0] == 0 && buf[1] == OP_RRQ)
+			xfer_start(ep, me, buf, (size_t)n, &peer);
+		plen = sizeof(peer);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
-	struct sockaddr_in	 me = { .sin_family = AF_INET }, peer;
+	struct sockaddr_in	 me = { .sin_family = AF_INET };
 	struct epoll_event	 evs[256], ev;
 	struct stat		 st;
-	socklen_t		 plen;
-	uint8_t			 buf[1500];
-	ssize_t			 n;
 	int			 lfd, ep, fd, i, k;
 
 	if (argc == 5 && strcmp(argv[1], "-u") == 0) {
@@ -348,15 +363,8 @@ main(int argc, char **argv)
 					uring_cqe(ep, c);
 			}
 			io_uring_cq_advance(&ring, cnt);
-			plen = sizeof(peer);
-			while (k && (n = recvfrom(lfd, buf, sizeof(buf) - 1, 0,
-			    (struct sockaddr *)&peer, &plen)) >= 4) {
-				buf[n] = 0;
-				if (buf[0] == 0 && buf[1] == OP_RRQ)
-					xfer_start(ep, &me, buf, (size_t)n,
-					    &peer);
-				plen = sizeof(peer);
-			}
+			if (k)
+				listener_input(ep, lfd, &me);
 		}
 	}
 	for (;;) {
@@ -370,15 +378,7 @@ main(int argc, char **argv)
 				xfer_input(ep, evs[i].data.ptr);
 				continue;
 			}
-			plen = sizeof(peer);
-			while ((n = recvfrom(lfd, buf, sizeof(buf) - 1, 0,
-			    (struct sockaddr *)&peer, &plen)) >= 4) {
-				buf[n] = 0;
-				if (buf[0] == 0 && buf[1] == OP_RRQ)
-					xfer_start(ep, &me, buf, (size_t)n,
-					    &peer);
-				plen = sizeof(peer);
-			}
+			listener_input(ep, lfd, &me);
 		}
 	}
 }
