@@ -93,6 +93,12 @@ fi
 python3 "$BOOTD_SRC/tests/lib/tftp_raw.py" "$TPORT" wrong_tid || fail "raw wrong_tid"
 python3 "$BOOTD_SRC/tests/lib/tftp_raw.py" "$TPORT" dup_acks || fail "raw dup_acks"
 ok "auto: a stranger gets error 5, duplicate ACKs are not answered"
+# Past the ring's 512-byte receive buffers: a bad packet, not an ACK.
+bad0=$(http_get /metrics | awk '$1 == "bootd_tftp_bad_packets_total" { print $2 }')
+python3 "$BOOTD_SRC/tests/lib/tftp_raw.py" "$TPORT" oversized || fail "raw oversized"
+bad1=$(http_get /metrics | awk '$1 == "bootd_tftp_bad_packets_total" { print $2 }')
+[ "$bad1" -gt "$bad0" ] || fail "oversized datagram not counted as bad ($bad0 -> $bad1)"
+ok "auto: a 1,400-byte datagram from the client is counted as bad, not taken as its ACK"
 # SIGTERM with transfers in flight: a clean exit (ASan: no leak).
 pids=()
 for i in $(seq 1 8); do

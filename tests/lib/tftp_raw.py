@@ -134,7 +134,37 @@ def dup_acks():
     assert max(seen.values()) == 1, "a block was sent twice"
 
 
+def oversized():
+    """From the client's own address, a 1,400-byte datagram starting like
+    an ACK of block 1 (larger than any ACK or ERROR) mid-transfer: it must
+    not count as that ACK (block 2 is not sent for it; block 1 comes again
+    on the server's timer), and the transfer still completes."""
+    a = sock()
+    a.sendto(rrq(b"small.bin"), (HOST, PORT))
+    pkt, tid = recv(a)
+    assert pkt[:4] == b"\0\3\0\1", pkt
+    got = pkt[4:]
+    a.sendto(struct.pack("!HH", 4, 1) + b"\xff" * 1396, tid)
+    pkt, peer = recv(a)
+    assert pkt is not None and peer == tid
+    assert pkt[:4] == b"\0\3\0\1", ("answered the oversized ACK", pkt[:4])
+    expect = 2
+    a.sendto(struct.pack("!HH", 4, 1), tid)
+    while True:
+        pkt, peer = recv(a)
+        assert pkt is not None and peer == tid
+        blk = struct.unpack("!H", pkt[2:4])[0]
+        if blk == expect:
+            got += pkt[4:]
+            expect += 1
+        a.sendto(struct.pack("!HH", 4, blk), peer)
+        if len(pkt) < 516:
+            break
+    assert len(got) == 100000, len(got)
+
+
 CHECKS = {"malformed": malformed, "wrong_tid": wrong_tid,
-          "tsize_probe": tsize_probe, "dup_acks": dup_acks}
+          "tsize_probe": tsize_probe, "dup_acks": dup_acks,
+          "oversized": oversized}
 CHECKS[sys.argv[2]]()
 print("ok:", sys.argv[2])
