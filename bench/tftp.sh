@@ -37,7 +37,8 @@
 #   tftpd-hpa minutes),
 #   STORM_SERVERS (the other storms' servers; default all and the floors),
 #   STORM_PERF (1: bootd's and dnsmasq's system calls per block in the
-#   storms, perf stat).
+#   storms, perf stat; 2: also a perf profile of each, with its top
+#   STORM_PERF_USER (15) user-space symbols apart).
 # Needs root (namespace, cgroups). Takes about 5 minutes (6 with BOOTD_ALT).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -169,6 +170,12 @@ start_in() {	# start_in NAME CMD...
 	PID[$name]=$!
 }
 listening() { inns ss -Hnlu "sport = :$1" | grep -q .; }
+
+# bootd drops to the system user "bootd" (process.user's default), as in
+# production: make it on a machine that has none yet.
+id -u bootd >/dev/null 2>&1 ||
+	useradd --system --user-group --no-create-home --home-dir /nonexistent \
+		--shell /usr/sbin/nologin bootd
 
 bootd_conf() {	# bootd_conf FILE PORT [IO_URING]
 	cat > "$1" <<CFG
@@ -618,6 +625,10 @@ storm_section() {	# storm_section KIND N DEADLINE TITLE SERVERS...
 		echo "$s: profile of the last round (perf cpu-clock, top symbols, self)"
 		perf report -i "$T/rec-$s.data" --no-children --sort sym --stdio \
 		    -g none 2>/dev/null | grep '%' | awk 'NR <= 25'
+		echo "$s: its own code and libraries (user space, top symbols, self)"
+		perf report -i "$T/rec-$s.data" --no-children --sort dso,sym \
+		    --stdio -g none 2>/dev/null | grep '%' |
+		    grep -v '\[kernel' | awk "NR <= ${STORM_PERF_USER:-15}"
 		rm -f "$T/rec-$s.data"
 	done
 	storm_verdict bootd

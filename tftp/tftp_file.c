@@ -5,15 +5,34 @@
  * neither logs nor knows the event loop.
  */
 #include <sys/types.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "tftp/tftp_file.h"
 #include "tftp/tftp_path.h"
+
+/*
+ * The whole of a real file, mapped for sends to read from (see map in
+ * tftp_file.h), or NULL: a file's transfers then read it in chunks. An
+ * empty file has nothing to map; a mapping refused (address space, a file
+ * system without mmap) costs only speed.
+ */
+static const uint8_t *
+tftp_file_mapping(int fd, uint64_t size)
+{
+	void *p;
+
+	if (size == 0 || size > SIZE_MAX)
+		return NULL;
+	p = mmap(NULL, (size_t)size, PROT_READ, MAP_SHARED, fd, 0);
+	return p == MAP_FAILED ? NULL : p;
+}
 
 void
 tftp_file_unref(struct tftp_file *f)
@@ -22,6 +41,8 @@ tftp_file_unref(struct tftp_file *f)
 		return;
 	if (f->shared)
 		LIST_REMOVE(f, entry);
+	if (f->map != NULL)
+		(void)munmap((void *)(uintptr_t)f->map, (size_t)f->size);
 	if (f->fd != -1)
 		close(f->fd);
 	free(f->data);
@@ -67,6 +88,7 @@ tftp_file_open(struct tftp_files *files, int rootfd, const char *name,
 	f->ino = st.st_ino;
 	f->mtime = st.st_mtim;
 	f->shared = 1;
+	f->map = tftp_file_mapping(fd, size);
 	LIST_INSERT_HEAD(files, f, entry);
 	return f;
 }
@@ -97,6 +119,14 @@ tftp_file_unchanged(const struct tftp_file *f)
 	return fstat(f->fd, &st) == 0 && (uint64_t)st.st_size == f->size &&
 	    st.st_mtim.tv_sec == f->mtime.tv_sec &&
 	    st.st_mtim.tv_nsec == f->mtime.tv_nsec;
+}
+
+const uint8_t *
+tftp_file_span(const struct tftp_file *f, uint64_t off, size_t n)
+{
+	if (f->map == NULL || off > f->size || n > f->size - off)
+		return NULL;
+	return f->map + off;
 }
 
 ssize_t

@@ -21,6 +21,14 @@ struct tftp_file {
 	int			 refcnt;
 	int			 fd;		/* -1 for virtual */
 	char			*data;		/* virtual content */
+	/*
+	 * A real file mapped whole (PROT_READ, shared), or NULL (empty, or
+	 * mmap refused: read it). Only the kernel may read it, as the
+	 * iovecs of a send: a file truncated under the mapping makes a
+	 * user-space read raise SIGBUS, where the kernel's copy fails with
+	 * EFAULT. Reads in user space go through tftp_file_read().
+	 */
+	const uint8_t		*map;
 	uint64_t		 size;
 	dev_t			 dev;
 	ino_t			 ino;
@@ -62,6 +70,15 @@ void	tftp_file_unref(struct tftp_file *f);
  * into place is not a change (the open descriptor reads the old one).
  */
 int	tftp_file_unchanged(const struct tftp_file *f);
+
+/*
+ * Where a send may take block data from: the n bytes at off of f's
+ * mapping (see map), or NULL when f has none or off..off+n is past its
+ * size. Does not check the file: callers call tftp_file_unchanged() often
+ * enough (once per TFTP_RA_BYTES of a transfer, and before its last block).
+ */
+const uint8_t *tftp_file_span(const struct tftp_file *f, uint64_t off,
+	    size_t n);
 
 /*
  * Reads up to n bytes at off into dst. A real file must give exactly

@@ -52,8 +52,22 @@ enum ring_kind {
 	RK_CANCEL = 2
 };
 
+/*
+ * What a queued send's entry points to, kept per submission slot: the
+ * kernel reads it when it takes the entry in, and the send is made then
+ * (MSG_DONTWAIT), so it need live only until the slot is reused.
+ */
+struct ring_sendhdr {
+	struct msghdr		msg;
+	struct iovec		iov[2];
+	struct sockaddr_in	to;
+	uint8_t			hdr[TFTP_RING_HDR];
+};
+
 struct tftp_ring {
 	struct io_uring			 ring;
+	struct ring_sendhdr		*sh;	/* one per submission slot */
+	unsigned int			 nsh;
 	struct io_uring_buf_ring	*br;
 	uint8_t				*bufs;
 	struct event			*ev;
@@ -256,6 +270,11 @@ tftp_ring_new(struct event_base *base, const struct tftp_ring_ops *ops,
 		goto fail;
 	}
 	r->inited = 1;
+	r->nsh = r->ring.sq.ring_entries;
+	if ((r->sh = calloc(r->nsh, sizeof(*r->sh))) == NULL) {
+		*why = "out of memory";
+		goto fail;
+	}
 	/*
 	 * Multishot receives came with Linux 6.0, as did zero-copy sends:
 	 * the probe answers for the latter, which stands for the former.
@@ -265,7 +284,7 @@ tftp_ring_new(struct event_base *base, const struct tftp_ring_ops *ops,
 		goto fail;
 	}
 	e = io_uring_opcode_supported(probe, IORING_OP_RECVMSG) &&
-	    io_uring_opcode_supported(probe, IORING_OP_SEND) &&
+	    io_uring_opcode_supported(probe, IORING_OP_SENDMSG) &&
 	    io_uring_opcode_supported(probe, IORING_OP_ASYNC_CANCEL) &&
 	    io_uring_opcode_supported(probe, IORING_OP_SEND_ZC);
 	io_uring_free_probe(probe);
@@ -332,6 +351,7 @@ tftp_ring_free(struct tftp_ring *r)
 	}
 	free(r->br);
 	free(r->bufs);
+	free(r->sh);
 	free(r);
 }
 
@@ -347,21 +367,42 @@ tftp_ring_watch(struct tftp_ring *r, struct tftp_ring_sock *s, int fd)
 }
 
 int
-tftp_ring_send(struct tftp_ring *r, struct tftp_ring_sock *s, const void *p,
-    size_t len, const struct sockaddr_in *to)
+tftp_ring_send(struct tftp_ring *r, struct tftp_ring_sock *s, const void *hdr,
+    size_t hlen, const void *data, size_t dlen, const struct sockaddr_in *to)
 {
-	struct io_uring_sqe *sqe;
+	struct io_uring_sqe	*sqe;
+	struct ring_sendhdr	*h;
+	size_t			 slot, n = 0;
 
+	if (hlen > TFTP_RING_HDR)
+		return -1;
 	if ((sqe = ring_sqe(r)) == NULL)
 		return -1;
+	slot = (size_t)(sqe - r->ring.sq.sqes);
+	if (slot >= r->nsh)
+		return -1;	/* cannot be: the ring has nsh slots */
+	h = &r->sh[slot];
+	if (hlen > 0) {
+		memcpy(h->hdr, hdr, hlen);
+		h->iov[n].iov_base = h->hdr;
+		h->iov[n++].iov_len = hlen;
+	}
+	if (dlen > 0 || n == 0) {
+		h->iov[n].iov_base = (void *)(uintptr_t)data;
+		h->iov[n++].iov_len = dlen;
+	}
+	h->to = *to;
+	memset(&h->msg, 0, sizeof(h->msg));
+	h->msg.msg_name = &h->to;
+	h->msg.msg_namelen = sizeof(h->to);
+	h->msg.msg_iov = h->iov;
+	h->msg.msg_iovlen = n;
 	/*
-	 * A send with its destination in the entry (Linux 6.0): the kernel
-	 * copies the address when it takes the entry in, so no message
-	 * header has to live on, and sends of one socket may queue up.
+	 * MSG_DONTWAIT makes the kernel fail the send with EAGAIN rather
+	 * than park it until the socket has room (REQ_F_NOWAIT): nothing
+	 * it points to is read after the submit.
 	 */
-	io_uring_prep_send(sqe, s->fd, p, len, 0);
-	sqe->addr2 = (uint64_t)(uintptr_t)to;
-	sqe->addr_len = (uint16_t)sizeof(*to);
+	io_uring_prep_sendmsg(sqe, s->fd, &h->msg, MSG_DONTWAIT);
 	io_uring_sqe_set_data64(sqe, ring_ud(s, RK_SEND));
 	s->refs++;
 	return 0;

@@ -89,14 +89,20 @@ void	tftp_ring_free(struct tftp_ring *r);
 int	tftp_ring_watch(struct tftp_ring *r, struct tftp_ring_sock *s, int fd);
 
 /*
- * Queues a send of len bytes at p to to (both borrowed: p valid and
- * unchanged until the send completes, which is before the peer can answer
- * it; to until the end of this loop pass).
+ * Queues a send to to of one datagram: hlen bytes of hdr (at most
+ * TFTP_RING_HDR; copied, as is to) then dlen bytes of data (borrowed).
+ * Sends are MSG_DONTWAIT: each is made when the entry goes to the kernel
+ * at the end of this loop pass (or tftp_ring_flush()), or it fails there
+ * with EAGAIN, a lost datagram; none waits for room. So data need stay
+ * only until then, and two sends of one socket in one pass each leave
+ * with their own header whatever the owner's buffer holds by then.
  * Returns -1 when no entry is free even after a submit: the caller treats
  * the datagram as lost.
  */
+#define TFTP_RING_HDR	8
 int	tftp_ring_send(struct tftp_ring *r, struct tftp_ring_sock *s,
-	    const void *p, size_t len, const struct sockaddr_in *to);
+	    const void *hdr, size_t hlen, const void *data, size_t dlen,
+	    const struct sockaddr_in *to);
 
 /*
  * The owner is done with s: its receive is cancelled, no callback but

@@ -7,9 +7,11 @@
  * means are tftp_proto's decisions. Nothing here blocks: sockets are
  * non-blocking and files are in the page cache or read in small chunks.
  *
- * Per-packet cost is what limits a TFTP server, so: small blocks of a real
- * file come from a per-transfer read-ahead chunk (one pread per
- * TFTP_RA_BYTES), and a window of a real file in octet mode leaves as UDP
+ * Per-packet cost is what limits a TFTP server, so: a block of a real
+ * file in octet mode leaves straight from the file's mapping (tftp_file),
+ * its header and data gathered by the send, with no copy in user space;
+ * other small blocks come from a per-transfer read-ahead chunk (one pread
+ * per TFTP_RA_BYTES); and a window of a real file in octet mode leaves as UDP
  * GSO batches (one preadv and one sendmsg for up to TFTP_GSO_SEGS blocks;
  * the kernel, or a NIC that offloads it, cuts them into one datagram per
  * block). A path that refuses GSO (blocks above the route's MTU, no
@@ -203,6 +205,7 @@ xfer_set_state(struct tftp_xfer *x, enum tftp_state st)
 static void
 xfer_release_mem(struct tftp_xfer *x)
 {
+	tftp_file_unref(x->file);
 	free(x->buf);
 	free(x->scratch);
 	free(x->ra);
@@ -222,10 +225,11 @@ tftp_xfer_free(struct tftp_xfer *x)
 		event_free(x->wev);
 	if (x->timer != NULL)
 		event_free(x->timer);
-	tftp_file_unref(x->file);
-	x->file = NULL;
 	if (x->ringed) {
-		/* Released (its memory freed) now, or when the ring is done. */
+		/*
+		 * Released (its memory and file reference: the mapping a
+		 * queued send reads) now, or when the ring is done.
+		 */
 		fd = x->fd;
 		tftp_ring_forget(x->srv->ring, &x->rs);
 		close(fd);
@@ -351,28 +355,92 @@ xfer_netascii_block(struct tftp_xfer *x, uint64_t b)
 }
 
 /*
- * Puts block b into buf. Returns the packet length, or TFTP_RD_EIO /
+ * Where block b's data at off (n bytes, 0 for the empty last block) can
+ * be sent from without a copy: the file's mapping, in octet mode. The file is checked (one
+ * fstat) when the block leaves the TFTP_RA_BYTES last found unchanged,
+ * and before the last block, so a file rewritten or truncated in place
+ * ends the transfer as "file changed" within that span and never
+ * completes it. Sets *p (NULL: no mapping, read the block) and returns 0,
+ * or TFTP_RD_CHANGED.
+ */
+static ssize_t
+xfer_mapped(struct tftp_xfer *x, uint64_t b, uint64_t off, size_t n,
+    const uint8_t **p)
+{
+	*p = NULL;
+	if (x->mode != TFTP_MODE_OCTET ||
+	    (*p = tftp_file_span(x->file, off, n)) == NULL)
+		return 0;
+	if (!x->chk_ok || off < x->chk_off ||
+	    off + n > x->chk_off + TFTP_RA_BYTES || b == x->total) {
+		if (!tftp_file_unchanged(x->file))
+			return TFTP_RD_CHANGED;
+		x->chk_off = off;
+		x->chk_ok = 1;
+	}
+	return 0;
+}
+
+/*
+ * Block b as a header (in buf) and its data: from the file's mapping
+ * (*data, no copy) or after the header in buf (*data = buf + 4: netascii,
+ * a virtual file, no mapping). Returns the data's length, or TFTP_RD_EIO /
  * TFTP_RD_CHANGED.
  */
 static ssize_t
-xfer_fill(struct tftp_xfer *x, uint64_t b)
+xfer_block(struct tftp_xfer *x, uint64_t b, const uint8_t **data)
 {
 	uint64_t	off;
 	size_t		n;
 	ssize_t		r;
 
 	tftp_data_hdr(x->buf, tftp_block_wire(b));
-	if (x->mode == TFTP_MODE_NETASCII) {
-		if ((r = xfer_netascii_block(x, b)) < 0)
-			return r;
-		return TFTP_HDR_LEN + r;
-	}
+	*data = x->buf + TFTP_HDR_LEN;
+	if (x->mode == TFTP_MODE_NETASCII)
+		return xfer_netascii_block(x, b);
 	if (tftp_block_span(x->file->size, x->opts.blksize, b, &off, &n) == -1)
 		return TFTP_RD_EIO;
-	if (n > 0 && (r = xfer_read(x, off, x->buf + TFTP_HDR_LEN, n)) !=
-	    (ssize_t)n)
+	if ((r = xfer_mapped(x, b, off, n, data)) < 0)
+		return r;
+	if (*data != NULL)
+		return (ssize_t)n;
+	*data = x->buf + TFTP_HDR_LEN;
+	if (n > 0 &&
+	    (r = xfer_read(x, off, x->buf + TFTP_HDR_LEN, n)) != (ssize_t)n)
 		return r < 0 ? r : TFTP_RD_CHANGED;
-	return (ssize_t)(TFTP_HDR_LEN + n);
+	return (ssize_t)n;
+}
+
+/*
+ * Sends one block of n data bytes (xfer_block()) at once: the header and
+ * the data gathered by one sendmsg. Returns 0 or -1 with errno.
+ */
+static int
+xfer_sendmsg(struct tftp_xfer *x, const uint8_t *data, size_t n)
+{
+	struct iovec	iov[2];
+	struct msghdr	msg;
+
+	memset(&msg, 0, sizeof(msg));
+	iov[0].iov_base = x->buf;
+	iov[0].iov_len = TFTP_HDR_LEN;
+	iov[1].iov_base = (void *)(uintptr_t)data;
+	iov[1].iov_len = n;
+	msg.msg_name = &x->peer;
+	msg.msg_namelen = sizeof(x->peer);
+	msg.msg_iov = iov;
+	msg.msg_iovlen = n > 0 ? 2 : 1;
+	return sendmsg(x->fd, &msg, 0) == -1 ? -1 : 0;
+}
+
+/*
+ * A send that failed with EFAULT read a mapping past the file's end: the
+ * file was truncated under the transfer (as "file changed").
+ */
+static int
+xfer_send_fault(int err)
+{
+	return err == EFAULT;
 }
 
 /*
@@ -538,6 +606,7 @@ xfer_send_window(struct tftp_xfer *x, uint64_t from)
 {
 	struct tftp_srv	*srv = x->srv;
 	uint64_t	 last = x->acked + x->opts.windowsize;
+	const uint8_t	*data;
 	ssize_t		 n;
 	int		 k, full = 0;
 
@@ -554,32 +623,35 @@ xfer_send_window(struct tftp_xfer *x, uint64_t from)
 			full = 1;
 			break;
 		}
-		if ((n = xfer_fill(x, x->next)) < 0) {
+		if ((n = xfer_block(x, x->next, &data)) < 0) {
 			xfer_read_failed(x, n);
 			return -1;
 		}
 		/*
 		 * Lock-step through the ring: the block leaves with the
-		 * other transfers' at the end of this loop pass (x->buf is
-		 * not written again before its ACK, or a resend of the same
-		 * block). No entry free: as if lost, the timer resends.
+		 * other transfers' at the end of this loop pass (its header
+		 * copied, its data read then). No entry free: as if lost,
+		 * the timer resends.
 		 */
 		if (x->ringed && x->opts.windowsize == 1) {
 			if (tftp_ring_send(srv->ring, &x->rs, x->buf,
-			    (size_t)n, &x->peer) == -1)
+			    TFTP_HDR_LEN, data, (size_t)n, &x->peer) == -1)
 				break;
-		} else if (sendto(x->fd, x->buf, (size_t)n, 0,
-		    (struct sockaddr *)&x->peer, sizeof(x->peer)) == -1) {
+		} else if (xfer_sendmsg(x, data, (size_t)n) == -1) {
 			if (errno == EAGAIN || errno == ENOBUFS) {
 				full = 1;
 				break;
 			}
 			if (errno == EINTR)
 				continue;
+			if (xfer_send_fault(errno)) {
+				xfer_read_failed(x, TFTP_RD_CHANGED);
+				return -1;
+			}
 			tftp_xfer_end(x, strerror(errno), &srv->st.failed);
 			return -1;
 		}
-		xfer_count(x, (size_t)n - TFTP_HDR_LEN);
+		xfer_count(x, (size_t)n);
 	}
 	xfer_set_state(x, full ? TFTP_XS_BLOCKED : x->sent == x->total ?
 	    TFTP_XS_LAST : TFTP_XS_WINDOW);
@@ -800,6 +872,10 @@ xfer_ring_error(struct tftp_ring_sock *s, int err, int recv)
 	struct tftp_xfer	*x = XFER_OF(s);
 	char			 why[128];
 
+	if (!recv && xfer_send_fault(err)) {
+		xfer_read_failed(x, TFTP_RD_CHANGED);
+		return;
+	}
 	snprintf(why, sizeof(why), "%s: %s", recv ? "receive" : "send",
 	    strerror(err));
 	tftp_xfer_end(x, why, &x->srv->st.failed);

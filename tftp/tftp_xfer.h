@@ -87,14 +87,21 @@ struct tftp_xfer {
 	uint8_t			*ra;		/* read-ahead, TFTP_RA_BYTES */
 	uint64_t		 ra_off;
 	size_t			 ra_len;
+	/*
+	 * Blocks sent from the file's mapping: the file was last found
+	 * unchanged for the TFTP_RA_BYTES at chk_off (chk_ok set).
+	 */
+	uint64_t		 chk_off;
+	int			 chk_ok;
 	int			 nogso;		/* GSO refused on this path */
 	uint64_t		 bytes;
 	uint64_t		 resent;
 	char			 host[254], mac[ADDR_MAC_STRLEN];
 	/*
 	 * Through srv->ring (ringed): its receives, and in lock-step its
-	 * DATA sends, from buf. The ring may outlive the transfer's end by
-	 * a send in flight: then the memory goes with the ring's release.
+	 * DATA sends, from buf and the file's mapping. The ring may outlive
+	 * the transfer's end by a send in flight: then the memory and the
+	 * file reference go with the ring's release.
 	 */
 	int			 ringed;
 	struct tftp_ring_sock	 rs;

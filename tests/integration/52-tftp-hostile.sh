@@ -2,8 +2,10 @@
 # TFTP against hostile peers on loopback (tests/lib/tftp_hostile.py, real
 # tftp-hpa clients, curl): requests never acknowledged (timeout=255) must
 # not hold slots beyond tftp.first_ack_timeout; a file changed under a
-# transfer ends it with ERROR 0 "file changed"; a flood of refused
-# requests writes little log; SIGHUP with a new paths.tftp_root moves TFTP
+# transfer (truncated or rewritten in place, lock-step or windowed, near
+# its end too) ends it with ERROR 0 "file changed" within 32 KiB, never
+# with its last block; a flood of refused requests writes little log;
+# SIGHUP with a new paths.tftp_root moves TFTP
 # and HTTP /files/ together; out of descriptors, clients hear "server busy"
 # and bootd goes on serving.
 . "$(dirname "$0")/../lib/common.sh"
@@ -37,7 +39,14 @@ ok "dropped transfers logged (rate-limited)"
 head -c $((1024 * 1024)) /dev/urandom > "$R/shrink.bin"
 H changed "$R/shrink.bin" shrink.bin lockstep || fail "truncated file"
 ok "truncated under a lock-step transfer: ERROR 0 \"file changed\""
+head -c $((1024 * 1024)) /dev/urandom > "$R/inplace.bin"
+head -c 40000 /dev/urandom > "$R/tail.bin"
 head -c $((1024 * 1024)) /dev/urandom > "$R/rewrite.bin"
+sleep 0.05	# a rewrite must change the mtime
+H changed "$R/inplace.bin" inplace.bin rewrite || fail "rewritten file (lock-step)"
+ok "rewritten in place under a lock-step transfer: ERROR 0 \"file changed\" within 32 KiB"
+H changed "$R/tail.bin" tail.bin tail || fail "rewritten near the end"
+ok "rewritten in place 9 blocks before the end: ERROR 0 \"file changed\", not the last block"
 H changed "$R/rewrite.bin" rewrite.bin window || fail "rewritten file"
 ok "rewritten in place under a windowed transfer: ERROR 0 \"file changed\""
 grep -q 'failed after [0-9]* bytes: file changed' "$T/bootd.log" ||

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The transfers' two I/O paths (tftp.io_uring). "auto" on a kernel that
 # allows io_uring: the log says so, lock-step blocks leave without a
-# sendto or a recvfrom each (strace counts them), real clients in parallel
+# send system call or a recvfrom each (strace counts them), real clients in parallel
 # (tftp-hpa, curl, atftp with a window) get their bytes, a stranger gets
 # error 5, and a SIGTERM in the middle of transfers exits cleanly (under
 # ASan: nothing leaked while sends were in flight). "off", and "auto"
@@ -50,18 +50,19 @@ clients() {	# clients TAG
 }
 
 # System calls bootd makes while one lock-step client fetches medium.bin
-# (4,096 blocks of 512 bytes): prints "sendto recvfrom io_uring_enter".
+# (4,096 blocks of 512 bytes): prints "sends recvfrom io_uring_enter",
+# sends being sendto and sendmsg calls together.
 count_calls() {
 	local sp n
-	strace -f -qq -c -U name,calls -e trace=sendto,recvfrom,io_uring_enter \
+	strace -f -qq -c -U name,calls -e trace=sendto,sendmsg,recvfrom,io_uring_enter \
 	    -o "$T/strace.out" -p "$BOOTD_PID" & sp=$!
 	sleep 0.5
 	(cd "$T/out" && timeout 30 tftp 127.0.0.1 "$TPORT" -m binary \
 	    -c get medium.bin counted) || fail "fetch under strace"
 	kill -INT "$sp"; wait "$sp" 2>/dev/null || true
 	same "$R/medium.bin" "$T/out/counted" "fetch under strace"
-	for n in sendto recvfrom io_uring_enter; do
-		awk -v n="$n" '$1 == n { c = $2 } END { printf "%d ", c + 0 }' "$T/strace.out"
+	for n in sendto,sendmsg recvfrom io_uring_enter; do
+		awk -v n=",$n," 'index(n, "," $1 ",") { c += $2 } END { printf "%d ", c + 0 }' "$T/strace.out"
 	done
 }
 
@@ -87,8 +88,8 @@ clients auto
 if [ "$RING" = 1 ]; then
 	read -r s r e <<< "$(count_calls)"
 	[ "$s" -lt 100 ] && [ "$r" -lt 100 ] && [ "$e" -ge 1 ] ||
-		fail "io_uring: 4,096 blocks took sendto=$s recvfrom=$r io_uring_enter=$e"
-	ok "io_uring: 4,096 lock-step blocks with sendto=$s recvfrom=$r io_uring_enter=$e"
+		fail "io_uring: 4,096 blocks took sends=$s recvfrom=$r io_uring_enter=$e"
+	ok "io_uring: 4,096 lock-step blocks with sends=$s recvfrom=$r io_uring_enter=$e"
 fi
 python3 "$BOOTD_SRC/tests/lib/tftp_raw.py" "$TPORT" wrong_tid || fail "raw wrong_tid"
 python3 "$BOOTD_SRC/tests/lib/tftp_raw.py" "$TPORT" dup_acks || fail "raw dup_acks"
@@ -111,15 +112,15 @@ bootd_stop
 for i in "${pids[@]}"; do wait "$i" || true; done
 ok "auto: SIGTERM during 8 transfers, exit 0"
 
-# 2. off: epoll, one sendto and one recvfrom per block.
+# 2. off: epoll, one send and one recvfrom per block.
 set_mode off
 bootd_start "$T/bootd.conf"
 started_with "tftp: transfers on epoll (tftp.io_uring = off)" 0
 ok "off: the log and /metrics say epoll"
 read -r s r e <<< "$(count_calls)"
 [ "$s" -ge 4096 ] && [ "$r" -ge 4096 ] ||
-	fail "epoll: 4,096 blocks took sendto=$s recvfrom=$r"
-ok "epoll: 4,096 lock-step blocks with sendto=$s recvfrom=$r"
+	fail "epoll: 4,096 blocks took sends=$s recvfrom=$r"
+ok "epoll: 4,096 lock-step blocks with sends=$s recvfrom=$r"
 clients off
 bootd_stop
 

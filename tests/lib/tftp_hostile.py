@@ -10,10 +10,15 @@ Usage: tftp_hostile.py PORT CHECK ARGS...   (exit 0 when the check passes)
                       served again after it
   changed PATH NAME MODE
                       MODE lockstep: blksize 512, one slow ACK per block,
-                      the file truncated after 5 blocks; MODE window:
-                      blksize 1468 windowsize 8, rewritten in place (same
-                      size) after 3 windows; either way the client must get
-                      ERROR 0 "file changed"
+                      the file truncated after 5 blocks; MODE rewrite: the
+                      same, rewritten in place (same size) instead; MODE
+                      tail: the same after block 70, for a file of 79
+                      blocks (only the check before the last block can see
+                      it); MODE window: blksize 1468 windowsize 8, rewritten in place
+                      after 3 windows. Every way the client must get
+                      ERROR 0 "file changed" within 32 KiB (bootd checks the
+                      file once per 32 KiB a transfer sends, and before its
+                      last block) and never the end of the file
   flood N             N refused RRQs with long junk names from one socket
 """
 import os
@@ -189,7 +194,7 @@ def changed(path, name, mode):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.bind((HOST, 0))
     s.settimeout(3.0)
-    if mode == "lockstep":
+    if mode in ("lockstep", "rewrite", "tail"):
         opts, blksize, window = [(b"blksize", b"512")], 512, 1
     else:
         opts, blksize, window = [(b"blksize", b"1468"),
@@ -207,6 +212,9 @@ def changed(path, name, mode):
             code, msg = error_of(pkt)
             assert changed_at is not None, "error before the change"
             assert (code, msg) == (0, b"file changed"), (code, msg)
+            late = (expect - 1 - changed_at) * blksize
+            assert late <= 32768 + 8 * blksize, \
+                "%d bytes sent after the change" % late
             print("%s: ERROR 0 \"file changed\" after block %d (changed "
                   "after block %d)" % (mode, expect - 1, changed_at))
             return
@@ -218,7 +226,8 @@ def changed(path, name, mode):
         expect += 1
         if blk % window:
             continue
-        if changed_at is None and blk == (5 if window == 1 else 24):
+        at = {"lockstep": 5, "rewrite": 5, "tail": 70}.get(mode, 24)
+        if changed_at is None and blk == at:
             changed_at = blk
             if mode == "lockstep":
                 os.truncate(path, 1000)

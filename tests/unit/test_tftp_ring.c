@@ -191,6 +191,13 @@ test_order_past_buffers(void **state)
 	assert_int_equal(o.released, 1);
 }
 
+/* Queues len bytes of buf to f->b, no header. */
+static int
+send1(struct fixture *f, struct owner *o, const void *buf, size_t len)
+{
+	return tftp_ring_send(f->ring, &o->rs, NULL, 0, buf, len, &f->ba);
+}
+
 /* A send queued, then forgotten at once: it still leaves; one release. */
 static void
 test_forget_with_send_in_flight(void **state)
@@ -205,7 +212,7 @@ test_forget_with_send_in_flight(void **state)
 	memset(buf, 0xa5, 64);
 	memset(&o, 0, sizeof(o));
 	assert_int_equal(tftp_ring_watch(f->ring, &o.rs, f->a), 0);
-	assert_int_equal(tftp_ring_send(f->ring, &o.rs, buf, 64, &f->ba), 0);
+	assert_int_equal(send1(f, &o, buf, 64), 0);
 	tftp_ring_forget(f->ring, &o.rs);
 	assert_int_equal(o.released, 0);	/* the send and the receive */
 	run_until(f, released, &o);
@@ -233,7 +240,7 @@ test_send_error(void **state)
 	assert_non_null(buf);
 	memset(&o, 0, sizeof(o));
 	assert_int_equal(tftp_ring_watch(f->ring, &o.rs, f->a), 0);
-	assert_int_equal(tftp_ring_send(f->ring, &o.rs, buf, len, &f->ba), 0);
+	assert_int_equal(send1(f, &o, buf, len), 0);
 	run_until(f, errored, &o);
 	assert_int_equal(o.err, EMSGSIZE);
 	assert_int_equal(o.err_recv, 0);
@@ -241,6 +248,61 @@ test_send_error(void **state)
 	run_until(f, released, &o);
 	assert_int_equal(o.released, 1);
 	free(buf);
+}
+
+/*
+ * A header and data make one datagram, in order. The header and the
+ * address are copied: the caller's are overwritten before the sends leave
+ * (as a transfer's buffer would be by a second block in the same pass),
+ * and each of 100 sends queued in one pass arrives with its own header.
+ * A header longer than TFTP_RING_HDR is refused.
+ */
+static void
+test_send_copies_header(void **state)
+{
+	struct fixture		*f = *state;
+	struct owner		 o;
+	struct sockaddr_in	 to;
+	uint8_t			 hdr[4], data[100], got[64];
+	ssize_t			 n;
+	int			 i, k, seen = 0;
+
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(tftp_ring_watch(f->ring, &o.rs, f->a), 0);
+	for (i = 0; i < 100; i++) {
+		hdr[0] = 0;
+		hdr[1] = 3;
+		hdr[2] = (uint8_t)(i >> 8);
+		hdr[3] = (uint8_t)i;
+		data[i] = (uint8_t)(i * 7);
+		to = f->ba;
+		assert_int_equal(tftp_ring_send(f->ring, &o.rs, hdr, 4,
+		    &data[i], 1, &to), 0);
+		memset(hdr, 0xff, sizeof(hdr));
+		memset(&to, 0, sizeof(to));
+	}
+	assert_int_equal(tftp_ring_send(f->ring, &o.rs, data,
+	    TFTP_RING_HDR + 1, NULL, 0, &f->ba), -1);
+	tftp_ring_flush(f->ring);
+	for (k = 0; k < 4000 && seen < 100; k++) {
+		n = recv(f->b, got, sizeof(got), MSG_DONTWAIT);
+		if (n == -1) {
+			usleep(1000);
+			continue;
+		}
+		assert_int_equal(n, 5);
+		i = got[2] << 8 | got[3];
+		assert_true(i < 100);
+		assert_int_equal(got[0], 0);
+		assert_int_equal(got[1], 3);
+		assert_int_equal(got[4], data[i]);
+		seen++;
+	}
+	assert_int_equal(seen, 100);
+	tftp_ring_forget(f->ring, &o.rs);
+	run_until(f, released, &o);
+	assert_int_equal(o.released, 1);
+	assert_int_equal(o.err, 0);
 }
 
 /* Freeing the ring releases a forgotten socket still in it. */
@@ -271,6 +333,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_forget_with_send_in_flight,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_send_error, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_send_copies_header, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_free_releases, setup,
 		    teardown),
