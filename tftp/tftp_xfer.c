@@ -129,17 +129,34 @@ xfer_deadline(const struct tftp_xfer *x)
 	    cfg->tftp.stall_timeout : cfg->tftp.first_ack_timeout);
 }
 
-/* The retransmit timer: after the timeout, or at the deadline if sooner. */
+/* Sets the timer event us from now, due at x->t_due. */
+static void
+xfer_timer_set(struct tftp_xfer *x, int64_t us)
+{
+	struct timeval tv;
+
+	tv.tv_sec = (time_t)(us / 1000000);
+	tv.tv_usec = (suseconds_t)(us % 1000000);
+	if (evtimer_add(x->timer, &tv) == 0)
+		x->t_armed = x->t_due;
+}
+
+/*
+ * The retransmit timer: after the timeout, or at the deadline if sooner.
+ * Lazily: in lock-step every ACK moves the time later, so the event is
+ * set again only when the new time is sooner than the one it is set for,
+ * or it is not set; xfer_timer_cb() sets it again when it fires before
+ * t_due. That spares a timer heap update per block.
+ */
 static void
 xfer_arm_timer(struct tftp_xfer *x)
 {
-	struct timeval	tv;
-	int64_t		us;
+	int64_t	now = now_us(), us;
 
-	us = tftp_rto_wait(&x->rto, now_us(), xfer_deadline(x));
-	tv.tv_sec = (time_t)(us / 1000000);
-	tv.tv_usec = (suseconds_t)(us % 1000000);
-	evtimer_add(x->timer, &tv);
+	us = tftp_rto_wait(&x->rto, now, xfer_deadline(x));
+	x->t_due = now + us;
+	if (x->t_armed == 0 || x->t_armed > x->t_due)
+		xfer_timer_set(x, us);
 }
 
 /*
@@ -672,15 +689,22 @@ xfer_timer_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct tftp_xfer	*x = arg;
 	struct tftp_srv		*srv = x->srv;
+	int64_t			 now = now_us();
 	int			 over;
 
+	/* Set for a time an ACK has since moved later: wait on. */
+	x->t_armed = 0;
+	if (now < x->t_due) {
+		xfer_timer_set(x, x->t_due - now);
+		return;
+	}
 	/*
 	 * Over: past the deadline (xfer_deadline()), or out of retries. The
 	 * adaptive timer starts small; only timeouts at the full timeout
 	 * count as retries, so a client that re-ACKs slowly (atftp waits
 	 * 5 s) is not given up on after a few fast resends.
 	 */
-	over = tftp_rto_expired(now_us(), xfer_deadline(x)) ||
+	over = tftp_rto_expired(now, xfer_deadline(x)) ||
 	    (tftp_rto_full(&x->rto) &&
 	    ++x->retries > srv->bd->cfg->tftp.retries);
 	if (over && !x->proven) {

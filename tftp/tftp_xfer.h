@@ -76,6 +76,9 @@ struct tftp_xfer {
 	struct tftp_rto		 rto;
 	int64_t			 t_start;
 	int64_t			 t_progress;	/* start, ACK that advanced */
+	/* The retransmit timer: when it is due, when it is set (0: not) */
+	int64_t			 t_due;
+	int64_t			 t_armed;
 	/* netascii: the block in buf is block na_block; source offset */
 	struct tftp_netascii	 na;
 	uint64_t		 na_block;
