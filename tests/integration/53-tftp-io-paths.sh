@@ -3,7 +3,8 @@
 # allows io_uring: the log says so, lock-step blocks leave without a
 # send system call or a recvfrom each (strace counts them), real clients in parallel
 # (tftp-hpa, curl, atftp with a window) get their bytes, a stranger gets
-# error 5, and a SIGTERM in the middle of transfers exits cleanly (under
+# error 5, a slow but steady client gets no block twice (the lazily set
+# retransmit timer), and a SIGTERM in the middle of transfers exits cleanly (under
 # ASan: nothing leaked while sends were in flight). "off", and "auto"
 # under a seccomp filter that denies io_uring (as container runtimes do):
 # the log says epoll and why, and the same clients get their bytes.
@@ -94,6 +95,10 @@ fi
 python3 "$BOOTD_SRC/tests/lib/tftp_raw.py" "$TPORT" wrong_tid || fail "raw wrong_tid"
 python3 "$BOOTD_SRC/tests/lib/tftp_raw.py" "$TPORT" dup_acks || fail "raw dup_acks"
 ok "auto: a stranger gets error 5, duplicate ACKs are not answered"
+# The retransmit timer is set lazily (an ACK only moves its due time): a
+# slow, steady client gets no block twice.
+python3 "$BOOTD_SRC/tests/lib/tftp_raw.py" "$TPORT" steady || fail "raw steady"
+ok "auto: a client ACKing every block after 4 ms gets none resent"
 # Past the ring's 512-byte receive buffers: a bad packet, not an ACK.
 bad0=$(http_get /metrics | awk '$1 == "bootd_tftp_bad_packets_total" { print $2 }')
 python3 "$BOOTD_SRC/tests/lib/tftp_raw.py" "$TPORT" oversized || fail "raw oversized"
@@ -122,6 +127,8 @@ read -r s r e <<< "$(count_calls)"
 	fail "epoll: 4,096 blocks took sends=$s recvfrom=$r"
 ok "epoll: 4,096 lock-step blocks with sends=$s recvfrom=$r"
 clients off
+python3 "$BOOTD_SRC/tests/lib/tftp_raw.py" "$TPORT" steady || fail "raw steady (off)"
+ok "off: a client ACKing every block after 4 ms gets none resent"
 bootd_stop
 
 # 3. auto where io_uring is denied by seccomp: epoll, and why.

@@ -163,8 +163,38 @@ def oversized():
     assert len(got) == 100000, len(got)
 
 
+def steady():
+    """A slow but steady client (each ACK 4 ms after its block, far below
+    the 20 ms retransmit floor) fetching small.bin (196 blocks, about a
+    second): the server must not resend a block whose ACK is not yet due.
+    A retransmit timer left at the time set for an earlier block would
+    fire every 20 ms or so and resend the block in flight: dozens of
+    duplicates. A few are allowed for a loaded machine."""
+    import time
+    s = sock()
+    s.sendto(rrq(b"small.bin"), (HOST, PORT))
+    got, dups, expect = b"", 0, 1
+    while True:
+        pkt, tid = recv(s)
+        assert pkt is not None, "timeout"
+        blk = struct.unpack("!H", pkt[2:4])[0]
+        if blk == expect:
+            got += pkt[4:]
+            expect += 1
+        else:
+            dups += 1
+            continue
+        time.sleep(0.004)
+        s.sendto(struct.pack("!HH", 4, blk), tid)
+        if len(pkt) < 516:
+            break
+    assert len(got) == 100000, len(got)
+    assert dups <= 4, "%d blocks resent to a steady client" % dups
+    print("steady: %d blocks, %d resent" % (expect - 1, dups))
+
+
 CHECKS = {"malformed": malformed, "wrong_tid": wrong_tid,
           "tsize_probe": tsize_probe, "dup_acks": dup_acks,
-          "oversized": oversized}
+          "oversized": oversized, "steady": steady}
 CHECKS[sys.argv[2]]()
 print("ok:", sys.argv[2])
