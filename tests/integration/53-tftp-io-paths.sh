@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # The transfers' two I/O paths (tftp.io_uring). "auto" on a kernel that
-# allows io_uring: the log says so, lock-step blocks leave without a
-# send system call or a recvfrom each (strace counts them), real clients in parallel
-# (tftp-hpa, curl, atftp with a window) get their bytes, a stranger gets
-# error 5, a slow but steady client gets no block twice (the lazily set
-# retransmit timer), and a SIGTERM in the middle of transfers exits cleanly (under
-# ASan: nothing leaked while sends were in flight). "off", and "auto"
-# under a seccomp filter that denies io_uring (as container runtimes do):
-# the log says epoll and why, and the same clients get their bytes.
+# allows io_uring: the log says so, lock-step blocks leave without a send
+# system call or a recvfrom each (strace counts them), real clients in
+# parallel (tftp-hpa, curl, atftp with a window) get their bytes, a
+# stranger gets error 5, a slow but steady client gets no block twice (the
+# lazily set retransmit timer), and a SIGTERM in the middle of transfers
+# exits cleanly (under ASan: nothing leaked while sends were in flight).
+# "off", and "auto" under a seccomp filter that denies io_uring (as
+# container runtimes do): the log says epoll and why, and the same clients
+# get their bytes.
 . "$(dirname "$0")/../lib/common.sh"
 t_init tftpio
 mariadb_start "$T" || fail "mariadb did not start"
