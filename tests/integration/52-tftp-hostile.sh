@@ -36,17 +36,26 @@ grep -q 'dropped: no first ACK in time' "$T/bootd.log" || fail "no drop logged"
 ok "dropped transfers logged (rate-limited)"
 
 # 2. A file changed under a transfer: ERROR 0 "file changed".
-head -c $((1024 * 1024)) /dev/urandom > "$R/shrink.bin"
-H changed "$R/shrink.bin" shrink.bin lockstep || fail "truncated file"
-ok "truncated under a lock-step transfer: ERROR 0 \"file changed\""
-head -c $((1024 * 1024)) /dev/urandom > "$R/inplace.bin"
-head -c 40000 /dev/urandom > "$R/tail.bin"
+# Lock-step, each alone (blocks read ahead) and with a second transfer of
+# the file held open (blocks sent from the file's shared mapping).
+for how in alone shared; do
+	sh=""
+	[ $how = shared ] && sh=shared
+	head -c $((1024 * 1024)) /dev/urandom > "$R/shrink-$how.bin"
+	head -c $((1024 * 1024)) /dev/urandom > "$R/inplace-$how.bin"
+	head -c 40000 /dev/urandom > "$R/tail-$how.bin"
+	sleep 0.05	# a rewrite must change the mtime
+	H changed "$R/shrink-$how.bin" "shrink-$how.bin" lockstep $sh ||
+		fail "truncated file ($how)"
+	ok "$how: truncated under a lock-step transfer: ERROR 0 \"file changed\" within 32 KiB"
+	H changed "$R/inplace-$how.bin" "inplace-$how.bin" rewrite $sh ||
+		fail "rewritten file (lock-step, $how)"
+	ok "$how: rewritten in place under a lock-step transfer: ERROR 0 \"file changed\" within 32 KiB"
+	H changed "$R/tail-$how.bin" "tail-$how.bin" tail $sh ||
+		fail "rewritten near the end ($how)"
+	ok "$how: rewritten in place 9 blocks before the end: ERROR 0 \"file changed\", not the last block"
+done
 head -c $((1024 * 1024)) /dev/urandom > "$R/rewrite.bin"
-sleep 0.05	# a rewrite must change the mtime
-H changed "$R/inplace.bin" inplace.bin rewrite || fail "rewritten file (lock-step)"
-ok "rewritten in place under a lock-step transfer: ERROR 0 \"file changed\" within 32 KiB"
-H changed "$R/tail.bin" tail.bin tail || fail "rewritten near the end"
-ok "rewritten in place 9 blocks before the end: ERROR 0 \"file changed\", not the last block"
 H changed "$R/rewrite.bin" rewrite.bin window || fail "rewritten file"
 ok "rewritten in place under a windowed transfer: ERROR 0 \"file changed\""
 grep -q 'failed after [0-9]* bytes: file changed' "$T/bootd.log" ||

@@ -15,7 +15,10 @@ Usage: tftp_hostile.py PORT CHECK ARGS...   (exit 0 when the check passes)
                       tail: the same after block 70, for a file of 79
                       blocks (only the check before the last block can see
                       it); MODE window: blksize 1468 windowsize 8, rewritten in place
-                      after 3 windows. Every way the client must get
+                      after 3 windows. With "shared" after MODE, a second
+                      transfer of the file is held open meanwhile (bootd
+                      then sends from the file's mapping, not a read-ahead
+                      copy). Every way the client must get
                       ERROR 0 "file changed" within 32 KiB (bootd checks the
                       file once per 32 KiB a transfer sends, and before its
                       last block) and never the end of the file
@@ -190,7 +193,16 @@ def abandon(root, name):
           (t1 - t0, sum(oack.values()), sum(busy.values())))
 
 
-def changed(path, name, mode):
+def changed(path, name, mode, shared=""):
+    if shared:
+        # A second transfer of the file that never ACKs holds it open
+        # (first_ack_timeout, 5 s): the file is shared, and bootd sends
+        # the first one's blocks from its mapping.
+        holder = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        holder.bind((HOST, 0))
+        holder.sendto(rrq(name, [(b"blksize", b"512")]), (HOST, PORT))
+        holder.settimeout(3.0)
+        holder.recvfrom(70000)
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.bind((HOST, 0))
     s.settimeout(3.0)
@@ -276,7 +288,7 @@ def flood(n):
 
 CHECKS = {
     "abandon": lambda a: abandon(a[0], a[1].encode()),
-    "changed": lambda a: changed(a[0], a[1].encode(), a[2]),
+    "changed": lambda a: changed(a[0], a[1].encode(), a[2], *a[3:]),
     "flood": lambda a: flood(int(a[0])),
 }
 CHECKS[sys.argv[2]](sys.argv[3:])
