@@ -284,6 +284,7 @@ tftp_ring_new(struct event_base *base, const struct tftp_ring_ops *ops,
 		goto fail;
 	}
 	e = io_uring_opcode_supported(probe, IORING_OP_RECVMSG) &&
+	    io_uring_opcode_supported(probe, IORING_OP_SEND) &&
 	    io_uring_opcode_supported(probe, IORING_OP_SENDMSG) &&
 	    io_uring_opcode_supported(probe, IORING_OP_ASYNC_CANCEL) &&
 	    io_uring_opcode_supported(probe, IORING_OP_SEND_ZC);
@@ -379,30 +380,40 @@ tftp_ring_send(struct tftp_ring *r, struct tftp_ring_sock *s, const void *hdr,
 	if ((sqe = ring_sqe(r)) == NULL)
 		return -1;
 	slot = (size_t)(sqe - r->ring.sq.sqes);
-	if (slot >= r->nsh)
-		return -1;	/* cannot be: the ring has nsh slots */
+	if (slot >= r->nsh) {
+		/* Cannot be (the ring has nsh slots); the entry does nothing. */
+		io_uring_prep_nop(sqe);
+		io_uring_sqe_set_data64(sqe, 0);
+		return -1;
+	}
 	h = &r->sh[slot];
-	if (hlen > 0) {
+	h->to = *to;
+	/*
+	 * MSG_DONTWAIT makes the kernel fail a send with EAGAIN rather than
+	 * park it until the socket has room (REQ_F_NOWAIT): nothing it
+	 * points to is read after the submit. One piece is a plain send
+	 * with the destination in the entry (less for the kernel to take in
+	 * than a message header), two a sendmsg.
+	 */
+	if (hlen == 0) {
+		io_uring_prep_send(sqe, s->fd, data, dlen, MSG_DONTWAIT);
+		sqe->addr2 = (uint64_t)(uintptr_t)&h->to;
+		sqe->addr_len = (uint16_t)sizeof(h->to);
+	} else {
 		memcpy(h->hdr, hdr, hlen);
 		h->iov[n].iov_base = h->hdr;
 		h->iov[n++].iov_len = hlen;
+		if (dlen > 0) {
+			h->iov[n].iov_base = (void *)(uintptr_t)data;
+			h->iov[n++].iov_len = dlen;
+		}
+		memset(&h->msg, 0, sizeof(h->msg));
+		h->msg.msg_name = &h->to;
+		h->msg.msg_namelen = sizeof(h->to);
+		h->msg.msg_iov = h->iov;
+		h->msg.msg_iovlen = n;
+		io_uring_prep_sendmsg(sqe, s->fd, &h->msg, MSG_DONTWAIT);
 	}
-	if (dlen > 0 || n == 0) {
-		h->iov[n].iov_base = (void *)(uintptr_t)data;
-		h->iov[n++].iov_len = dlen;
-	}
-	h->to = *to;
-	memset(&h->msg, 0, sizeof(h->msg));
-	h->msg.msg_name = &h->to;
-	h->msg.msg_namelen = sizeof(h->to);
-	h->msg.msg_iov = h->iov;
-	h->msg.msg_iovlen = n;
-	/*
-	 * MSG_DONTWAIT makes the kernel fail the send with EAGAIN rather
-	 * than park it until the socket has room (REQ_F_NOWAIT): nothing
-	 * it points to is read after the submit.
-	 */
-	io_uring_prep_sendmsg(sqe, s->fd, &h->msg, MSG_DONTWAIT);
 	io_uring_sqe_set_data64(sqe, ring_ud(s, RK_SEND));
 	s->refs++;
 	return 0;

@@ -90,7 +90,8 @@ int	tftp_ring_watch(struct tftp_ring *r, struct tftp_ring_sock *s, int fd);
 
 /*
  * Queues a send to to of one datagram: hlen bytes of hdr (at most
- * TFTP_RING_HDR; copied, as is to) then dlen bytes of data (borrowed).
+ * TFTP_RING_HDR; copied, as is to; none: a plain send of data) then dlen
+ * bytes of data (borrowed).
  * Sends are MSG_DONTWAIT: each is made when the entry goes to the kernel
  * at the end of this loop pass (or tftp_ring_flush()), or it fails there
  * with EAGAIN, a lost datagram; none waits for room. So data need stay

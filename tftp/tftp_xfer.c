@@ -662,8 +662,11 @@ xfer_send_window(struct tftp_xfer *x, uint64_t from)
 		 * the timer resends.
 		 */
 		if (x->ringed && x->opts.windowsize == 1) {
-			if (tftp_ring_send(srv->ring, &x->rs, x->buf,
-			    TFTP_HDR_LEN, data, (size_t)n, &x->peer) == -1)
+			if ((data == x->buf + TFTP_HDR_LEN ?
+			    tftp_ring_send(srv->ring, &x->rs, NULL, 0, x->buf,
+			    TFTP_HDR_LEN + (size_t)n, &x->peer) :
+			    tftp_ring_send(srv->ring, &x->rs, x->buf,
+			    TFTP_HDR_LEN, data, (size_t)n, &x->peer)) == -1)
 				break;
 		} else if (xfer_sendmsg(x, data, (size_t)n) == -1) {
 			if (errno == EAGAIN || errno == ENOBUFS) {
