@@ -21,7 +21,10 @@
 #   here as Release), BOOTD_ALT (a second bootd binary, "bootd-alt",
 #   measured against the same nginx in pairs of its own right after
 #   bootd's: A/B a patch), FILE_ONLY (1: the file only, no /ks), RUNS (5),
-#   WRK_SECS (10), BIG_MB (1024), FILE_REPS (3: file pairs per round).
+#   WRK_SECS (10), BIG_MB (1024), FILE_REPS (3: file pairs per round),
+#   PIN (1: every server, all its threads and workers, on CPU 0 and the
+#   clients on CPU 1, so the scheduler's placement does not decide a
+#   sample; nginx-auto's two workers then share CPU 0).
 # Needs root (apt-get for wrk and nginx when missing).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -30,6 +33,17 @@ WRK_SECS=${WRK_SECS:-10}
 BIG_MB=${BIG_MB:-1024}
 FILE_REPS=${FILE_REPS:-3}
 FILE_ONLY=${FILE_ONLY:-0}
+PIN=${PIN:-0}
+CLIENT=()
+[ "$PIN" = 1 ] && CLIENT=(taskset -c 1)
+# pin PID: the daemon PID, its threads and its children on CPU 0 (PIN=1).
+pin() {
+	local p
+	[ "$PIN" = 1 ] || return 0
+	for p in "$1" $(pgrep -P "$1"); do
+		taskset -a -p -c 0 "$p" >/dev/null || fail "taskset $p"
+	done
+}
 BOOTD_ALT=${BOOTD_ALT:-}
 OUT=$top/bench/RESULTS-http.md
 
@@ -94,6 +108,7 @@ dd if=/dev/urandom of="$T/tftp/big.bin" bs=1M count="$BIG_MB" status=none
 bootd_start "$T/bootd.conf"
 wait_until 10 sh -c "curl -fsS http://127.0.0.1:$HTTP_PORT/healthz | grep -q source=db" ||
 	fail "no inventory"
+pin "$BOOTD_PID"
 B=http://127.0.0.1:$HTTP_PORT
 # bootd-alt: the same inventory, files and settings on a port of its own.
 A=""
@@ -106,6 +121,7 @@ if [ -n "$BOOTD_ALT" ]; then
 	fi
 	"$BOOTD_ALT" --config "$T/bootd-alt.conf" serve >> "$T/bootd-alt.log" 2>&1 &
 	ALT_PID=$!
+	pin "$ALT_PID"
 	A=http://127.0.0.1:$ALT_PORT
 	wait_until 10 sh -c "curl -fsS $A/healthz | grep -q source=db" ||
 		fail "no inventory in bootd-alt"
@@ -148,6 +164,7 @@ EOF
 	NGINX_PID=$!
 	wait_until 10 curl -fsS -o /dev/null "http://127.0.0.1:$NGINX_PORT/ks/dom0-01" ||
 		fail "nginx did not start"
+	pin "$NGINX_PID"
 }
 N=http://127.0.0.1:$NGINX_PORT
 start_nginx 1
@@ -160,10 +177,10 @@ cmp -s <(curl -fsS "$B/ks/dom0-01") <(curl -fsS "$N/ks/dom0-01") ||
 stop_nginx
 
 rps() {	# rps URL: requests/s from wrk
-	wrk -t1 -c64 -d"${WRK_SECS}s" "$1" | awk '/^Requests\/sec:/ { printf "%d", $2 }'
+	"${CLIENT[@]}" wrk -t1 -c64 -d"${WRK_SECS}s" "$1" | awk '/^Requests\/sec:/ { printf "%d", $2 }'
 }
 mbs() {	# mbs URL: MB/s of one download
-	curl -fsS -o /dev/null -w '%{speed_download}' "$1" | awk '{ printf "%d", $1 / 1e6 }'
+	"${CLIENT[@]}" curl -fsS -o /dev/null -w '%{speed_download}' "$1" | awk '{ printf "%d", $1 / 1e6 }'
 }
 median() {
 	tr ' ' '\n' | grep . | sort -g | awk '{ a[NR] = $1 } END {
@@ -233,7 +250,7 @@ SECTION=$T/section.md
 {
 	echo "## $(date -u '+%Y-%m-%d %H:%M UTC'): bootd $("$BOOTD_BIN" --version | awk '{ print $2 }') ($(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$top" diff --quiet 2>/dev/null || echo '+changes'))"
 	echo
-	echo "Written by \`bench/http.sh\` (RUNS=$RUNS FILE_REPS=$FILE_REPS FILE_ONLY=$FILE_ONLY${BOOTD_ALT:+ BOOTD_ALT=$BOOTD_ALT})."
+	echo "Written by \`bench/http.sh\` (RUNS=$RUNS FILE_REPS=$FILE_REPS FILE_ONLY=$FILE_ONLY PIN=$PIN${BOOTD_ALT:+ BOOTD_ALT=$BOOTD_ALT})."
 	echo
 	echo "- bootd: $BOOTD_BIN; libevent $(pkg-config --modversion libevent)"
 	echo "- $(nginx -v 2>&1 | sed 's/^nginx version: //'), $(wrk -v 2>&1 | head -1 | awk '{ print $1, $2 }'), $(curl --version | head -1 | awk '{ print $1, $2 }')"
