@@ -56,6 +56,23 @@ def fetch(name, opts=()):
             return data
 
 
+def rest(a, tid, got, expect):
+    """ACKs block 1 from socket a to tid and takes small.bin's remaining
+    blocks, each from tid only; checks the whole file arrived."""
+    a.sendto(struct.pack("!HH", 4, 1), tid)
+    while True:
+        pkt, peer = recv(a)
+        assert pkt is not None and peer == tid
+        blk = struct.unpack("!H", pkt[2:4])[0]
+        if blk == expect:
+            got += pkt[4:]
+            expect += 1
+        a.sendto(struct.pack("!HH", 4, blk), peer)
+        if len(pkt) < 516:
+            break
+    assert len(got) == 100000, len(got)
+
+
 def malformed():
     s = sock(0.3)
     bad = [
@@ -87,18 +104,7 @@ def wrong_tid():
     err, _ = recv(b)
     assert err is not None and err[:4] == b"\0\5\0\5", err
     got, expect = pkt[4:], 2
-    a.sendto(struct.pack("!HH", 4, 1), tid)
-    while True:
-        pkt, peer = recv(a)
-        assert pkt is not None and peer == tid
-        blk = struct.unpack("!H", pkt[2:4])[0]
-        if blk == expect:
-            got += pkt[4:]
-            expect += 1
-        a.sendto(struct.pack("!HH", 4, blk), peer)
-        if len(pkt) < 516:
-            break
-    assert len(got) == 100000, len(got)
+    rest(a, tid, got, expect)
 
 
 def tsize_probe():
@@ -149,18 +155,7 @@ def oversized():
     assert pkt is not None and peer == tid
     assert pkt[:4] == b"\0\3\0\1", ("answered the oversized ACK", pkt[:4])
     expect = 2
-    a.sendto(struct.pack("!HH", 4, 1), tid)
-    while True:
-        pkt, peer = recv(a)
-        assert pkt is not None and peer == tid
-        blk = struct.unpack("!H", pkt[2:4])[0]
-        if blk == expect:
-            got += pkt[4:]
-            expect += 1
-        a.sendto(struct.pack("!HH", 4, blk), peer)
-        if len(pkt) < 516:
-            break
-    assert len(got) == 100000, len(got)
+    rest(a, tid, got, expect)
 
 
 def steady():
