@@ -12,10 +12,11 @@
  * from the file's mapping (tftp_file), its header and data gathered by the
  * send, with no copy in user space; other small blocks come from a
  * per-transfer read-ahead chunk (one pread per TFTP_RA_BYTES); and a
- * window of a real file in octet mode leaves as UDP GSO batches (one preadv and one sendmsg for up to TFTP_GSO_SEGS blocks;
- * the kernel, or a NIC that offloads it, cuts them into one datagram per
- * block). A path that refuses GSO (blocks above the route's MTU, no
- * checksum offload) falls back to one send per block for that transfer.
+ * window of a real file in octet mode leaves as UDP GSO batches (one
+ * preadv and one sendmsg for up to TFTP_GSO_SEGS blocks; the kernel, or a
+ * NIC that offloads it, cuts them into one datagram per block). A path
+ * that refuses GSO (blocks above the route's MTU, no checksum offload)
+ * falls back to one send per block for that transfer.
  */
 #include <sys/types.h>
 #include <sys/queue.h>
