@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -77,6 +78,7 @@ struct http_conn {
 	int				 over;	/* past max_connections */
 	struct event			*deadline; /* request_timeout */
 	struct http_ctx			*kept;	/* a deferred answer, or NULL */
+	int				 corked; /* TCP_CORK for a file body */
 	TAILQ_ENTRY(http_conn)		 pending; /* srv->pending */
 	LIST_ENTRY(http_conn)		 entry;	/* srv->conns[] */
 };
@@ -352,6 +354,36 @@ http_allow(struct http_ctx *c, uint32_t owner_ip, uint32_t owner2_ip,
  * sendfile_max_chunk does (2 MiB by default) and gives the loop back
  * between chunks. Returns 0, or -1 out of memory.
  */
+static struct http_conn *http_conn_find(struct http_srv *,
+    struct evhttp_connection *);
+
+/*
+ * Holds (on != 0) or releases hc's partial TCP segments. A file body goes
+ * out corked, as nginx's tcp_nopush does: the header leaves with the
+ * first bytes of the file, and the end of each sendfile(2) piece waits
+ * for the next one instead of leaving as a short segment. On loopback,
+ * where the sender also pays for the receiver's side of TCP, that halved
+ * bootd's CPU per GiB sent (bench/RESULTS-http.md). The cork comes off
+ * when the reply is complete (http_req_done()), so a keep-alive client
+ * never waits for the kernel's own 200 ms limit on a held segment.
+ */
+static void
+http_conn_cork(struct http_conn *hc, int on)
+{
+	struct bufferevent	*bev;
+	int			 fd;
+
+	if (hc->evcon == NULL ||
+	    (bev = evhttp_connection_get_bufferevent(hc->evcon)) == NULL ||
+	    (fd = bufferevent_getfd(bev)) == -1)
+		return;
+	/* Harmless when it fails: the bytes leave uncorked. */
+	if (setsockopt(fd, IPPROTO_TCP, TCP_CORK, &on, sizeof(on)) == 0)
+		hc->corked = on;
+	else
+		log_debug("http: TCP_CORK %d: %s", on, strerror(errno));
+}
+
 static int
 http_add_file(struct evbuffer *b, struct evbuffer_file_segment *seg,
     uint64_t len)
@@ -375,6 +407,8 @@ http_reply_entity(struct http_ctx *c, int fd, char *mem, uint64_t size)
 	struct evkeyvalq		*ih, *oh;
 	struct evbuffer			*b = NULL;
 	struct evbuffer_file_segment	*seg;
+	struct evhttp_connection	*evcon;
+	struct http_conn		*hc;
 	uint64_t			 off = 0, len = size;
 	char				 cr[96];
 	int				 code = HTTP_C_OK, r = 0;
@@ -420,6 +454,10 @@ http_reply_entity(struct http_ctx *c, int fd, char *mem, uint64_t size)
 		evbuffer_file_segment_free(seg);
 		if (r == -1)
 			goto fail;
+		/* Only a tracked connection: its reply's end uncorks it. */
+		if ((evcon = evhttp_request_get_connection(c->req)) != NULL &&
+		    (hc = http_conn_find(c->srv, evcon)) != NULL)
+			http_conn_cork(hc, 1);
 	}
 	http_send(c, code, "application/octet-stream", b, len);
 	goto done;
@@ -777,11 +815,18 @@ http_conn_bev(struct event_base *base, void *arg)
 	return c->bev;
 }
 
-/* A reply has gone out: the next request's deadline starts now. */
+/*
+ * A reply has gone out (all of it handed to the kernel): its held bytes
+ * go now, and the next request's deadline starts.
+ */
 static void
 http_req_done(struct evhttp_request *req, void *arg)
 {
-	http_conn_set_state(arg, HC_READING);
+	struct http_conn *hc = arg;
+
+	if (hc->corked)
+		http_conn_cork(hc, 0);
+	http_conn_set_state(hc, HC_READING);
 }
 
 static void

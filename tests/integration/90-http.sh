@@ -325,6 +325,29 @@ n=$(curl -fsS --interface $S -o "$T/r.out" -w '%{num_connects} ' -r 1000-5000999
 cmp -s <(tail -c +1001 "$BIG" | head -c 5000000) "$T/r.out" || fail "keep-alive range bytes"
 [ "$(cat "$T/small.out")" = small ] || fail "keep-alive: second reply"
 ok "a file reply, then a second request on the same connection"
+# A file body goes out corked (TCP_CORK), uncorked once the reply is
+# complete: five replies of a 3,000-byte file on one connection, each
+# shorter than a segment, so each waits for the uncork. Without it each
+# waits for the kernel's 200 ms cork limit (1 s for the five).
+args=()
+for i in 1 2 3 4 5; do
+	[ $i = 1 ] || args+=(--next)
+	args+=(-fsS --interface $S -o /dev/null -w '%{time_total} %{num_connects}\n'
+		"$U/files/installer/vmlinuz")
+done
+t=$(curl "${args[@]}" | awk '{ s += $1; n++; c += $2 } END { printf "%d %d %d", n, c, s * 1000 }') ||
+	fail "five keep-alive replies"
+[ "${t% *}" = "5 1" ] && [ "${t##* }" -lt 500 ] ||
+	fail "five keep-alive replies of 3,000 bytes: $t (replies, connects, ms), want 5 on 1 in < 500 ms"
+strace -qq -e trace=setsockopt,sendfile -o "$T/cork.st" -p "$BOOTD_PID" & sp=$!
+sleep 0.5
+curl -fsS --interface $S -o "$T/r.out" -r 0-6291455 "$U/files/big.bin" || fail "fetch under strace"
+kill -INT "$sp"; wait "$sp" 2>/dev/null || true
+cmp -s <(head -c 6291456 "$BIG") "$T/r.out" || fail "corked bytes differ"
+seq=$(sed -n 's/^setsockopt([0-9]*, SOL_TCP, TCP_CORK, \[\([01]\)\].*/cork\1/p; s/^sendfile(.*/sendfile/p' \
+	"$T/cork.st" | uniq | tr '\n' ' ')
+[ "$seq" = "cork1 sendfile cork0 " ] || fail "TCP_CORK around the file body: $seq"
+ok "a file body goes out corked and is uncorked at its end (5 short keep-alive replies in ${t##* } ms)"
 hdr=$(curl -sS --interface $S -D - -o "$T/r.out" -H "Range: bytes=$SIZE-" "$U/files/big.bin")
 grep -q '^HTTP/1.1 416' <<<"$hdr" || fail "416: $(head -1 <<<"$hdr")"
 grep -qi "^Content-Range: bytes \*/$SIZE" <<<"$hdr" || fail "416 Content-Range"
