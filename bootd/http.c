@@ -6,7 +6,8 @@
  * the status code and sends (http_send), the ACL checks, the status routes
  * (/healthz, /inventory) and /files/ (the TFTP root with Range, zero-copy).
  * Never blocks: the only file access is open(2)/fstat(2) of one file per
- * /files/ request; the data goes out by sendfile(2) as the socket drains.
+ * /files/ request; the data goes out corked by sendfile(2) as the socket
+ * drains.
  */
 #include <sys/queue.h>
 #include <sys/socket.h>
