@@ -9,6 +9,10 @@
 #   ratio A B              A / B to two places ("-" when B is 0)
 #   verdict RATIO TARGET   "met" when RATIO >= TARGET, else "MISSED"
 #   rotate N ITEMS...      the items from index N mod count, one a line
+#   bench_bootd_user       makes the system user "bootd" when missing
+#   bench_bootd_conf FILE PORT ADDR [IO_URING]
+#                          a TFTP-only bootd config serving $R on ADDR:PORT
+#                          (no database; its cache in $T)
 # Package installation is scripts/deps.sh PKG... [--optional PKG...].
 
 bench_build() {
@@ -63,4 +67,25 @@ rotate() {
 	for i in $(seq 0 $((${#a[@]} - 1))); do
 		echo "${a[$(( (i + n) % ${#a[@]} ))]}"
 	done
+}
+
+# bootd drops to the system user "bootd" (process.user's default), as in
+# production: make it on a machine that has none yet.
+bench_bootd_user() {
+	id -u bootd >/dev/null 2>&1 ||
+		useradd --system --user-group --no-create-home \
+			--home-dir /nonexistent --shell /usr/sbin/nologin bootd
+}
+
+bench_bootd_conf() {
+	cat > "$1" <<CFG
+database = { socket = "$T/no-database.sock"; user = "bench"; password = "x";
+             name = "bench"; connect_timeout = 1; };
+paths = { tftp_root = "$R"; templates = "$top/templates";
+          cache = "$T/inventory-$2.cache"; };
+tftp = { listen = "$3"; port = $2; max_per_client = 1000;
+         max_transfers = 1024; ${4:+io_uring = \"$4\";} };
+http = { enabled = false; };
+log = { level = "info"; };
+CFG
 }

@@ -171,36 +171,19 @@ start_in() {	# start_in NAME CMD...
 }
 listening() { inns ss -Hnlu "sport = :$1" | grep -q .; }
 
-# bootd drops to the system user "bootd" (process.user's default), as in
-# production: make it on a machine that has none yet.
-id -u bootd >/dev/null 2>&1 ||
-	useradd --system --user-group --no-create-home --home-dir /nonexistent \
-		--shell /usr/sbin/nologin bootd
-
-bootd_conf() {	# bootd_conf FILE PORT [IO_URING]
-	cat > "$1" <<CFG
-database = { socket = "$T/no-database.sock"; user = "bench"; password = "x";
-             name = "bench"; connect_timeout = 1; };
-paths = { tftp_root = "$R"; templates = "$top/templates";
-          cache = "$T/inventory-$2.cache"; };
-tftp = { listen = "127.0.0.1"; port = $2; max_per_client = 1000;
-         max_transfers = 1024; ${3:+io_uring = \"$3\";} };
-http = { enabled = false; };
-log = { level = "info"; };
-CFG
-}
+bench_bootd_user
 
 SERVERS=(bootd tftpd-hpa atftpd dnsmasq)
 PORT[bootd]=16901
 PORT[tftpd-hpa]=16902
 PORT[atftpd]=16903
 PORT[dnsmasq]=69
-bootd_conf "$T/bootd.conf" "${PORT[bootd]}"
+bench_bootd_conf "$T/bootd.conf" "${PORT[bootd]}" 127.0.0.1
 start_in bootd "$BOOTD_BIN" --config "$T/bootd.conf" serve
 if [ -n "${BOOTD_ALT:-}" ]; then
 	SERVERS+=(bootd-alt)
 	PORT[bootd-alt]=16904
-	bootd_conf "$T/bootd-alt.conf" "${PORT[bootd-alt]}"
+	bench_bootd_conf "$T/bootd-alt.conf" "${PORT[bootd-alt]}" 127.0.0.1
 	start_in bootd-alt "$BOOTD_ALT" --config "$T/bootd-alt.conf" serve
 fi
 # The same binary with its transfers on epoll (tftp.io_uring = "off"): what
@@ -208,7 +191,7 @@ fi
 if [ "${BOOTD_EPOLL:-1}" = 1 ]; then
 	SERVERS+=(bootd-epoll)
 	PORT[bootd-epoll]=16906
-	bootd_conf "$T/bootd-epoll.conf" "${PORT[bootd-epoll]}" off
+	bench_bootd_conf "$T/bootd-epoll.conf" "${PORT[bootd-epoll]}" 127.0.0.1 off
 	start_in bootd-epoll "$BOOTD_BIN" --config "$T/bootd-epoll.conf" serve
 fi
 start_in tftpd-hpa /usr/sbin/in.tftpd -L -u root -s "$R" \

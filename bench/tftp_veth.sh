@@ -91,22 +91,7 @@ for e in "$NSS tvs0" "$NSC tvc0"; do
 	ip netns exec "$1" sh -c "echo 1 > /sys/class/net/$2/threaded"
 done
 
-# bootd drops to the system user "bootd" (process.user's default).
-id -u bootd >/dev/null 2>&1 ||
-	useradd --system --user-group --no-create-home --home-dir /nonexistent \
-		--shell /usr/sbin/nologin bootd
-bootd_conf() {	# bootd_conf FILE PORT [IO_URING]
-	cat > "$1" <<CFG
-database = { socket = "$T/no-database.sock"; user = "bench"; password = "x";
-             name = "bench"; connect_timeout = 1; };
-paths = { tftp_root = "$R"; templates = "$top/templates";
-          cache = "$T/inventory-$2.cache"; };
-tftp = { listen = "$SRV"; port = $2; max_per_client = 1000;
-         max_transfers = 1024; ${3:+io_uring = \"$3\";} };
-http = { enabled = false; };
-log = { level = "warn"; };
-CFG
-}
+bench_bootd_user
 start() {	# start NAME CMD...: in the server namespace
 	local name=$1
 	shift
@@ -115,12 +100,12 @@ start() {	# start NAME CMD...: in the server namespace
 }
 SERVERS=(bootd dnsmasq floor-uring)
 PORT[bootd]=16901
-bootd_conf "$T/bootd.conf" "${PORT[bootd]}"
+bench_bootd_conf "$T/bootd.conf" "${PORT[bootd]}" "$SRV"
 start bootd "$BOOTD_BIN" --config "$T/bootd.conf" serve
 if [ "$BOOTD_EPOLL" = 1 ]; then
 	SERVERS+=(bootd-epoll)
 	PORT[bootd-epoll]=16906
-	bootd_conf "$T/bootd-epoll.conf" "${PORT[bootd-epoll]}" off
+	bench_bootd_conf "$T/bootd-epoll.conf" "${PORT[bootd-epoll]}" "$SRV" off
 	start bootd-epoll "$BOOTD_BIN" --config "$T/bootd-epoll.conf" serve
 fi
 PORT[dnsmasq]=69
