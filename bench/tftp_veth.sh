@@ -31,7 +31,7 @@ STORM_MB=${STORM_MB:-8}
 RUNS=${RUNS:-3}
 BOOTD_EPOLL=${BOOTD_EPOLL:-0}
 PERF=${PERF:-0}
-DL=120			# seconds, one client run
+DL=$(( STORM_N > 200 ? 300 : 120 ))	# seconds, one client run
 SRV=10.213.252.1
 CLI=10.213.252.2
 

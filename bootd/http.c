@@ -344,17 +344,6 @@ http_allow(struct http_ctx *c, uint32_t owner_ip, uint32_t owner2_ip,
 	return 0;
 }
 
-/*
- * Adds len bytes of seg to b as chains of HTTP_SENDFILE_CHUNK bytes (more
- * for a file past HTTP_SENDFILE_CHAINS of them), one reference each.
- * libevent 2.1 sends a file chain with one sendfile(2) of all its bytes
- * per write event, whatever bufferevent_set_max_single_write() says: on a
- * fast reader that one call runs on for many megabytes while the receiver
- * waits, and a 1 GiB download measured 85 % of nginx's (bench/http.sh,
- * RESULTS-http.md). A chain per chunk bounds each call as nginx's
- * sendfile_max_chunk does (2 MiB by default) and gives the loop back
- * between chunks. Returns 0, or -1 out of memory.
- */
 static struct http_conn *http_conn_find(struct http_srv *,
     struct evhttp_connection *);
 
@@ -363,10 +352,11 @@ static struct http_conn *http_conn_find(struct http_srv *,
  * out corked, as nginx's tcp_nopush does: the header leaves with the
  * first bytes of the file, and the end of each sendfile(2) piece waits
  * for the next one instead of leaving as a short segment. On loopback,
- * where the sender also pays for the receiver's side of TCP, that halved
- * bootd's CPU per GiB sent (bench/RESULTS-http.md). The cork comes off
- * when the reply is complete (http_req_done()), so a keep-alive client
- * never waits for the kernel's own 200 ms limit on a held segment.
+ * where the sender also pays for the receiver's side of TCP, that cut
+ * bootd's CPU per GiB sent by 40-47 % (bench/RESULTS-http.md). The cork
+ * comes off when the reply is complete (http_req_done()), so a
+ * keep-alive client never waits for the kernel's own 200 ms limit on a
+ * held segment.
  */
 static void
 http_conn_cork(struct http_conn *hc, int on)
@@ -385,6 +375,17 @@ http_conn_cork(struct http_conn *hc, int on)
 		log_debug("http: TCP_CORK %d: %s", on, strerror(errno));
 }
 
+/*
+ * Adds len bytes of seg to b as chains of HTTP_SENDFILE_CHUNK bytes (more
+ * for a file past HTTP_SENDFILE_CHAINS of them), one reference each.
+ * libevent 2.1 sends a file chain with one sendfile(2) of all its bytes
+ * per write event, whatever bufferevent_set_max_single_write() says: on a
+ * fast reader that one call runs on for many megabytes while the receiver
+ * waits, and a 1 GiB download measured 85 % of nginx's (bench/http.sh,
+ * RESULTS-http.md). A chain per chunk bounds each call as nginx's
+ * sendfile_max_chunk does (2 MiB by default) and gives the loop back
+ * between chunks. Returns 0, or -1 out of memory.
+ */
 static int
 http_add_file(struct evbuffer *b, struct evbuffer_file_segment *seg,
     uint64_t len)
