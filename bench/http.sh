@@ -81,6 +81,7 @@ fi
 export BOOTD_BIN BOOTD_SRC=$top
 . "$top/tests/lib/common.sh"
 . "$top/tests/lib/http_helpers.sh"
+. "$top/bench/lib.sh"	# cpu_ns (its median and ratio are redefined below)
 set +u
 NGINX_PID=""
 ALT_PID=""
@@ -194,16 +195,6 @@ fi
 
 rps() {	# rps URL: requests/s from wrk
 	"${CLIENT[@]}" wrk -t1 -c64 -d"${WRK_SECS}s" "$1" | awk '/^Requests\/sec:/ { printf "%d", $2 }'
-}
-# cpu_ns PID...: CPU time of every thread of the PIDs, in ns (schedstat).
-cpu_ns() {
-	local p t x s=0
-	for p in "$@"; do
-		for t in /proc/"$p"/task/*/schedstat; do
-			read -r x _ < "$t" 2>/dev/null && s=$((s + x))
-		done
-	done
-	echo "$s"
 }
 # server_pids URL: the PIDs serving URL (nginx: its master and workers).
 server_pids() {

@@ -9,6 +9,8 @@
 #   ratio A B              A / B to two places ("-" when B is 0)
 #   verdict RATIO TARGET   "met" when RATIO >= TARGET, else "MISSED"
 #   rotate N ITEMS...      the items from index N mod count, one a line
+#   cpu_ns PID...          the run time of all the PIDs' threads, in ns
+#                          (schedstat)
 #   bench_bootd_user       makes the system user "bootd" when missing
 #   bench_bootd_conf FILE PORT ADDR [IO_URING]
 #                          a TFTP-only bootd config serving $R on ADDR:PORT
@@ -88,4 +90,14 @@ tftp = { listen = "$3"; port = $2; max_per_client = 1000;
 http = { enabled = false; };
 log = { level = "info"; };
 CFG
+}
+
+cpu_ns() {
+	local p t x s=0
+	for p in "$@"; do
+		for t in /proc/"$p"/task/*/schedstat; do
+			read -r x _ < "$t" 2>/dev/null && s=$((s + x))
+		done
+	done
+	echo "$s"
 }

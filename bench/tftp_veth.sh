@@ -123,15 +123,6 @@ for s in "${SERVERS[@]}"; do
 	done
 done
 
-cpu_ns() {	# cpu_ns PID...: run time of all their threads, ns
-	local p t x s=0
-	for p in "$@"; do
-		for t in /proc/"$p"/task/*/schedstat; do
-			read -r x _ < "$t" 2>/dev/null && s=$((s + x))
-		done
-	done
-	echo "$s"
-}
 napi_pids() { pgrep -d ' ' '^napi/(tvs0|tvc0)-' || true; }
 
 # The servers in turn, each round in a rotated order.
