@@ -340,7 +340,8 @@ t=$(curl "${args[@]}" | awk '{ s += $1; n++; c += $2 } END { printf "%d %d %d", 
 [ "${t% *}" = "5 1" ] && [ "${t##* }" -lt 500 ] ||
 	fail "five keep-alive replies of 3,000 bytes: $t (replies, connects, ms), want 5 on 1 in < 500 ms"
 strace -qq -e trace=setsockopt,sendfile -o "$T/cork.st" -p "$BOOTD_PID" & sp=$!
-sleep 0.5
+wait_until 10 grep -Eq '^TracerPid:[[:space:]]*[1-9]' "/proc/$BOOTD_PID/status" ||
+	fail "strace did not attach"
 curl -fsS --interface $S -o "$T/r.out" -r 0-6291455 "$U/files/big.bin" || fail "fetch under strace"
 kill -INT "$sp"; wait "$sp" 2>/dev/null || true
 cmp -s <(head -c 6291456 "$BIG") "$T/r.out" || fail "corked bytes differ"
