@@ -127,7 +127,6 @@ napi_pids() { pgrep -d ' ' '^napi/(tvs0|tvc0)-' || true; }
 
 # The servers in turn, each round in a rotated order.
 declare -A CPU WALL FAILED NAPI
-i=0
 for r in $(seq 1 "$RUNS"); do
 	for s in $(rotate $((r - 1)) "${SERVERS[@]}"); do
 		np=$(napi_pids)
